@@ -1,0 +1,34 @@
+#include "core/error.hpp"
+
+namespace roost::core {
+
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_request: return "invalid_request";
+    case ErrorCode::malformed_json: return "malformed_json";
+    case ErrorCode::malformed_http: return "malformed_http";
+    case ErrorCode::unauthenticated: return "unauthenticated";
+    case ErrorCode::permission_denied: return "permission_denied";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::method_not_allowed: return "method_not_allowed";
+    case ErrorCode::conflict: return "conflict";
+    case ErrorCode::payload_too_large: return "payload_too_large";
+    case ErrorCode::headers_too_large: return "headers_too_large";
+    case ErrorCode::request_timeout: return "request_timeout";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::unsupported_media_type: return "unsupported_media_type";
+    case ErrorCode::unavailable: return "unavailable";
+    case ErrorCode::database_error: return "database_error";
+    case ErrorCode::schema_too_new: return "schema_too_new";
+    case ErrorCode::configuration_error: return "configuration_error";
+    case ErrorCode::crypto_error: return "crypto_error";
+    case ErrorCode::internal: return "internal";
+  }
+  return "internal";
+}
+
+Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message), {}};
+}
+
+}  // namespace roost::core
