@@ -1,0 +1,17 @@
+#pragma once
+
+#include "core/error.hpp"
+
+namespace roost::storage::postgres {
+
+struct EngineFailure {
+  core::Error error;
+  bool connection_lost = false;  // the connection cannot be used again
+};
+
+// Call only inside a catch block: turns the libpqxx (or standard) exception in flight into
+// an Error. Unique and foreign-key violations are conflicts; a lost connection, a server
+// shutting down or refusing connections is unavailable; the rest is a database error.
+EngineFailure current_exception_failure();
+
+}  // namespace roost::storage::postgres
