@@ -1,0 +1,6 @@
+// Asio and Beast are compiled once, here (BOOST_ASIO_SEPARATE_COMPILATION and
+// BOOST_BEAST_SEPARATE_COMPILATION are set on every target that includes them).
+#include <utility>
+
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>

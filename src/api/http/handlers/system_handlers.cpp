@@ -1,0 +1,52 @@
+#include "api/http/handlers/system_handlers.hpp"
+
+#include "api/http/error_mapper.hpp"
+#include "authz/policy.hpp"
+
+namespace roost::api::http {
+namespace {
+
+// These endpoints are public (authz::decide allows them to anyone); checking anyway keeps
+// "every handler goes through the policy" true when that changes.
+std::optional<Response> deny_unless_allowed(authz::Action action) {
+  auto decision = authz::decide(authz::Actor{}, action, authz::Resource{});
+  if (decision.allowed) return std::nullopt;
+  return error_response(core::make_error(core::ErrorCode::permission_denied,
+                                         "missing permission: " + decision.missing_permission));
+}
+
+}  // namespace
+
+void SystemHandlers::register_routes(Router& router) {
+  router.add(Method::get, "/healthz", [this](Request r) { return healthz(std::move(r)); });
+  router.add(Method::get, "/readyz", [this](Request r) { return readyz(std::move(r)); });
+  router.add(Method::get, "/metrics", [this](Request r) { return metrics(std::move(r)); });
+  router.add(Method::get, "/api/v1/events", nullptr, RouteOptions{BodyKind::none, true});
+}
+
+Awaitable<Response> SystemHandlers::healthz(Request /*request*/) {
+  if (auto denied = deny_unless_allowed(authz::Action::read_health)) co_return *denied;
+  co_return json_response(200, {{"status", "ok"}});
+}
+
+Awaitable<Response> SystemHandlers::readyz(Request /*request*/) {
+  if (auto denied = deny_unless_allowed(authz::Action::read_health)) co_return *denied;
+  auto readiness = co_await blocking_.run([this] { return status_.readiness(); });
+  nlohmann::json checks = nlohmann::json::object();
+  for (const auto& check : readiness.checks) {
+    checks[check.name] = {{"ok", check.ok}, {"detail", check.detail}};
+  }
+  co_return json_response(
+      readiness.ready ? 200 : 503,
+      {{"status", readiness.ready ? "ready" : "not_ready"}, {"checks", checks}});
+}
+
+Awaitable<Response> SystemHandlers::metrics(Request /*request*/) {
+  if (auto denied = deny_unless_allowed(authz::Action::read_metrics)) co_return *denied;
+  Response response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = metrics_ != nullptr ? metrics_->render() : std::string{};
+  co_return response;
+}
+
+}  // namespace roost::api::http

@@ -1,0 +1,264 @@
+#include "api/http/http_session.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "api/http/error_mapper.hpp"
+#include "api/ws/websocket_session.hpp"
+#include "core/limits.hpp"
+
+namespace roost::api::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+// How long and how much a closing connection keeps reading what the client still sends,
+// so that the kernel does not answer the unread bytes with a reset that destroys our
+// error response before the client reads it.
+constexpr std::chrono::milliseconds lingering_close_timeout{2'000};
+constexpr std::size_t lingering_close_bytes_max = 1024 * 1024;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+core::Error read_error(const error_code& error) {
+  if (error == bhttp::error::body_limit) {
+    return core::make_error(core::ErrorCode::payload_too_large, "the request body is too large");
+  }
+  if (error == bhttp::error::header_limit) {
+    return core::make_error(core::ErrorCode::headers_too_large,
+                            "the request line or headers are too large");
+  }
+  return core::make_error(core::ErrorCode::malformed_http,
+                          "malformed HTTP request: " + error.message());
+}
+
+bool is_disconnect(const error_code& error) {
+  return error == bhttp::error::end_of_stream || error == bhttp::error::partial_message ||
+         error == asio::error::eof || error == asio::error::connection_reset ||
+         error == asio::error::operation_aborted || error == asio::error::broken_pipe;
+}
+
+Request make_request(bhttp::request<bhttp::string_body>& message, const std::string& remote) {
+  Request request;
+  request.method = parse_method(message.method_string());
+  request.target = std::string(message.target());
+  auto question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  request.headers.reserve(8);
+  for (const auto& field : message) {
+    request.headers.push_back({lower(field.name_string()), std::string(field.value())});
+  }
+  request.body = std::move(message.body());
+  request.remote_address = remote;
+  request.request_id = choose_request_id(request);
+  return request;
+}
+
+std::uint64_t last_event_id(const std::string& query) {
+  Request probe;
+  probe.query = query;
+  auto value = probe.query_parameter("last_event_id");
+  if (!value) return 0;
+  try {
+    return std::stoull(*value);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, const ServerOptions& options,
+                         Pipeline& pipeline, ws::EventHub& hub)
+    : socket_(std::move(socket)),
+      options_(options),
+      pipeline_(pipeline),
+      hub_(hub),
+      deadline_(socket_.get_executor()) {
+  error_code error;
+  auto endpoint = socket_.remote_endpoint(error);
+  remote_address_ = error ? std::string("unknown") : endpoint.address().to_string();
+  pipeline_.metrics().connection_opened();
+}
+
+HttpSession::~HttpSession() { pipeline_.metrics().connection_closed(); }
+
+void HttpSession::arm_deadline(std::chrono::milliseconds timeout) {
+  timed_out_ = false;
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([weak = weak_from_this()](error_code error) {
+    auto self = weak.lock();
+    // A stale wake-up (the deadline was re-armed or disarmed meanwhile) is ignored.
+    if (error || !self || self->deadline_.expiry() > asio::steady_timer::clock_type::now()) return;
+    self->timed_out_ = true;
+    error_code ignored;
+    self->socket_.cancel(ignored);
+  });
+}
+
+void HttpSession::disarm_deadline() { deadline_.expires_at(asio::steady_timer::time_point::max()); }
+
+void HttpSession::begin_shutdown() {
+  draining_ = true;
+  if (state_ == State::waiting) {
+    error_code ignored;
+    socket_.cancel(ignored);
+  } else if (state_ == State::websocket && websocket_) {
+    websocket_->close(beast::websocket::close_code::going_away);
+  }
+}
+
+Awaitable<bool> HttpSession::wait_for_bytes(std::chrono::milliseconds timeout) {
+  error_code error;
+  arm_deadline(timeout);
+  co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                              asio::redirect_error(asio::use_awaitable, error));
+  disarm_deadline();
+  co_return !error && !timed_out_ && !draining_;
+}
+
+Awaitable<void> HttpSession::lingering_close() {
+  error_code error;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, error);
+  std::array<char, 16 * 1024> discard{};
+  std::size_t discarded = 0;
+  arm_deadline(lingering_close_timeout);
+  while (!error && !timed_out_ && discarded < lingering_close_bytes_max) {
+    discarded += co_await socket_.async_read_some(asio::buffer(discard),
+                                                  asio::redirect_error(asio::use_awaitable, error));
+  }
+  disarm_deadline();
+  socket_.close(error);
+}
+
+Awaitable<void> HttpSession::reject_and_close(core::Error error) {
+  Response body = error_response(error);
+  pipeline_.record_rejection(body.status, remote_address_, error.message);
+  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(body.status), 11};
+  response.set(bhttp::field::server, "roost");
+  response.set(bhttp::field::content_type, body.content_type);
+  response.keep_alive(false);
+  response.body() = std::move(body.body);
+  response.prepare_payload();
+  error_code write_error;
+  arm_deadline(core::limits::response_write_timeout);
+  co_await bhttp::async_write(socket_, response,
+                              asio::redirect_error(asio::use_awaitable, write_error));
+  disarm_deadline();
+  co_await lingering_close();
+}
+
+Awaitable<void> HttpSession::run(std::shared_ptr<HttpSession> self) { co_await self->serve(); }
+
+Awaitable<void> HttpSession::serve() {
+  bool first_request = true;
+  for (;;) {
+    if (buffer_.size() == 0) {
+      state_ = State::waiting;
+      if (draining_) break;
+      auto timeout = first_request ? options_.header_timeout : options_.idle_timeout;
+      if (!co_await wait_for_bytes(timeout)) break;
+    }
+    first_request = false;
+    state_ = State::reading;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(core::limits::request_header_bytes_max);
+    parser.body_limit(options_.body_bytes_max);
+    error_code error;
+    arm_deadline(options_.header_timeout);
+    co_await bhttp::async_read_header(socket_, buffer_, parser,
+                                      asio::redirect_error(asio::use_awaitable, error));
+    if (!error && !timed_out_ && !parser.is_done()) {
+      if (parser.get()[bhttp::field::expect] == "100-continue") {
+        bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_,
+                                                   parser.get().version()};
+        co_await bhttp::async_write(socket_, proceed,
+                                    asio::redirect_error(asio::use_awaitable, error));
+      }
+      arm_deadline(options_.body_timeout);
+      co_await bhttp::async_read(socket_, buffer_, parser,
+                                 asio::redirect_error(asio::use_awaitable, error));
+    }
+    disarm_deadline();
+    if (timed_out_) {
+      co_await reject_and_close(core::make_error(core::ErrorCode::request_timeout,
+                                                 "the request was not received in time"));
+      co_return;
+    }
+    if (error) {
+      if (!is_disconnect(error)) co_await reject_and_close(read_error(error));
+      co_return;
+    }
+
+    auto message = parser.release();
+    bool websocket_upgrade = beast::websocket::is_upgrade(message);
+    bool keep_alive = message.keep_alive();
+    Request request = make_request(message, remote_address_);
+    bool head = request.method == Method::head;
+    RequestSummary summary{request.method, request.target, request.request_id, remote_address_};
+    auto started = std::chrono::steady_clock::now();
+    state_ = State::handling;
+    auto query = request.query;
+    DispatchOutcome outcome = co_await pipeline_.dispatch(std::move(request), websocket_upgrade);
+
+    if (outcome.upgrade_websocket) {
+      outcome.response.status = 101;
+      pipeline_.finish(summary, outcome, started, 0);
+      state_ = State::websocket;
+      websocket_ = std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_, nullptr,
+                                                          last_event_id(query));
+      if (draining_) websocket_->close(beast::websocket::close_code::going_away);
+      co_await websocket_->run(std::move(message));
+      co_return;
+    }
+
+    auto& result = outcome.response;
+    bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(result.status),
+                                                 message.version()};
+    response.set(bhttp::field::server, "roost");
+    response.set(bhttp::field::content_type, result.content_type);
+    response.set("X-Request-Id", summary.request_id);
+    for (const auto& header : result.headers) response.set(header.name, header.value);
+    bool keep = keep_alive && !draining_;
+    response.keep_alive(keep);
+    std::size_t body_bytes = result.body.size();
+    if (head) {
+      response.content_length(body_bytes);
+    } else {
+      response.body() = std::move(result.body);
+      response.prepare_payload();
+    }
+    arm_deadline(core::limits::response_write_timeout);
+    co_await bhttp::async_write(socket_, response,
+                                asio::redirect_error(asio::use_awaitable, error));
+    disarm_deadline();
+    pipeline_.finish(summary, outcome, started, body_bytes);
+    if (error || !keep) break;
+  }
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace roost::api::http

@@ -1,0 +1,148 @@
+#include "api/http/pipeline.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "api/http/error_mapper.hpp"
+#include "api/http/json_body.hpp"
+#include "core/limits.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+
+namespace roost::api::http {
+namespace {
+
+bool plain_request_id(std::string_view id) {
+  if (id.empty() || id.size() > core::limits::request_id_length_max) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+           c == '_' || c == '.' || c == ':';
+  });
+}
+
+// A random prefix per process plus a counter: unique across processes and restarts, and
+// cheaper than asking the kernel for random bytes on every request.
+std::string next_request_id() {
+  static const std::string prefix = core::random_hex(6);
+  static std::atomic<std::uint64_t> counter{0};
+  return fmt::format("{}-{:x}", prefix, counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+std::string allowed_header(std::vector<Method> methods) {
+  if (std::find(methods.begin(), methods.end(), Method::get) != methods.end()) {
+    methods.push_back(Method::head);
+  }
+  std::sort(methods.begin(), methods.end());
+  methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+  std::string out;
+  for (auto method : methods) {
+    if (!out.empty()) out += ", ";
+    out += method_name(method);
+  }
+  return out;
+}
+
+bool is_json_content_type(std::optional<std::string_view> content_type) {
+  if (!content_type) return false;
+  auto value = content_type->substr(0, content_type->find(';'));
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value == "application/json" ||
+         (value.starts_with("application/") && value.ends_with("+json"));
+}
+
+}  // namespace
+
+std::string choose_request_id(const Request& request) {
+  auto sent = request.header("x-request-id");
+  if (sent && plain_request_id(*sent)) return std::string(*sent);
+  return next_request_id();
+}
+
+core::Result<void> Pipeline::prepare_body(Request& request, const Route& route) const {
+  if (route.options.body != BodyKind::json) return core::success();
+  if (request.body.empty()) {
+    return core::make_error(core::ErrorCode::malformed_json, "a JSON body is required");
+  }
+  if (!is_json_content_type(request.header("content-type"))) {
+    return core::make_error(core::ErrorCode::unsupported_media_type,
+                            "the body must be sent as Content-Type: application/json");
+  }
+  auto parsed = parse_json_body(request.body);
+  if (!parsed) return std::move(parsed).error();
+  request.json = std::move(parsed).value();
+  return core::success();
+}
+
+Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_upgrade) {
+  metrics_.request_started();
+  DispatchOutcome outcome;
+  auto match = router_.match(request.method, request.path);
+  if (match.route == nullptr) {
+    core::Error error =
+        match.path_exists ? core::make_error(core::ErrorCode::method_not_allowed,
+                                             fmt::format("{} is not allowed on {}",
+                                                         method_name(request.method), request.path))
+                          : core::make_error(core::ErrorCode::not_found,
+                                             fmt::format("no route for {}", request.path));
+    outcome.response = error_response(error);
+    if (match.path_exists) {
+      outcome.response.headers.push_back({"allow", allowed_header(match.allowed_methods)});
+    }
+    co_return outcome;
+  }
+  const Route& route = *match.route;
+  outcome.route_id = route.id;
+  request.path_parameters = std::move(match.parameters);
+  if (route.options.websocket) {
+    if (websocket_upgrade) {
+      outcome.upgrade_websocket = true;
+    } else {
+      outcome.response = error_response(core::make_error(
+          core::ErrorCode::invalid_request, "this endpoint takes a WebSocket upgrade"));
+    }
+    co_return outcome;
+  }
+  if (auto prepared = prepare_body(request, route); !prepared) {
+    outcome.response = error_response(prepared.error());
+    co_return outcome;
+  }
+  try {
+    outcome.response = co_await route.handler(std::move(request));
+  } catch (const std::exception& exception) {
+    // A handler that throws has a bug; the client still gets an answer, the log the cause.
+    core::log::error("handler_exception", {{"route", route.pattern}, {"what", exception.what()}});
+    outcome.response =
+        error_response(core::make_error(core::ErrorCode::internal, exception.what()));
+  }
+  co_return outcome;
+}
+
+void Pipeline::finish(const RequestSummary& request, const DispatchOutcome& outcome,
+                      std::chrono::steady_clock::time_point started, std::size_t response_bytes) {
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  metrics_.request_finished(outcome.route_id, outcome.response.status, elapsed);
+  if (!access_log_ || !core::log::enabled(core::log::Level::info)) return;
+  core::log::info(
+      "http_request",
+      {{"request_id", request.request_id},
+       {"method", method_name(request.method)},
+       {"target", request.target},
+       {"status", outcome.response.status},
+       {"duration_us", static_cast<long long>(
+                           std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count())},
+       {"response_bytes", static_cast<long long>(response_bytes)},
+       {"remote", request.remote_address}});
+}
+
+void Pipeline::record_rejection(int status, std::string_view remote_address,
+                                std::string_view reason) {
+  metrics_.request_started();
+  metrics_.request_finished(0, status, std::chrono::nanoseconds{0});
+  if (!access_log_) return;
+  core::log::info("http_rejected",
+                  {{"status", status}, {"reason", reason}, {"remote", remote_address}});
+}
+
+}  // namespace roost::api::http

@@ -1,0 +1,82 @@
+#include "api/http/router.hpp"
+
+#include <cassert>
+
+namespace roost::api::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+void Router::add(Method method, std::string pattern, Handler handler, RouteOptions options) {
+  assert(!pattern.empty() && pattern.front() == '/');
+  CompiledRoute compiled;
+  for (auto part : split_path(pattern)) {
+    bool parameter = part.size() > 2 && part.front() == '{' && part.back() == '}';
+    compiled.segments.push_back(
+        {std::string(parameter ? part.substr(1, part.size() - 2) : part), parameter});
+    if (!parameter) ++compiled.literal_count;
+  }
+  routes_.push_back(
+      Route{routes_.size() + 1, method, std::move(pattern), std::move(handler), options});
+  compiled_.push_back(std::move(compiled));
+}
+
+bool Router::matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
+                     std::vector<PathParameter>* parameters) const {
+  if (compiled.segments.size() != parts.size()) return false;
+  for (std::size_t index = 0; index < parts.size(); ++index) {
+    const auto& segment = compiled.segments[index];
+    if (!segment.parameter && segment.text != parts[index]) return false;
+  }
+  if (parameters != nullptr) {
+    parameters->clear();
+    for (std::size_t index = 0; index < parts.size(); ++index) {
+      if (compiled.segments[index].parameter) {
+        parameters->push_back({compiled.segments[index].text, std::string(parts[index])});
+      }
+    }
+  }
+  return true;
+}
+
+RouteMatch Router::match(Method method, std::string_view path) const {
+  RouteMatch result;
+  auto parts = split_path(path);
+  // HEAD is served by the GET route; the session drops the body.
+  Method wanted = method == Method::head ? Method::get : method;
+  int best_literals = -1;
+  const Route* fallback = nullptr;
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    if (routes_[index].options.fallback) {
+      if (routes_[index].method == wanted) fallback = &routes_[index];
+      continue;
+    }
+    if (!matches(compiled_[index], parts, nullptr)) continue;
+    result.path_exists = true;
+    result.allowed_methods.push_back(routes_[index].method);
+    if (routes_[index].method == wanted && compiled_[index].literal_count > best_literals) {
+      best_literals = compiled_[index].literal_count;
+      result.route = &routes_[index];
+    }
+  }
+  if (result.route != nullptr) {
+    matches(compiled_[result.route->id - 1], parts, &result.parameters);
+  } else if (!result.path_exists && fallback != nullptr && !path.starts_with("/api/")) {
+    result.route = fallback;
+  }
+  return result;
+}
+
+}  // namespace roost::api::http

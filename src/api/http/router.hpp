@@ -1,0 +1,68 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/awaitable.hpp"
+#include "api/http/message.hpp"
+
+namespace roost::api::http {
+
+using Handler = std::function<Awaitable<Response>(Request)>;
+
+enum class BodyKind {
+  none,  // the body is ignored
+  json,  // the body must be JSON (Content-Type application/json); parsed into Request::json
+  raw,   // the body is passed as is (uploads)
+};
+
+struct RouteOptions {
+  BodyKind body = BodyKind::none;
+  bool websocket = false;  // the route upgrades to a WebSocket (handled by api/ws)
+  // Serves GET/HEAD of any path outside /api/ that no other route has (the web UI's files
+  // and its client-side routes). Its pattern is only a label.
+  bool fallback = false;
+};
+
+struct Route {
+  std::size_t id = 0;  // 1..N in order of registration; 0 is "no route" (for metrics)
+  Method method = Method::get;
+  std::string pattern;  // e.g. "/api/v1/orgs/{org_id}" — also the metrics label
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;         // null when nothing matched
+  bool path_exists = false;             // some route has this path with another method
+  std::vector<Method> allowed_methods;  // for 405's Allow header
+  std::vector<PathParameter> parameters;
+};
+
+// Path patterns are '/'-separated segments, each a literal or a `{parameter}`. A literal
+// segment wins over a parameter at the same position, whatever the registration order.
+class Router {
+ public:
+  void add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+  RouteMatch match(Method method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct Segment {
+    std::string text;
+    bool parameter = false;
+  };
+  struct CompiledRoute {
+    std::vector<Segment> segments;
+    int literal_count = 0;
+  };
+  bool matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
+               std::vector<PathParameter>* parameters) const;
+
+  std::vector<Route> routes_;
+  std::vector<CompiledRoute> compiled_;
+};
+
+}  // namespace roost::api::http

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/http/awaitable.hpp"
+#include "api/ws/bounded_queue.hpp"
+#include "api/ws/event_hub.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+namespace roost::api::ws {
+
+// One WebSocket client: events from the hub go through a bounded queue, one write in
+// flight at a time; Beast's keep-alive pings detect dead peers; a client that falls
+// behind is closed with 1013 (try again later), one at shutdown with 1001 (going away).
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+  WebSocketSession(boost::asio::ip::tcp::socket socket, EventHub& hub, EventHub::Filter filter,
+                   std::uint64_t last_event_id);
+
+  Awaitable<void> run(UpgradeRequest upgrade_request);
+  // Must run on the session's executor.
+  void close(boost::beast::websocket::close_code code);
+
+ private:
+  Awaitable<void> read_loop();
+  static Awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self);
+  void enqueue(std::string message);
+  void wake_writer();
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> stream_;
+  EventHub& hub_;
+  EventHub::Filter filter_;
+  std::uint64_t last_event_id_;
+  BoundedQueue<std::string> queue_;
+  boost::asio::steady_timer writer_wake_;
+  boost::asio::steady_timer close_deadline_;
+  std::optional<boost::beast::websocket::close_code> close_code_;
+  bool finished_ = false;
+};
+
+}  // namespace roost::api::ws

@@ -1,0 +1,247 @@
+#include "app/config.hpp"
+
+#include <unistd.h>
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+namespace roost::app {
+namespace {
+
+core::Error config_error(std::string message) {
+  return core::make_error(core::ErrorCode::configuration_error, std::move(message));
+}
+
+}  // namespace
+
+std::string default_data_dir() {
+  if (::geteuid() == 0) return "/var/lib/roost";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/roost";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/.local/share/roost";
+  }
+  return "roost-data";
+}
+
+void add_options(CLI::App& command, Config& config, ConfigScope scope) {
+  // A later value wins: the config file's values are placed before the command line's.
+  command.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::string ignored_config_path;
+  command
+      .add_option("--config", ignored_config_path,
+                  "Read options from this TOML file: `key = value`, keys as the long flags "
+                  "without dashes (e.g. listen = \"127.0.0.1:8080\"); an unknown key is an error")
+      ->envname("ROOST_CONFIG")
+      ->check(CLI::ExistingFile);
+  command
+      .add_option("--data-dir", config.data_dir,
+                  "Directory for the SQLite database and the secret key (default: " +
+                      default_data_dir() + ")")
+      ->envname("ROOST_DATA_DIR");
+  command
+      .add_option("--database-url", config.database_url,
+                  "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB "
+                  "(default: sqlite:///<data-dir>/roost.db)")
+      ->envname("ROOST_DATABASE_URL");
+  command
+      .add_option("--database-pool-size", config.database_pool_size,
+                  "Connections: SQLite readers (default 4) or PostgreSQL connections (default 8)")
+      ->envname("ROOST_DATABASE_POOL_SIZE")
+      ->check(CLI::Range(0, 256));
+  command.add_option("--log-format", config.log_format, "Log format: json or text")
+      ->envname("ROOST_LOG_FORMAT")
+      ->check(CLI::IsMember({"json", "text"}));
+  command.add_option("--log-level", config.log_level, "Log level: debug, info, warn or error")
+      ->envname("ROOST_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  if (scope == ConfigScope::migrate) return;
+
+  command
+      .add_option("--listen", config.listen,
+                  "Address and port to listen on (port 0: any free port)")
+      ->envname("ROOST_LISTEN");
+  command.add_option("--web-root", config.web_root, "Directory of the built web UI to serve at /")
+      ->envname("ROOST_WEB_ROOT");
+  command
+      .add_option("--secret-key-file", config.secret_key_file,
+                  "Key that seals stored credentials; created (mode 0600) on first start "
+                  "(default: <data-dir>/secret.key)")
+      ->envname("ROOST_SECRET_KEY_FILE");
+  command.add_option("--access-log", config.access_log, "Log every request (true or false)")
+      ->envname("ROOST_ACCESS_LOG");
+  command.add_option("--io-threads", config.io_threads, "Threads serving HTTP and WebSocket I/O")
+      ->envname("ROOST_IO_THREADS")
+      ->check(CLI::Range(1, 256));
+  command
+      .add_option("--blocking-threads", config.blocking_threads,
+                  "Threads for database and outbound network work")
+      ->envname("ROOST_BLOCKING_THREADS")
+      ->check(CLI::Range(1, 256));
+  command
+      .add_option("--max-body-bytes", config.max_body_bytes,
+                  "Largest request body accepted (413 above)")
+      ->envname("ROOST_MAX_BODY_BYTES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  command
+      .add_option("--header-timeout-ms", config.header_timeout_ms,
+                  "Time a client has to send the request line and headers (408 after)")
+      ->envname("ROOST_HEADER_TIMEOUT_MS")
+      ->check(CLI::Range(1L, 3'600'000L));
+  command
+      .add_option("--body-timeout-ms", config.body_timeout_ms,
+                  "Time a client has to send the request body (408 after)")
+      ->envname("ROOST_BODY_TIMEOUT_MS")
+      ->check(CLI::Range(1L, 3'600'000L));
+  command
+      .add_option("--idle-timeout-ms", config.idle_timeout_ms,
+                  "Time an idle keep-alive connection stays open")
+      ->envname("ROOST_IDLE_TIMEOUT_MS")
+      ->check(CLI::Range(1L, 3'600'000L));
+  command
+      .add_option("--shutdown-grace-ms", config.shutdown_grace_ms,
+                  "On SIGTERM, time in-flight requests get to finish")
+      ->envname("ROOST_SHUTDOWN_GRACE_MS")
+      ->check(CLI::Range(0L, 3'600'000L));
+}
+
+namespace {
+
+constexpr std::string_view config_flag = "--config";
+
+// Where the config file is: --config FILE, --config=FILE, or ROOST_CONFIG.
+std::optional<std::string> config_path(const std::vector<std::string>& arguments) {
+  for (std::size_t index = 0; index < arguments.size(); ++index) {
+    const auto& argument = arguments[index];
+    if (argument == config_flag && index + 1 < arguments.size()) return arguments[index + 1];
+    if (argument.starts_with(std::string(config_flag) + "=")) {
+      return argument.substr(config_flag.size() + 1);
+    }
+  }
+  if (const char* from_environment = std::getenv("ROOST_CONFIG");
+      from_environment != nullptr && *from_environment != '\0') {
+    return std::string(from_environment);
+  }
+  return std::nullopt;
+}
+
+// The config file's keys as flags for `command`; an unknown key is an error.
+std::vector<std::string> config_file_flags(CLI::App& command, const std::string& path) {
+  std::vector<std::string> flags;
+  for (const auto& item : CLI::ConfigTOML().from_file(path)) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    bool own_section =
+        item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == command.get_name());
+    CLI::Option* option = own_section ? command.get_option_no_throw("--" + item.name) : nullptr;
+    if (option == nullptr || item.name == config_flag.substr(2)) {
+      throw CLI::ConfigError("unknown key '" + item.fullname() + "' in config file " + path);
+    }
+    for (const auto& input : item.inputs) flags.push_back("--" + item.name + "=" + input);
+  }
+  return flags;
+}
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& arguments, std::ostream& out,
+                               std::ostream& err) {
+  CommandLine result;
+  CLI::App cli{"Roost: run shared social-media accounts as a team, without sharing passwords",
+               "roost"};
+  cli.require_subcommand(1);
+  auto* serve = cli.add_subcommand("serve", "Run the server (applies pending migrations first)");
+  // One Config per command: CLI11 reads environment variables for every subcommand, the
+  // ones not chosen too, so a shared Config would be overwritten by the other command's.
+  Config serve_config;
+  Config migrate_config;
+  add_options(*serve, serve_config, ConfigScope::serve);
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  add_options(*migrate, migrate_config, ConfigScope::migrate);
+  migrate->add_flag("--status", result.status_only,
+                    "Only print the schema version; change nothing");
+  auto* version = cli.add_subcommand("version", "Print the version and exit");
+
+  try {
+    std::vector<std::string> expanded = arguments;
+    if (!arguments.empty()) {
+      CLI::App* command = arguments[0] == "serve"     ? serve
+                          : arguments[0] == "migrate" ? migrate
+                                                      : nullptr;
+      auto path = config_path(arguments);
+      if (command != nullptr && path) {
+        auto flags = config_file_flags(*command, *path);
+        expanded.insert(expanded.begin() + 1, flags.begin(), flags.end());
+      }
+    }
+    std::reverse(expanded.begin(), expanded.end());  // CLI11 takes them last first
+    cli.parse(expanded);
+  } catch (const CLI::ParseError& error) {
+    result.exit_code = cli.exit(error, out, err);
+    return result;
+  } catch (const CLI::Error& error) {
+    err << "roost: " << error.what() << "\n";
+    result.exit_code = 2;
+    return result;
+  }
+  result.command = *version ? Command::version : *migrate ? Command::migrate : Command::serve;
+  result.config = result.command == Command::migrate ? migrate_config : serve_config;
+  return result;
+}
+
+core::Result<void> finish_config(Config& config) {
+  if (config.data_dir.empty()) config.data_dir = default_data_dir();
+  if (config.database_url.empty())
+    config.database_url = "sqlite://" + config.data_dir + "/roost.db";
+  if (config.secret_key_file.empty()) config.secret_key_file = config.data_dir + "/secret.key";
+  return core::success();
+}
+
+core::Result<api::http::ServerOptions> server_options(const Config& config) {
+  api::http::ServerOptions options;
+  auto colon = config.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return config_error(fmt::format("--listen '{}' is not ADDRESS:PORT", config.listen));
+  }
+  std::string address = config.listen.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(config.listen.substr(colon + 1), &used);
+    if (used != config.listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return config_error(fmt::format("--listen '{}' has no valid port", config.listen));
+  }
+  options.address = address;
+  options.port = static_cast<unsigned short>(port);
+  options.io_threads = config.io_threads;
+  options.body_bytes_max = config.max_body_bytes;
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
+  options.access_log = config.access_log;
+  return options;
+}
+
+core::log::Format log_format(const Config& config) {
+  return config.log_format == "json" ? core::log::Format::json : core::log::Format::text;
+}
+
+core::log::Level log_level(const Config& config) {
+  if (config.log_level == "debug") return core::log::Level::debug;
+  if (config.log_level == "warn") return core::log::Level::warn;
+  if (config.log_level == "error") return core::log::Level::error;
+  return core::log::Level::info;
+}
+
+}  // namespace roost::app

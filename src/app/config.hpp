@@ -1,0 +1,66 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "api/http/server_options.hpp"
+#include "core/log.hpp"
+#include "core/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace roost::app {
+
+// Every option of `roost serve` / `roost migrate`. Each can be given as a flag, as an
+// environment variable ROOST_<NAME> (e.g. ROOST_LISTEN), or as a key of the config file
+// (--config FILE, TOML: `listen = "127.0.0.1:8080"`). Precedence: flag, then config file,
+// then environment, then the default. Unknown flags and unknown config keys are errors.
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir;
+  std::string database_url;     // default: sqlite:///<data_dir>/roost.db
+  std::string web_root;         // empty: no web UI is served
+  std::string secret_key_file;  // default: <data_dir>/secret.key
+  std::string log_format = "text";
+  std::string log_level = "info";
+  bool access_log = true;
+  int io_threads = 1;
+  int blocking_threads = 4;
+  int database_pool_size = 0;  // 0: the backend's default
+  std::size_t max_body_bytes = core::limits::request_body_bytes_max_default;
+  long header_timeout_ms = core::limits::header_read_timeout_default.count();
+  long body_timeout_ms = core::limits::body_read_timeout_default.count();
+  long idle_timeout_ms = core::limits::idle_keep_alive_timeout.count();
+  long shutdown_grace_ms = core::limits::shutdown_grace_default.count();
+};
+
+enum class ConfigScope { serve, migrate };
+void add_options(CLI::App& command, Config& config, ConfigScope scope);
+
+enum class Command { serve, migrate, version };
+
+struct CommandLine {
+  Command command = Command::serve;
+  Config config;
+  bool status_only = false;  // roost migrate --status
+  int exit_code = -1;        // >= 0: help or an error was printed; exit with this code
+};
+
+// Parses `roost <command> [options]` (arguments without the program name). The config
+// file named by --config (or ROOST_CONFIG) is read here: its keys become flags placed
+// before the command line's own, so a flag on the command line wins over the file.
+CommandLine parse_command_line(const std::vector<std::string>& arguments, std::ostream& out,
+                               std::ostream& err);
+
+// Fills in the defaults that depend on other options, and checks what CLI11 cannot.
+core::Result<void> finish_config(Config& config);
+core::Result<api::http::ServerOptions> server_options(const Config& config);
+core::log::Format log_format(const Config& config);
+core::log::Level log_level(const Config& config);
+
+std::string default_data_dir();
+
+}  // namespace roost::app

@@ -1,0 +1,134 @@
+#include "app/wiring.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "api/http/blocking_executor.hpp"
+#include "api/http/handlers/system_handlers.hpp"
+#include "api/http/metrics.hpp"
+#include "api/http/pipeline.hpp"
+#include "api/http/router.hpp"
+#include "api/http/server.hpp"
+#include "api/http/static_files.hpp"
+#include "api/ws/event_hub.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "services/sealing_keys.hpp"
+#include "services/system_status.hpp"
+#include "storage/database.hpp"
+#include "storage/instance_settings_repository.hpp"
+#include "storage/migrations.hpp"
+
+namespace roost::app {
+namespace {
+
+int startup_failure(const core::Error& error) {
+  std::fprintf(stderr, "roost: %s\n", error.message.c_str());
+  return 1;
+}
+
+core::Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config,
+                                                                  bool apply) {
+  auto url = storage::parse_database_url(config.database_url);
+  if (!url) return std::move(url).error();
+  storage::DatabaseOptions options;
+  if (config.database_pool_size > 0) {
+    options.sqlite_reader_connections = config.database_pool_size;
+    options.postgres_connections = config.database_pool_size;
+  }
+  auto database = storage::open_database(*url, options);
+  if (!database) return std::move(database).error();
+  auto status = apply ? storage::migrate(**database) : storage::migration_status(**database);
+  if (!status) return std::move(status).error();
+  core::log::info("database_ready", {{"database", url->redacted},
+                                     {"schema_version", status->applied_version},
+                                     {"latest_version", status->latest_version}});
+  return std::move(database).value();
+}
+
+void add_pool_metrics(api::http::Metrics& metrics, storage::Database& database) {
+  metrics.add_collector([&database](std::string& out) {
+    auto stats = database.pool_stats();
+    auto backend = storage::backend_name(database.backend());
+    fmt::format_to(
+        std::back_inserter(out),
+        "# HELP roost_db_connections Database connections, open and in use.\n"
+        "# TYPE roost_db_connections gauge\n"
+        "roost_db_connections{{backend=\"{0}\",state=\"open\"}} {1}\n"
+        "roost_db_connections{{backend=\"{0}\",state=\"in_use\"}} {2}\n"
+        "# HELP roost_db_acquisitions_total Connections taken from the pool.\n"
+        "# TYPE roost_db_acquisitions_total counter\n"
+        "roost_db_acquisitions_total{{backend=\"{0}\"}} {3}\n"
+        "# HELP roost_db_acquisition_waits_total Acquisitions that waited for a free connection.\n"
+        "# TYPE roost_db_acquisition_waits_total counter\n"
+        "roost_db_acquisition_waits_total{{backend=\"{0}\"}} {4}\n"
+        "# HELP roost_db_acquisition_timeouts_total Acquisitions that gave up waiting.\n"
+        "# TYPE roost_db_acquisition_timeouts_total counter\n"
+        "roost_db_acquisition_timeouts_total{{backend=\"{0}\"}} {5}\n",
+        backend, stats.connections_total, stats.connections_in_use, stats.acquisitions_total,
+        stats.acquisition_waits_total, stats.acquisition_timeouts_total);
+  });
+}
+
+}  // namespace
+
+int run_migrate(Config config, bool status_only) {
+  core::initialize_crypto();
+  core::log::configure(log_format(config), log_level(config));
+  if (auto finished = finish_config(config); !finished) return startup_failure(finished.error());
+  auto database = open_and_migrate(config, !status_only);
+  if (!database) return startup_failure(database.error());
+  auto status = storage::migration_status(**database);
+  if (!status) return startup_failure(status.error());
+  std::cout << fmt::format("schema version {} of {}{}\n", status->applied_version,
+                           status->latest_version, status->up_to_date() ? " (up to date)" : "");
+  return 0;
+}
+
+int run_serve(Config config) {
+  core::initialize_crypto();
+  core::log::configure(log_format(config), log_level(config));
+  if (auto finished = finish_config(config); !finished) return startup_failure(finished.error());
+  auto server_config = server_options(config);
+  if (!server_config) return startup_failure(server_config.error());
+
+  auto database = open_and_migrate(config, true);
+  if (!database) return startup_failure(database.error());
+  storage::InstanceSettingsRepository settings(**database);
+  auto keyring = services::load_sealing_keyring(settings, config.secret_key_file);
+  if (!keyring) return startup_failure(keyring.error());
+  core::log::info("secret_key_loaded", {{"key_id", keyring->primary().id}});
+
+  api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
+  services::SystemStatus system_status(**database);
+  api::ws::EventHub event_hub;
+
+  api::http::Router router;
+  api::http::SystemHandlers system_handlers(system_status, blocking);
+  system_handlers.register_routes(router);
+  std::unique_ptr<api::http::StaticFiles> static_files;
+  if (!config.web_root.empty()) {
+    static_files = std::make_unique<api::http::StaticFiles>(config.web_root, blocking);
+    static_files->register_routes(router);
+  }
+
+  api::http::Metrics metrics(router);
+  system_handlers.set_metrics(&metrics);
+  add_pool_metrics(metrics, **database);
+  api::http::Pipeline pipeline(router, metrics, server_config->access_log);
+  api::http::Server server(*server_config, pipeline, event_hub);
+  auto port = server.listen();
+  if (!port) return startup_failure(port.error());
+
+  std::string url = fmt::format("http://{}:{}", server_config->address, *port);
+  core::log::info("listening", {{"url", url}});
+  std::cout << "roost listening on " << url << std::endl;
+  server.run();
+  blocking.stop();
+  core::log::info("stopped");
+  return 0;
+}
+
+}  // namespace roost::app

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Runs the real `roost` binary for a scenario test: `roost serve` on 127.0.0.1 port 0,
+// with its own data directory, its stdout read until it prints the URL it listens on.
+namespace roost::testing {
+
+std::filesystem::path roost_binary();  // from the ROOST_BINARY environment variable
+std::filesystem::path make_temp_directory(const std::string& prefix);
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: still running or killed by a signal
+  std::string output;  // stdout and stderr, interleaved
+};
+
+// Runs roost with these arguments to completion (start-up errors, `migrate`, `version`).
+ProcessResult run_roost(const std::vector<std::string>& arguments,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                        const std::vector<std::string>& environment = {});
+
+class RoostServer {
+ public:
+  // Starts `roost serve --listen 127.0.0.1:0 --data-dir DIR <extra>`; throws if it does
+  // not print its URL within the timeout (the test fails with roost's output).
+  explicit RoostServer(std::vector<std::string> extra_arguments = {},
+                       std::filesystem::path data_dir = {});
+  ~RoostServer();
+  RoostServer(const RoostServer&) = delete;
+  RoostServer& operator=(const RoostServer&) = delete;
+
+  unsigned short port() const { return port_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  void signal(int signal_number);
+  // Waits for the process to exit; returns its exit code, or nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  std::string log() const;  // everything it wrote to stderr so far
+
+ private:
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+  std::filesystem::path data_dir_;
+  std::filesystem::path log_path_;
+  bool owns_data_dir_ = false;
+};
+
+}  // namespace roost::testing

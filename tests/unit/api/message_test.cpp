@@ -1,0 +1,33 @@
+#include "api/http/message.hpp"
+
+#include <gtest/gtest.h>
+
+namespace roost::api::http {
+namespace {
+
+TEST(Request, HeadersAreCaseInsensitive) {
+  Request request;
+  request.headers.push_back({"content-type", "application/json"});
+  EXPECT_EQ(request.header("Content-Type"), "application/json");
+  EXPECT_FALSE(request.header("accept").has_value());
+}
+
+TEST(Request, QueryParametersAreDecoded) {
+  Request request;
+  request.query = "q=caf%C3%A9+au+lait&empty&x=1";
+  EXPECT_EQ(request.query_parameter("q"), "café au lait");
+  EXPECT_EQ(request.query_parameter("empty"), "");
+  EXPECT_EQ(request.query_parameter("x"), "1");
+  EXPECT_FALSE(request.query_parameter("missing").has_value());
+  request.query = "bad=%zz%4";
+  EXPECT_EQ(request.query_parameter("bad"), "%zz%4");
+}
+
+TEST(Response, JsonResponseNeverThrowsOnInvalidUtf8) {
+  auto response = json_response(200, {{"text", std::string("\xFF")}});
+  EXPECT_EQ(response.status, 200);
+  EXPECT_FALSE(response.body.empty());
+}
+
+}  // namespace
+}  // namespace roost::api::http

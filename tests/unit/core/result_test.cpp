@@ -1,0 +1,38 @@
+#include "core/result.hpp"
+
+#include <gtest/gtest.h>
+
+namespace roost::core {
+namespace {
+
+Result<int> half(int value) {
+  if (value % 2 != 0) return make_error(ErrorCode::invalid_request, "odd");
+  return value / 2;
+}
+
+TEST(Result, HoldsValueOrError) {
+  auto good = half(4);
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(*good, 2);
+  auto bad = half(3);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::invalid_request);
+  EXPECT_EQ(bad.error().message, "odd");
+}
+
+TEST(Result, VoidResult) {
+  Result<void> fine = success();
+  EXPECT_TRUE(fine.ok());
+  Result<void> failed = make_error(ErrorCode::conflict, "taken");
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::conflict);
+}
+
+TEST(ErrorCodeName, EveryCodeHasAStableName) {
+  EXPECT_EQ(error_code_name(ErrorCode::malformed_json), "malformed_json");
+  EXPECT_EQ(error_code_name(ErrorCode::payload_too_large), "payload_too_large");
+  EXPECT_EQ(error_code_name(ErrorCode::schema_too_new), "schema_too_new");
+}
+
+}  // namespace
+}  // namespace roost::core
