@@ -23,15 +23,18 @@ class BlockingExecutor {
   BlockingExecutor(const BlockingExecutor&) = delete;
   BlockingExecutor& operator=(const BlockingExecutor&) = delete;
 
+  // Callers: pass a named variable (`co_await blocking.run(std::move(work))`), never a
+  // lambda written inside the co_await expression: g++ 12 mis-handles temporaries there
+  // (it destroys a lambda's captures twice; see docs/adr/0001).
   template <class Function>
   Awaitable<std::invoke_result_t<Function>> run(Function function) {
     using Value = std::invoke_result_t<Function>;
     auto caller = co_await boost::asio::this_coro::executor;
-    std::optional<Value> value =
-        co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                             void(std::exception_ptr, std::optional<Value>)>(
-            Initiation<Value, Function, decltype(caller)>{pool_, caller},
-            boost::asio::use_awaitable, std::move(function));
+    Initiation<Value, Function, decltype(caller)> initiation{pool_, caller};
+    auto operation = boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                 void(std::exception_ptr, std::optional<Value>)>(
+        std::move(initiation), boost::asio::use_awaitable, std::move(function));
+    std::optional<Value> value = co_await std::move(operation);
     co_return std::move(*value);
   }
 

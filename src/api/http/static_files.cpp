@@ -41,7 +41,8 @@ void StaticFiles::register_routes(Router& router) {
 }
 
 Awaitable<Response> StaticFiles::serve(Request request) {
-  co_return co_await blocking_.run([this, path = request.path] { return read(path); });
+  auto work = [this, path = std::move(request.path)] { return read(path); };
+  co_return co_await blocking_.run(std::move(work));
 }
 
 Response StaticFiles::read(const std::string& path) const {

@@ -31,7 +31,8 @@ Awaitable<Response> SystemHandlers::healthz(Request /*request*/) {
 
 Awaitable<Response> SystemHandlers::readyz(Request /*request*/) {
   if (auto denied = deny_unless_allowed(authz::Action::read_health)) co_return *denied;
-  auto readiness = co_await blocking_.run([this] { return status_.readiness(); });
+  auto work = [this] { return status_.readiness(); };
+  auto readiness = co_await blocking_.run(std::move(work));
   nlohmann::json checks = nlohmann::json::object();
   for (const auto& check : readiness.checks) {
     checks[check.name] = {{"ok", check.ok}, {"detail", check.detail}};
