@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/http/blocking_executor.hpp"
+#include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/pipeline.hpp"
@@ -15,11 +16,13 @@
 #include "api/ws/event_hub.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "services/accounts.hpp"
 #include "services/sealing_keys.hpp"
 #include "services/system_status.hpp"
 #include "storage/database.hpp"
 #include "storage/instance_settings_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/user_repository.hpp"
 
 namespace roost::app {
 namespace {
@@ -102,12 +105,17 @@ int run_serve(Config config) {
   core::log::info("secret_key_loaded", {{"key_id", keyring->primary().id}});
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
+  core::SystemClock clock;
   services::SystemStatus system_status(**database);
+  storage::UserRepository users(**database);
+  services::Accounts accounts(users, clock);
   api::ws::EventHub event_hub;
 
   api::http::Router router;
   api::http::SystemHandlers system_handlers(system_status, blocking);
   system_handlers.register_routes(router);
+  api::http::AccountHandlers account_handlers(accounts, blocking);
+  account_handlers.register_routes(router);
   std::unique_ptr<api::http::StaticFiles> static_files;
   if (!config.web_root.empty()) {
     static_files = std::make_unique<api::http::StaticFiles>(config.web_root, blocking);

@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include "core/clock.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -99,11 +101,13 @@ bool enabled(Level level) { return level >= current_level.load(std::memory_order
 
 std::string render(Format format, Level level, std::string_view event,
                    std::initializer_list<Field> fields) {
-  auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto now = format_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count());
   std::string out;
   out.reserve(256);
   if (format == Format::json) {
-    fmt::format_to(std::back_inserter(out), R"({{"time":"{:%FT%T}Z","level":"{}","event":)", now,
+    fmt::format_to(std::back_inserter(out), R"({{"time":"{}","level":"{}","event":)", now,
                    level_name(level));
     append_json_string(out, event);
     for (const auto& field : fields) {
@@ -114,7 +118,7 @@ std::string render(Format format, Level level, std::string_view event,
     }
     out += "}\n";
   } else {
-    fmt::format_to(std::back_inserter(out), "{:%FT%T}Z {} {}", now, level_name(level), event);
+    fmt::format_to(std::back_inserter(out), "{} {} {}", now, level_name(level), event);
     for (const auto& field : fields) {
       out.push_back(' ');
       out.append(field.key);

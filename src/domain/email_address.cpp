@@ -3,19 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/text.hpp"
+
 namespace roost::domain {
 namespace {
 
 constexpr std::size_t email_bytes_max = 254;
 constexpr std::size_t local_part_bytes_max = 64;
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
 
 core::Error invalid(std::string message) {
   core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid email address");

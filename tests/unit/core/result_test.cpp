@@ -36,3 +36,17 @@ TEST(ErrorCodeName, EveryCodeHasAStableName) {
 
 }  // namespace
 }  // namespace roost::core
+
+#include "core/clock.hpp"
+
+namespace roost::core {
+namespace {
+
+TEST(Clock, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(format_utc_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_utc_ms(1'795'441'579'123), "2026-11-23T13:46:19.123Z");
+  EXPECT_EQ(format_utc_ms(-1), "1969-12-31T23:59:59.999Z");
+}
+
+}  // namespace
+}  // namespace roost::core
