@@ -1,0 +1,34 @@
+# Shared by scripts/roost-up and scripts/test. Source it; do not run it.
+
+roost_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+say() { printf '==> %s\n' "$*"; }
+
+# Installs the packages named in the given list files that are not installed yet.
+install_missing_packages() {
+  local missing=() package
+  while read -r package; do
+    [ -n "$package" ] || continue
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done < <(grep -hv '^#' "$@")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]}" >&2
+    echo "install them as root (apt-get install ${missing[*]}) or run this script as root" >&2
+    return 1
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# configure_build DIR BUILD_TYPE [cmake args...]: configures once, re-uses afterwards.
+configure_build() {
+  local dir=$1 type=$2
+  shift 2
+  cmake -S "$roost_root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+}
+
+build_jobs() { nproc 2>/dev/null || echo 2; }
