@@ -17,6 +17,7 @@ using UserId = Id<struct UserTag>;
 using OrgId = Id<struct OrgTag>;
 using TeamId = Id<struct TeamTag>;
 using ProfileId = Id<struct ProfileTag>;
+using SessionId = Id<struct SessionTag>;
 
 }  // namespace roost::core
 

@@ -31,4 +31,31 @@ inline constexpr std::chrono::milliseconds pool_acquire_timeout{5'000};
 // Secrets
 inline constexpr std::size_t sealed_plaintext_bytes_max = 64 * 1024;
 
+// Sessions. A session ends at whichever comes first: idle for session_idle_timeout, or
+// session_absolute_lifetime after login. last_seen is written at most once per
+// session_touch_interval, so that a busy client does not turn every read into a write.
+inline constexpr std::size_t session_token_bytes = 32;  // 256 bits; base64url in the cookie
+inline constexpr std::size_t csrf_token_bytes = 32;
+inline constexpr std::size_t session_public_id_bytes = 12;
+inline constexpr std::chrono::milliseconds session_idle_timeout{14LL * 24 * 60 * 60 * 1000};
+inline constexpr std::chrono::milliseconds session_absolute_lifetime{30LL * 24 * 60 * 60 * 1000};
+inline constexpr std::chrono::milliseconds session_touch_interval{60'000};
+inline constexpr std::size_t session_user_agent_bytes_max = 256;
+inline constexpr std::size_t session_token_length_max = 128;  // longer cookies are not ours
+inline constexpr std::size_t sessions_per_user_listed_max = 500;
+
+// Login throttling, per account (the email as typed, lower-cased) and per client IP.
+// The first login_failures_free failures cost nothing; each later one locks the subject
+// out for login_lockout_base, doubled per further failure, up to login_lockout_max. On top
+// of that, a subject with *_failures_per_window_max failures within login_failure_window
+// is locked until the window ends. A successful login resets the account's counters
+// (not the IP's: one valid account must not unlock guessing at others).
+inline constexpr int login_account_failures_free = 5;
+inline constexpr int login_ip_failures_free = 20;
+inline constexpr std::chrono::milliseconds login_lockout_base{2'000};
+inline constexpr std::chrono::milliseconds login_lockout_max{15 * 60 * 1000};
+inline constexpr std::chrono::milliseconds login_failure_window{60 * 60 * 1000};
+inline constexpr int login_account_failures_per_window_max = 100;
+inline constexpr int login_ip_failures_per_window_max = 1'000;
+
 }  // namespace roost::core::limits

@@ -58,4 +58,23 @@ core::Result<std::optional<UserRecord>> UserRepository::find(core::UserId id) {
                   {id.value});
 }
 
+core::Result<void> UserRepository::change_password(core::UserId id,
+                                                   const std::string& password_hash,
+                                                   std::int64_t now_ms, core::SessionId keep) {
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    auto updated =
+        transaction.execute("UPDATE users SET password_hash = $2, updated_at_ms = $3 WHERE id = $1",
+                            {id.value, password_hash, now_ms});
+    if (!updated) return core::Result<void>(std::move(updated).error());
+    if (*updated == 0)
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such user"));
+    auto revoked = transaction.execute(
+        "UPDATE sessions SET revoked_at_ms = $2 WHERE user_id = $1 AND id <> $3 AND "
+        "revoked_at_ms IS NULL",
+        {id.value, now_ms, keep.value});
+    if (!revoked) return core::Result<void>(std::move(revoked).error());
+    return core::success();
+  });
+}
+
 }  // namespace roost::storage

@@ -34,6 +34,11 @@ class UserRepository {
   core::Result<UserRecord> create(const NewUser& user);
   core::Result<std::optional<UserRecord>> find_by_email_key(const std::string& email_key);
   core::Result<std::optional<UserRecord>> find(core::UserId id);
+  // Stores a new password hash and, in the same transaction, revokes every active session
+  // of the user but `keep` (the one that asked): a stolen session dies with the old
+  // password. A user that does not exist is ErrorCode::not_found.
+  core::Result<void> change_password(core::UserId id, const std::string& password_hash,
+                                     std::int64_t now_ms, core::SessionId keep);
 
  private:
   Database& database_;

@@ -1,0 +1,31 @@
+#include "core/tokens.hpp"
+
+#include <sodium.h>
+
+#include "core/random.hpp"
+
+namespace roost::core {
+
+std::string random_token(std::size_t byte_count) {
+  auto bytes = random_bytes(byte_count);
+  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string encoded(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(), bytes.data(), bytes.size(), variant);
+  encoded.resize(encoded.find('\0'));
+  return encoded;
+}
+
+std::string hash_token(std::string_view token) {
+  unsigned char digest[crypto_generichash_BYTES];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return to_hex(digest, sizeof digest);
+}
+
+bool constant_time_equals(std::string_view left, std::string_view right) {
+  if (left.size() != right.size()) return false;
+  if (left.empty()) return true;
+  return sodium_memcmp(left.data(), right.data(), left.size()) == 0;
+}
+
+}  // namespace roost::core

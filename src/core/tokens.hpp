@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+// Bearer secrets (session tokens, CSRF tokens): made from the CSPRNG, stored only as a
+// hash, compared in constant time.
+namespace roost::core {
+
+// `byte_count` random bytes as unpadded base64url (URL-, cookie- and header-safe).
+std::string random_token(std::size_t byte_count);
+
+// The hex BLAKE2b-256 of a token: what the database keeps instead of the token. A fast
+// hash is enough here (unlike passwords): the token has 256 bits of entropy.
+std::string hash_token(std::string_view token);
+
+// Equal contents, in a time that depends only on the lengths (which are public).
+bool constant_time_equals(std::string_view left, std::string_view right);
+
+}  // namespace roost::core
