@@ -74,6 +74,11 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
       ->envname("ROOST_SECRET_KEY_FILE");
   command.add_option("--access-log", config.access_log, "Log every request (true or false)")
       ->envname("ROOST_ACCESS_LOG");
+  command
+      .add_option("--trust-proxy", config.trust_proxy,
+                  "Honour X-Forwarded-Proto/-For from a reverse proxy (true or false); only "
+                  "when every request comes through one")
+      ->envname("ROOST_TRUST_PROXY");
   command.add_option("--io-threads", config.io_threads, "Threads serving HTTP and WebSocket I/O")
       ->envname("ROOST_IO_THREADS")
       ->check(CLI::Range(1, 256));

@@ -27,6 +27,10 @@ struct Config {
   std::string log_format = "text";
   std::string log_level = "info";
   bool access_log = true;
+  // Behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: honour them
+  // (Secure cookies, the client's address for login throttling). Off: they are ignored,
+  // since any client could send them.
+  bool trust_proxy = false;
   int io_threads = 1;
   int blocking_threads = 4;
   int database_pool_size = 0;  // 0: the backend's default

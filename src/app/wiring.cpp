@@ -7,21 +7,26 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/pipeline.hpp"
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
+#include "api/http/session_authenticator.hpp"
 #include "api/http/static_files.hpp"
 #include "api/ws/event_hub.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "services/accounts.hpp"
 #include "services/sealing_keys.hpp"
+#include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "storage/database.hpp"
 #include "storage/instance_settings_repository.hpp"
+#include "storage/login_throttle_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/session_repository.hpp"
 #include "storage/user_repository.hpp"
 
 namespace roost::app {
@@ -109,6 +114,10 @@ int run_serve(Config config) {
   services::SystemStatus system_status(**database);
   storage::UserRepository users(**database);
   services::Accounts accounts(users, clock);
+  storage::SessionRepository session_records(**database);
+  storage::LoginThrottleRepository login_throttles(**database);
+  services::Sessions sessions(users, session_records, login_throttles, clock);
+  api::http::SessionAuthenticator authenticator(sessions);
   api::ws::EventHub event_hub;
 
   api::http::Router router;
@@ -116,6 +125,8 @@ int run_serve(Config config) {
   system_handlers.register_routes(router);
   api::http::AccountHandlers account_handlers(accounts, blocking);
   account_handlers.register_routes(router);
+  api::http::SessionHandlers session_handlers(sessions, blocking);
+  session_handlers.register_routes(router);
   std::unique_ptr<api::http::StaticFiles> static_files;
   if (!config.web_root.empty()) {
     static_files = std::make_unique<api::http::StaticFiles>(config.web_root, blocking);
@@ -125,7 +136,8 @@ int run_serve(Config config) {
   api::http::Metrics metrics(router);
   system_handlers.set_metrics(&metrics);
   add_pool_metrics(metrics, **database);
-  api::http::Pipeline pipeline(router, metrics, server_config->access_log);
+  api::http::Pipeline pipeline(router, metrics, server_config->access_log,
+                               api::http::Identity{&authenticator, &blocking, config.trust_proxy});
   api::http::Server server(*server_config, pipeline, event_hub);
   auto port = server.listen();
   if (!port) return startup_failure(port.error());

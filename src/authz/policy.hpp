@@ -12,7 +12,9 @@ namespace roost::authz {
 
 struct Actor {
   std::optional<std::int64_t> user_id;  // empty: anonymous
-  bool operator_access = false;         // the instance operator (CLI on the host)
+  // The login session the request came with (cookie); empty for other credentials.
+  std::optional<std::int64_t> session_id;
+  bool operator_access = false;  // the instance operator (CLI on the host)
   bool authenticated() const { return user_id.has_value(); }
 };
 

@@ -44,6 +44,9 @@ struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
   std::vector<ErrorDetail> details;
+  // For rate_limited: seconds until the client may try again (the Retry-After header);
+  // 0 when there is nothing to say.
+  long long retry_after_seconds = 0;
 };
 
 Error make_error(ErrorCode code, std::string message);

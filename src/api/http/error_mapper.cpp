@@ -42,10 +42,14 @@ Response error_response(const core::Error& error) {
   std::string message = status >= 500 && error.code != core::ErrorCode::unavailable
                             ? "internal error; see the server log for this request id"
                             : error.message;
-  return json_response(status, {{"error",
-                                 {{"code", core::error_code_name(error.code)},
-                                  {"message", std::move(message)},
-                                  {"details", std::move(details)}}}});
+  auto response = json_response(status, {{"error",
+                                          {{"code", core::error_code_name(error.code)},
+                                           {"message", std::move(message)},
+                                           {"details", std::move(details)}}}});
+  if (error.retry_after_seconds > 0) {
+    response.headers.push_back({"retry-after", std::to_string(error.retry_after_seconds)});
+  }
+  return response;
 }
 
 }  // namespace roost::api::http

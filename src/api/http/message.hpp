@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "authz/policy.hpp"
+
 // The request and response as handlers see them: plain values, no Beast types, so that
 // handlers compile fast and can be tested without a socket.
 namespace roost::api::http {
@@ -35,6 +37,11 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string request_id;
+  // Filled by the pipeline: the client's address (X-Forwarded-For's last hop when the
+  // proxy is trusted, else the peer), whether it reached us over TLS, and who it is.
+  std::string client_address;
+  bool secure_transport = false;
+  authz::Actor actor;
   std::vector<PathParameter> path_parameters;  // filled by the router
   nlohmann::json json;                         // the parsed body, for routes that take JSON
 

@@ -7,9 +7,11 @@
 
 #include "api/http/error_mapper.hpp"
 #include "api/http/json_body.hpp"
+#include "api/http/session_cookie.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "core/tokens.hpp"
 
 namespace roost::api::http {
 namespace {
@@ -52,6 +54,37 @@ bool is_json_content_type(std::optional<std::string_view> content_type) {
          (value.starts_with("application/") && value.ends_with("+json"));
 }
 
+// The methods a cross-site page could trigger with the user's cookie: they need CSRF proof.
+bool changes_state(Method method) {
+  return method == Method::post || method == Method::put || method == Method::patch ||
+         method == Method::delete_;
+}
+
+// The last hop of X-Forwarded-For: the address our trusted proxy saw. Earlier entries
+// are whatever the client claimed.
+std::optional<std::string_view> last_forwarded_hop(std::string_view forwarded_for) {
+  auto comma = forwarded_for.rfind(',');
+  auto hop = comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
+  while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+  while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+  if (hop.empty()) return std::nullopt;
+  return hop;
+}
+
+core::Error missing_session() {
+  return core::make_error(core::ErrorCode::unauthenticated,
+                          "log in first: this endpoint needs a session");
+}
+
+core::Error csrf_rejected() {
+  core::Error error = core::make_error(
+      core::ErrorCode::permission_denied,
+      "csrf: a cookie-authenticated request that changes state needs the session's "
+      "X-CSRF-Token header");
+  error.details.push_back({"X-CSRF-Token", "is missing or does not match the session", 0, 0});
+  return error;
+}
+
 }  // namespace
 
 std::string choose_request_id(const Request& request) {
@@ -73,6 +106,38 @@ core::Result<void> Pipeline::prepare_body(Request& request, const Route& route) 
   if (!parsed) return std::move(parsed).error();
   request.json = std::move(parsed).value();
   return core::success();
+}
+
+void Pipeline::resolve_client(Request& request) const {
+  request.client_address = request.remote_address;
+  request.secure_transport = false;
+  if (!identity_.trust_proxy) return;
+  if (auto forwarded = request.header("x-forwarded-for")) {
+    if (auto hop = last_forwarded_hop(*forwarded)) request.client_address = std::string(*hop);
+  }
+  request.secure_transport = request.header("x-forwarded-proto") == std::string_view("https");
+}
+
+Awaitable<core::Result<void>> Pipeline::authenticate(Request& request) const {
+  auto cookie_header = request.header("cookie");
+  auto token = cookie_header ? find_cookie(*cookie_header, session_cookie_name) : std::nullopt;
+  if (!token) co_return missing_session();
+  if (identity_.authenticator == nullptr || identity_.blocking == nullptr) {
+    co_return missing_session();
+  }
+  auto work = [authenticator = identity_.authenticator, token = std::move(*token)] {
+    return authenticator->authenticate_session(token);
+  };
+  auto authenticated = co_await identity_.blocking->run(std::move(work));
+  if (!authenticated) co_return std::move(authenticated).error();
+  if (changes_state(request.method)) {
+    auto presented = request.header("x-csrf-token");
+    if (!presented || !core::constant_time_equals(*presented, authenticated->csrf_token)) {
+      co_return csrf_rejected();
+    }
+  }
+  request.actor = authenticated->actor;
+  co_return core::success();
 }
 
 Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_upgrade) {
@@ -103,6 +168,14 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
           core::ErrorCode::invalid_request, "this endpoint takes a WebSocket upgrade"));
     }
     co_return outcome;
+  }
+  resolve_client(request);
+  if (route.options.auth == AuthRequirement::required) {
+    auto authenticated = co_await authenticate(request);
+    if (!authenticated) {
+      outcome.response = error_response(authenticated.error());
+      co_return outcome;
+    }
   }
   if (auto prepared = prepare_body(request, route); !prepared) {
     outcome.response = error_response(prepared.error());

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 
+#include "api/http/authenticator.hpp"
 #include "api/http/awaitable.hpp"
+#include "api/http/blocking_executor.hpp"
 #include "api/http/message.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
@@ -26,13 +28,22 @@ struct DispatchOutcome {
   bool upgrade_websocket = false;  // the route is a WebSocket and the request asked for one
 };
 
+// How the pipeline knows who is calling. Without an authenticator, every route that
+// requires authentication answers 401.
+struct Identity {
+  Authenticator* authenticator = nullptr;
+  BlockingExecutor* blocking = nullptr;
+  // Honour X-Forwarded-Proto and X-Forwarded-For: only behind a proxy that sets them.
+  bool trust_proxy = false;
+};
+
 // What every request goes through between the socket and its handler: request id,
-// routing (404/405), body parsing (400/415), the handler, and the error mapping.
-// Authentication joins here with the identity layer.
+// routing (404/405), the client's address, authentication and CSRF (401/403), body
+// parsing (400/415), the handler, and the error mapping.
 class Pipeline {
  public:
-  Pipeline(const Router& router, Metrics& metrics, bool access_log)
-      : router_(router), metrics_(metrics), access_log_(access_log) {}
+  Pipeline(const Router& router, Metrics& metrics, bool access_log, Identity identity = {})
+      : router_(router), metrics_(metrics), access_log_(access_log), identity_(identity) {}
 
   Awaitable<DispatchOutcome> dispatch(Request request, bool websocket_upgrade);
 
@@ -46,10 +57,13 @@ class Pipeline {
 
  private:
   core::Result<void> prepare_body(Request& request, const Route& route) const;
+  void resolve_client(Request& request) const;
+  Awaitable<core::Result<void>> authenticate(Request& request) const;
 
   const Router& router_;
   Metrics& metrics_;
   bool access_log_;
+  Identity identity_;
 };
 
 // A request id from the client's X-Request-Id when it is short and plain, else a new one.

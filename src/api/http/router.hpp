@@ -18,12 +18,19 @@ enum class BodyKind {
   raw,   // the body is passed as is (uploads)
 };
 
+enum class AuthRequirement {
+  none,      // anyone (health, sign-up, login)
+  required,  // a valid session; the pipeline answers 401 without one
+};
+
 struct RouteOptions {
   BodyKind body = BodyKind::none;
   bool websocket = false;  // the route upgrades to a WebSocket (handled by api/ws)
   // Serves GET/HEAD of any path outside /api/ that no other route has (the web UI's files
   // and its client-side routes). Its pattern is only a label.
   bool fallback = false;
+  // Resolved before the body is parsed: an anonymous request never costs a JSON parse.
+  AuthRequirement auth = AuthRequirement::none;
 };
 
 struct Route {

@@ -44,5 +44,16 @@ TEST(ErrorMapper, InternalErrorsDoNotLeakTheirMessage) {
   EXPECT_TRUE(nlohmann::json::parse(response.body)["error"]["details"].is_array());
 }
 
+TEST(ErrorMapper, RateLimitedCarriesRetryAfter) {
+  auto error = core::make_error(core::ErrorCode::rate_limited, "too many failed logins");
+  error.retry_after_seconds = 7;
+  auto response = error_response(error);
+  EXPECT_EQ(response.status, 429);
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0].name, "retry-after");
+  EXPECT_EQ(response.headers[0].value, "7");
+  EXPECT_TRUE(error_response(core::make_error(core::ErrorCode::rate_limited, "x")).headers.empty());
+}
+
 }  // namespace
 }  // namespace roost::api::http
