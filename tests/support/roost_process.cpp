@@ -28,8 +28,12 @@ std::vector<char*> to_argv(std::vector<std::string>& arguments) {
 
 std::filesystem::path roost_binary() {
   const char* path = std::getenv("ROOST_BINARY");
-  if (path == nullptr) throw std::runtime_error("ROOST_BINARY is not set");
-  return path;
+  if (path != nullptr && *path != '\0') return path;
+#ifdef ROOST_BINARY_PATH
+  return ROOST_BINARY_PATH;
+#else
+  throw std::runtime_error("set ROOST_BINARY to the roost binary under test");
+#endif
 }
 
 std::filesystem::path make_temp_directory(const std::string& prefix) {
