@@ -1,5 +1,7 @@
 #include "storage/session_repository.hpp"
 
+#include "storage/repository_support.hpp"
+
 namespace roost::storage {
 namespace {
 
@@ -25,78 +27,48 @@ SessionRecord to_session(const Row& row) {
                        row.text(10)};
 }
 
-core::Result<std::optional<SessionRecord>> find_one(Database& database, std::string sql,
-                                                    std::vector<Value> params) {
-  std::optional<SessionRecord> found;
-  auto done = database.transact(TransactionMode::read_only, [&](Transaction& transaction) {
-    auto row = transaction.query_one(sql, params);
-    if (!row) return core::Result<void>(std::move(row).error());
-    if (row->has_value()) found = to_session(**row);
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return found;
-}
-
-core::Result<std::int64_t> execute_one(Database& database, std::string sql,
-                                       std::vector<Value> params) {
-  std::int64_t changed = 0;
-  auto done = database.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto result = transaction.execute(sql, params);
-    if (!result) return core::Result<void>(std::move(result).error());
-    changed = *result;
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return changed;
-}
-
 }  // namespace
 
 core::Result<SessionRecord> SessionRepository::create(const NewSession& session) {
-  std::optional<SessionRecord> created;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto row = transaction.query_one(
-        "INSERT INTO sessions (public_id, token_hash, user_id, csrf_token, created_at_ms, "
-        "last_seen_at_ms, idle_expires_at_ms, absolute_expires_at_ms, user_agent, ip) "
-        "VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING " +
-            std::string(session_columns),
-        {session.public_id, session.token_hash, session.user_id.value, session.csrf_token,
-         session.created_at_ms, session.idle_expires_at_ms, session.absolute_expires_at_ms,
-         session.user_agent, session.ip});
-    if (!row) return core::Result<void>(std::move(row).error());
-    created = to_session(**row);
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return *created;
+  return query_required(
+      database_,
+      "INSERT INTO sessions (public_id, token_hash, user_id, csrf_token, created_at_ms, "
+      "last_seen_at_ms, idle_expires_at_ms, absolute_expires_at_ms, user_agent, ip) "
+      "VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING " +
+          std::string(session_columns),
+      {session.public_id, session.token_hash, session.user_id.value, session.csrf_token,
+       session.created_at_ms, session.idle_expires_at_ms, session.absolute_expires_at_ms,
+       session.user_agent, session.ip},
+      to_session);
 }
 
 core::Result<std::optional<SessionRecord>> SessionRepository::find_by_token_hash(
     const std::string& token_hash) {
-  return find_one(database_,
-                  "SELECT " + std::string(session_columns) + " FROM sessions WHERE token_hash = $1",
-                  {token_hash});
+  return query_optional(
+      database_, TransactionMode::read_only,
+      "SELECT " + std::string(session_columns) + " FROM sessions WHERE token_hash = $1",
+      {token_hash}, to_session);
 }
 
 core::Result<std::optional<SessionRecord>> SessionRepository::find(core::SessionId id) {
-  return find_one(database_,
-                  "SELECT " + std::string(session_columns) + " FROM sessions WHERE id = $1",
-                  {id.value});
+  return query_optional(database_, TransactionMode::read_only,
+                        "SELECT " + std::string(session_columns) + " FROM sessions WHERE id = $1",
+                        {id.value}, to_session);
 }
 
 core::Result<void> SessionRepository::touch(core::SessionId id, std::int64_t now_ms,
                                             std::int64_t idle_expires_at_ms) {
-  auto changed = execute_one(database_,
-                             "UPDATE sessions SET last_seen_at_ms = $2, idle_expires_at_ms = $3 "
-                             "WHERE id = $1 AND revoked_at_ms IS NULL",
-                             {id.value, now_ms, idle_expires_at_ms});
+  auto changed =
+      execute_statement(database_,
+                        "UPDATE sessions SET last_seen_at_ms = $2, idle_expires_at_ms = $3 "
+                        "WHERE id = $1 AND revoked_at_ms IS NULL",
+                        {id.value, now_ms, idle_expires_at_ms});
   if (!changed) return std::move(changed).error();
   return core::success();
 }
 
 core::Result<bool> SessionRepository::revoke(core::SessionId id, std::int64_t now_ms) {
-  auto changed = execute_one(
+  auto changed = execute_statement(
       database_, "UPDATE sessions SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL",
       {id.value, now_ms});
   if (!changed) return std::move(changed).error();
@@ -106,11 +78,11 @@ core::Result<bool> SessionRepository::revoke(core::SessionId id, std::int64_t no
 core::Result<bool> SessionRepository::revoke_of_user(core::UserId user_id,
                                                      const std::string& public_id,
                                                      std::int64_t now_ms) {
-  auto changed = execute_one(database_,
-                             "UPDATE sessions SET revoked_at_ms = $2 WHERE user_id = $1 AND "
-                             "public_id = $3 AND " +
-                                 std::string(active_at_now),
-                             {user_id.value, now_ms, public_id});
+  auto changed = execute_statement(database_,
+                                   "UPDATE sessions SET revoked_at_ms = $2 WHERE user_id = $1 AND "
+                                   "public_id = $3 AND " +
+                                       std::string(active_at_now),
+                                   {user_id.value, now_ms, public_id});
   if (!changed) return std::move(changed).error();
   return *changed > 0;
 }

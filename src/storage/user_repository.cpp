@@ -1,5 +1,7 @@
 #include "storage/user_repository.hpp"
 
+#include "storage/repository_support.hpp"
+
 namespace roost::storage {
 namespace {
 
@@ -15,47 +17,29 @@ UserRecord to_user(const Row& row) {
                     row.integer(5)};
 }
 
-core::Result<std::optional<UserRecord>> find_one(Database& database, std::string sql,
-                                                 std::vector<Value> params) {
-  std::optional<UserRecord> found;
-  auto done = database.transact(TransactionMode::read_only, [&](Transaction& transaction) {
-    auto row = transaction.query_one(sql, params);
-    if (!row) return core::Result<void>(std::move(row).error());
-    if (row->has_value()) found = to_user(**row);
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return found;
-}
-
 }  // namespace
 
 core::Result<UserRecord> UserRepository::create(const NewUser& user) {
-  std::optional<UserRecord> created;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto row = transaction.query_one(
-        "INSERT INTO users (email, email_key, display_name, password_hash, created_at_ms, "
-        "updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5) RETURNING " +
-            std::string(user_columns),
-        {user.email, user.email_key, user.display_name, user.password_hash, user.created_at_ms});
-    if (!row) return core::Result<void>(std::move(row).error());
-    created = to_user(**row);
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return *created;
+  return query_required(
+      database_,
+      "INSERT INTO users (email, email_key, display_name, password_hash, created_at_ms, "
+      "updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5) RETURNING " +
+          std::string(user_columns),
+      {user.email, user.email_key, user.display_name, user.password_hash, user.created_at_ms},
+      to_user);
 }
 
 core::Result<std::optional<UserRecord>> UserRepository::find_by_email_key(
     const std::string& email_key) {
-  return find_one(database_,
-                  "SELECT " + std::string(user_columns) + " FROM users WHERE email_key = $1",
-                  {email_key});
+  return query_optional(database_, TransactionMode::read_only,
+                        "SELECT " + std::string(user_columns) + " FROM users WHERE email_key = $1",
+                        {email_key}, to_user);
 }
 
 core::Result<std::optional<UserRecord>> UserRepository::find(core::UserId id) {
-  return find_one(database_, "SELECT " + std::string(user_columns) + " FROM users WHERE id = $1",
-                  {id.value});
+  return query_optional(database_, TransactionMode::read_only,
+                        "SELECT " + std::string(user_columns) + " FROM users WHERE id = $1",
+                        {id.value}, to_user);
 }
 
 core::Result<void> UserRepository::change_password(core::UserId id,

@@ -1,7 +1,7 @@
 // The session and login-throttle repositories' contract, on both backends.
 #include <gtest/gtest.h>
 
-#include "scratch_database.hpp"
+#include "migrated_database_test.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/migrations.hpp"
 #include "storage/session_repository.hpp"
@@ -15,19 +15,14 @@ constexpr std::int64_t login_at_ms = 1'000'000;
 constexpr std::int64_t idle_expiry_ms = 2'000'000;
 constexpr std::int64_t absolute_expiry_ms = 5'000'000;
 
-class SessionRepositoryContract : public ::testing::TestWithParam<Backend> {
+class SessionRepositoryContract : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto scratch = ScratchDatabase::create(GetParam());
-    ASSERT_TRUE(succeeded(scratch));
-    scratch_ = std::move(scratch).value();
-    auto opened = open_database(scratch_->url(), {});
-    ASSERT_TRUE(succeeded(opened));
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(succeeded(migrate(*database_)));
-    users_ = std::make_unique<UserRepository>(*database_);
-    sessions_ = std::make_unique<SessionRepository>(*database_);
-    throttles_ = std::make_unique<LoginThrottleRepository>(*database_);
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    users_ = std::make_unique<UserRepository>(database());
+    sessions_ = std::make_unique<SessionRepository>(database());
+    throttles_ = std::make_unique<LoginThrottleRepository>(database());
     ada_ = make_user("ada@example.com");
     grace_ = make_user("grace@example.com");
   }
@@ -46,8 +41,6 @@ class SessionRepositoryContract : public ::testing::TestWithParam<Backend> {
     return created.ok() ? *created : SessionRecord{};
   }
 
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<Database> database_;
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<SessionRepository> sessions_;
   std::unique_ptr<LoginThrottleRepository> throttles_;
@@ -164,7 +157,7 @@ TEST_P(SessionRepositoryContract, ChangePasswordRevokesEveryOtherSession) {
 
 TEST_P(SessionRepositoryContract, DeletingTheUserDeletesTheirSessions) {
   open_session(ada_, "one");
-  auto deleted = database_->transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  auto deleted = database().transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto done = transaction.execute("DELETE FROM users WHERE id = $1", {ada_.value});
     if (!done) return core::Result<void>(std::move(done).error());
     return core::success();

@@ -1,7 +1,7 @@
 // The user repository's contract, on both backends.
 #include <gtest/gtest.h>
 
-#include "scratch_database.hpp"
+#include "migrated_database_test.hpp"
 #include "storage/migrations.hpp"
 #include "storage/user_repository.hpp"
 #include "storage_test_support.hpp"
@@ -9,25 +9,18 @@
 namespace roost::storage::testing {
 namespace {
 
-class UserRepositoryContract : public ::testing::TestWithParam<Backend> {
+class UserRepositoryContract : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto scratch = ScratchDatabase::create(GetParam());
-    ASSERT_TRUE(succeeded(scratch));
-    scratch_ = std::move(scratch).value();
-    auto opened = open_database(scratch_->url(), {});
-    ASSERT_TRUE(succeeded(opened));
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(succeeded(migrate(*database_)));
-    users_ = std::make_unique<UserRepository>(*database_);
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    users_ = std::make_unique<UserRepository>(database());
   }
 
   static NewUser ada() {
     return {"Ada@Example.com", "ada@example.com", "Ada", "$argon2id$x", 1000};
   }
 
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<Database> database_;
   std::unique_ptr<UserRepository> users_;
 };
 
