@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ ProcessResult run_roost(const std::vector<std::string>& arguments,
   argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
   pid_t pid = ::fork();
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that was killed
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::close(pipe_fds[0]);
@@ -99,6 +101,7 @@ RoostServer::RoostServer(std::vector<std::string> extra_arguments, std::filesyst
   arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that was killed
     ::dup2(stdout_pipe[1], STDOUT_FILENO);
     int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(log_fd, STDERR_FILENO);
