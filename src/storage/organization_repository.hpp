@@ -1,0 +1,92 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "core/result.hpp"
+#include "domain/organization.hpp"
+#include "storage/audit_repository.hpp"
+#include "storage/database.hpp"
+
+namespace roost::storage {
+
+struct NewOrganization {
+  std::string name;
+  std::int64_t profile_limit = 0;
+  std::int64_t seat_limit = 0;
+  core::UserId owner;
+  std::int64_t created_at_ms = 0;
+};
+
+struct OrganizationRecord {
+  core::OrgId id;
+  std::string name;
+  std::int64_t profile_limit = 0;
+  std::int64_t seat_limit = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct MembershipRecord {
+  core::OrgId org;
+  core::UserId user;
+  domain::OrgRole role = domain::OrgRole::member;
+  std::int64_t joined_at_ms = 0;
+};
+
+// An organization as one of its members sees it in their list.
+struct OrganizationOfUser {
+  OrganizationRecord organization;
+  domain::OrgRole role = domain::OrgRole::member;
+};
+
+struct MemberRecord {
+  core::UserId user;
+  std::string email;
+  std::string display_name;
+  domain::OrgRole role = domain::OrgRole::member;
+  std::int64_t joined_at_ms = 0;
+};
+
+// Organizations and their memberships. Every change writes its audit event in the same
+// transaction (`audit`: its org is filled in here). An organization always keeps at least
+// one owner: a change that would leave none is ErrorCode::conflict, checked under a lock
+// of the organization's row so that concurrent changes are serialized on both backends.
+class OrganizationRepository {
+ public:
+  explicit OrganizationRepository(Database& database) : database_(database) {}
+
+  // The organization and its owner's membership. An empty audit target becomes "org:<id>".
+  core::Result<OrganizationRecord> create(const NewOrganization& organization, AuditEvent audit);
+  core::Result<std::optional<OrganizationRecord>> find(core::OrgId id);
+  core::Result<std::optional<MembershipRecord>> find_membership(core::OrgId org, core::UserId user);
+  // The user's organizations, by name then id, at most `limit`.
+  core::Result<std::vector<OrganizationOfUser>> list_for_user(core::UserId user, std::size_t limit);
+  // ErrorCode::not_found when the organization is gone.
+  core::Result<OrganizationRecord> rename(core::OrgId id, const std::string& name,
+                                          std::int64_t now_ms, AuditEvent audit);
+  // Deletes the organization and its memberships; its audit events stay.
+  core::Result<void> remove(core::OrgId id, AuditEvent audit);
+  // `to` becomes owner and `from` admin. ErrorCode::not_found when either is not a member.
+  core::Result<void> transfer_ownership(core::OrgId id, core::UserId from, core::UserId to,
+                                        AuditEvent audit);
+  // Adds a member (invitations and the operator use it). An existing member, an unknown
+  // user or organization is ErrorCode::conflict.
+  core::Result<void> add_member(const MembershipRecord& membership, AuditEvent audit);
+  // Members ordered by user id, after `after_user` (the cursor), at most `limit`.
+  core::Result<std::vector<MemberRecord>> list_members(core::OrgId org, core::UserId after_user,
+                                                       std::size_t limit);
+  core::Result<std::optional<MemberRecord>> find_member(core::OrgId org, core::UserId user);
+  // ErrorCode::not_found when not a member; ErrorCode::conflict for the last owner.
+  core::Result<void> change_role(core::OrgId org, core::UserId user, domain::OrgRole role,
+                                 AuditEvent audit);
+  core::Result<void> remove_member(core::OrgId org, core::UserId user, AuditEvent audit);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace roost::storage

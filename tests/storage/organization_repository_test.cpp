@@ -1,0 +1,259 @@
+// The organization, membership and audit repositories' contract, on both backends.
+#include <gtest/gtest.h>
+
+#include "migrated_database_test.hpp"
+#include "storage/audit_repository.hpp"
+#include "storage/organization_repository.hpp"
+#include "storage/user_repository.hpp"
+#include "storage_test_support.hpp"
+
+namespace roost::storage::testing {
+namespace {
+
+using domain::OrgRole;
+
+constexpr std::int64_t created_at_ms = 1'000'000;
+constexpr std::int64_t later_ms = 2'000'000;
+constexpr std::size_t audit_listed_max = 100;
+
+class OrganizationRepositoryContract : public MigratedDatabaseTest {
+ protected:
+  void SetUp() override {
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    users_ = std::make_unique<UserRepository>(database());
+    organizations_ = std::make_unique<OrganizationRepository>(database());
+    audit_ = std::make_unique<AuditRepository>(database());
+    ada_ = make_user("ada@example.com", "Ada");
+    grace_ = make_user("grace@example.com", "Grace");
+    linus_ = make_user("linus@example.com", "Linus");
+  }
+
+  core::UserId make_user(const std::string& email, const std::string& name) {
+    auto created = users_->create({email, email, name, "$argon2id$x", 1});
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::UserId{};
+  }
+
+  AuditEvent audit(std::string action, core::UserId actor, std::string request_id = "req-1") {
+    return AuditEvent{
+        {}, actor, std::move(action), "org", R"({"k":"v"})", std::move(request_id), later_ms};
+  }
+
+  OrganizationRecord make_org(const std::string& name, core::UserId owner) {
+    auto created =
+        organizations_->create({name, 10, 25, owner, created_at_ms}, audit("org.created", owner));
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? *created : OrganizationRecord{};
+  }
+
+  void add(core::OrgId org, core::UserId user, OrgRole role) {
+    EXPECT_TRUE(succeeded(
+        organizations_->add_member({org, user, role, later_ms}, audit("member.added", ada_))));
+  }
+
+  std::optional<OrgRole> role_of(core::OrgId org, core::UserId user) {
+    auto found = organizations_->find_membership(org, user);
+    EXPECT_TRUE(succeeded(found));
+    if (!found.ok() || !found->has_value()) return std::nullopt;
+    return (*found)->role;
+  }
+
+  std::vector<std::string> audit_actions(core::OrgId org) {
+    auto events = audit_->list_for_org(org, audit_listed_max);
+    EXPECT_TRUE(succeeded(events));
+    std::vector<std::string> actions;
+    if (events.ok()) {
+      for (const auto& record : *events) actions.push_back(record.event.action);
+    }
+    return actions;
+  }
+
+  std::unique_ptr<UserRepository> users_;
+  std::unique_ptr<OrganizationRepository> organizations_;
+  std::unique_ptr<AuditRepository> audit_;
+  core::UserId ada_;
+  core::UserId grace_;
+  core::UserId linus_;
+};
+
+TEST_P(OrganizationRepositoryContract, CreateMakesTheCreatorOwnerAndAudits) {
+  auto org = make_org("Bikes", ada_);
+  EXPECT_GT(org.id.value, 0);
+  EXPECT_EQ(org.name, "Bikes");
+  EXPECT_EQ(org.profile_limit, 10);
+  EXPECT_EQ(org.seat_limit, 25);
+  EXPECT_EQ(org.created_at_ms, created_at_ms);
+  EXPECT_EQ(role_of(org.id, ada_), OrgRole::owner);
+  EXPECT_EQ(role_of(org.id, grace_), std::nullopt);
+  auto found = organizations_->find(org.id);
+  ASSERT_TRUE(succeeded(found));
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->name, "Bikes");
+
+  auto events = audit_->list_for_org(org.id, audit_listed_max);
+  ASSERT_TRUE(succeeded(events));
+  ASSERT_EQ(events->size(), 1u);
+  const auto& event = events->front().event;
+  EXPECT_EQ(event.org, org.id);
+  EXPECT_EQ(event.actor, ada_);
+  EXPECT_EQ(event.action, "org.created");
+  EXPECT_EQ(event.target, "org");
+  EXPECT_EQ(event.details_json, R"({"k":"v"})");
+  EXPECT_EQ(event.request_id, "req-1");
+  EXPECT_EQ(event.created_at_ms, later_ms);
+}
+
+TEST_P(OrganizationRepositoryContract, UnknownOwnerRollsTheWholeCreationBack) {
+  auto created = organizations_->create({"Ghost", 10, 25, core::UserId{424242}, created_at_ms},
+                                        audit("org.created", ada_));
+  EXPECT_TRUE(failed_with(created, core::ErrorCode::conflict));
+  // The organization row it inserted first (id 1 on a fresh database) is gone too.
+  auto found = organizations_->find(core::OrgId{1});
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_FALSE(found->has_value());
+  EXPECT_TRUE(audit_actions(core::OrgId{1}).empty());
+}
+
+TEST_P(OrganizationRepositoryContract, ListsOnlyTheUsersOrganizationsWithTheirRole) {
+  auto bikes = make_org("Bikes", ada_);
+  auto acme = make_org("Acme", grace_);
+  make_org("Zeta", grace_);
+  add(acme.id, ada_, OrgRole::member);
+  auto listed = organizations_->list_for_user(ada_, 10);
+  ASSERT_TRUE(succeeded(listed));
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].organization.name, "Acme");
+  EXPECT_EQ((*listed)[0].role, OrgRole::member);
+  EXPECT_EQ((*listed)[1].organization.id, bikes.id);
+  EXPECT_EQ((*listed)[1].role, OrgRole::owner);
+  auto limited = organizations_->list_for_user(ada_, 1);
+  ASSERT_TRUE(succeeded(limited));
+  EXPECT_EQ(limited->size(), 1u);
+}
+
+TEST_P(OrganizationRepositoryContract, RenameUpdatesAndAudits) {
+  auto org = make_org("Bikes", ada_);
+  auto renamed = organizations_->rename(org.id, "Bicycles", later_ms, audit("org.renamed", ada_));
+  ASSERT_TRUE(succeeded(renamed));
+  EXPECT_EQ(renamed->name, "Bicycles");
+  EXPECT_EQ(renamed->updated_at_ms, later_ms);
+  EXPECT_EQ(audit_actions(org.id), (std::vector<std::string>{"org.created", "org.renamed"}));
+  auto missing = organizations_->rename(core::OrgId{424242}, "X", later_ms, audit("x", ada_));
+  EXPECT_TRUE(failed_with(missing, core::ErrorCode::not_found));
+}
+
+TEST_P(OrganizationRepositoryContract, RemoveDeletesMembershipsButKeepsTheAudit) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::admin);
+  ASSERT_TRUE(succeeded(organizations_->remove(org.id, audit("org.deleted", ada_))));
+  auto found = organizations_->find(org.id);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_FALSE(found->has_value());
+  EXPECT_EQ(role_of(org.id, grace_), std::nullopt);
+  EXPECT_EQ(audit_actions(org.id),
+            (std::vector<std::string>{"org.created", "member.added", "org.deleted"}));
+  EXPECT_TRUE(failed_with(organizations_->remove(org.id, audit("org.deleted", ada_)),
+                          core::ErrorCode::not_found));
+}
+
+TEST_P(OrganizationRepositoryContract, TransferMakesTheTargetOwnerAndTheOldOwnerAdmin) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::member);
+  ASSERT_TRUE(succeeded(
+      organizations_->transfer_ownership(org.id, ada_, grace_, audit("org.transferred", ada_))));
+  EXPECT_EQ(role_of(org.id, grace_), OrgRole::owner);
+  EXPECT_EQ(role_of(org.id, ada_), OrgRole::admin);
+  // A non-member target changes nothing, and records nothing.
+  auto refused =
+      organizations_->transfer_ownership(org.id, grace_, linus_, audit("org.transferred", grace_));
+  EXPECT_TRUE(failed_with(refused, core::ErrorCode::not_found));
+  EXPECT_EQ(role_of(org.id, grace_), OrgRole::owner);
+  EXPECT_EQ(audit_actions(org.id).size(), 3u);
+}
+
+TEST_P(OrganizationRepositoryContract, MembersArePagedByUserId) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::admin);
+  add(org.id, linus_, OrgRole::member);
+  auto first = organizations_->list_members(org.id, core::UserId{0}, 2);
+  ASSERT_TRUE(succeeded(first));
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].user, ada_);
+  EXPECT_EQ((*first)[0].email, "ada@example.com");
+  EXPECT_EQ((*first)[0].display_name, "Ada");
+  EXPECT_EQ((*first)[0].role, OrgRole::owner);
+  EXPECT_EQ((*first)[1].user, grace_);
+  auto rest = organizations_->list_members(org.id, (*first)[1].user, 2);
+  ASSERT_TRUE(succeeded(rest));
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].user, linus_);
+  EXPECT_EQ((*rest)[0].role, OrgRole::member);
+  EXPECT_EQ((*rest)[0].joined_at_ms, later_ms);
+}
+
+TEST_P(OrganizationRepositoryContract, AddingAMemberTwiceIsAConflict) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::member);
+  EXPECT_TRUE(failed_with(organizations_->add_member({org.id, grace_, OrgRole::admin, later_ms},
+                                                     audit("member.added", ada_)),
+                          core::ErrorCode::conflict));
+  EXPECT_EQ(role_of(org.id, grace_), OrgRole::member);
+}
+
+TEST_P(OrganizationRepositoryContract, TheLastOwnerCanBeNeitherDemotedNorRemoved) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::member);
+  EXPECT_TRUE(failed_with(
+      organizations_->change_role(org.id, ada_, OrgRole::admin, audit("member.role_changed", ada_)),
+      core::ErrorCode::conflict));
+  EXPECT_TRUE(
+      failed_with(organizations_->remove_member(org.id, ada_, audit("member.removed", ada_)),
+                  core::ErrorCode::conflict));
+  EXPECT_EQ(role_of(org.id, ada_), OrgRole::owner);
+  // With a second owner, the first may step down.
+  ASSERT_TRUE(succeeded(organizations_->change_role(org.id, grace_, OrgRole::owner,
+                                                    audit("member.role_changed", ada_))));
+  ASSERT_TRUE(succeeded(organizations_->change_role(org.id, ada_, OrgRole::member,
+                                                    audit("member.role_changed", ada_))));
+  EXPECT_EQ(role_of(org.id, ada_), OrgRole::member);
+  EXPECT_EQ(audit_actions(org.id),
+            (std::vector<std::string>{"org.created", "member.added", "member.role_changed",
+                                      "member.role_changed"}));
+}
+
+TEST_P(OrganizationRepositoryContract, RemoveMemberAndUnknownMembers) {
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::admin);
+  ASSERT_TRUE(
+      succeeded(organizations_->remove_member(org.id, grace_, audit("member.removed", ada_))));
+  EXPECT_EQ(role_of(org.id, grace_), std::nullopt);
+  EXPECT_TRUE(failed_with(organizations_->remove_member(org.id, grace_, audit("x", ada_)),
+                          core::ErrorCode::not_found));
+  EXPECT_TRUE(
+      failed_with(organizations_->change_role(org.id, linus_, OrgRole::admin, audit("x", ada_)),
+                  core::ErrorCode::not_found));
+  EXPECT_TRUE(
+      failed_with(organizations_->remove_member(core::OrgId{424242}, ada_, audit("x", ada_)),
+                  core::ErrorCode::not_found));
+  EXPECT_EQ(audit_actions(org.id),
+            (std::vector<std::string>{"org.created", "member.added", "member.removed"}));
+}
+
+TEST_P(OrganizationRepositoryContract, AuditOfAnotherOrganizationIsNotListed) {
+  auto bikes = make_org("Bikes", ada_);
+  auto acme = make_org("Acme", grace_);
+  auto events = audit_->list_for_org(acme.id, audit_listed_max);
+  ASSERT_TRUE(succeeded(events));
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().event.actor, grace_);
+  EXPECT_NE(bikes.id, acme.id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, OrganizationRepositoryContract,
+                         ::testing::Values(Backend::sqlite));
+INSTANTIATE_TEST_SUITE_P(Postgres, OrganizationRepositoryContract,
+                         ::testing::Values(Backend::postgres));
+
+}  // namespace
+}  // namespace roost::storage::testing
