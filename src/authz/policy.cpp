@@ -1,17 +1,84 @@
 #include "authz/policy.hpp"
 
+#include <array>
+
 namespace roost::authz {
+namespace {
+
+using domain::OrgRole;
+
+constexpr std::array<OrgRule, 7> organization_rules{{
+    {Action::view_org, OrgRole::member, "view_org"},
+    {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
+    {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
+    {Action::transfer_ownership, OrgRole::owner, "transfer_ownership (owner only)"},
+    {Action::view_members, OrgRole::member, "view_members"},
+    {Action::change_member_role, OrgRole::admin, "change_member_role (owner or admin)"},
+    {Action::remove_member, OrgRole::admin, "remove_member (owner or admin)"},
+}};
+
+constexpr std::string_view owner_role_permission = "manage_owners (owner only)";
+
+const OrgRule* rule_of(Action action) {
+  for (const auto& rule : organization_rules) {
+    if (rule.action == action) return &rule;
+  }
+  return nullptr;
+}
+
+bool at_least(OrgRole role, OrgRole minimum) {
+  return static_cast<int>(role) >= static_cast<int>(minimum);
+}
+
+// Granting or taking away the owner role is for owners only, whoever else may manage roles.
+bool touches_owner_role(const MemberTarget& target) {
+  return target.current_role == OrgRole::owner ||
+         (target.new_role && *target.new_role == OrgRole::owner);
+}
+
+Decision decide_org(const Actor& actor, const OrgRule& rule, const Resource& resource) {
+  // Fail closed: no organization, no caller, or a membership of another organization all
+  // mean the caller cannot see this organization at all.
+  if (!resource.org || !actor.user_id || !resource.actor_membership ||
+      resource.actor_membership->org != *resource.org) {
+    return Decision::not_found();
+  }
+  const OrgRole role = resource.actor_membership->role;
+  if (rule.action == Action::remove_member && resource.member &&
+      resource.member->user.value == *actor.user_id) {
+    return Decision::allow();  // leaving; the last owner is kept by storage (409)
+  }
+  if (!at_least(role, rule.minimum_role)) return Decision::deny(std::string(rule.permission));
+  const bool manages_member =
+      rule.action == Action::change_member_role || rule.action == Action::remove_member;
+  if (manages_member && resource.member && touches_owner_role(*resource.member) &&
+      role != OrgRole::owner) {
+    return Decision::deny(std::string(owner_role_permission));
+  }
+  return Decision::allow();
+}
+
+}  // namespace
 
 std::string_view action_name(Action action) {
   switch (action) {
     case Action::read_health: return "read_health";
     case Action::read_metrics: return "read_metrics";
     case Action::subscribe_events: return "subscribe_events";
+    case Action::view_org: return "view_org";
+    case Action::rename_org: return "rename_org";
+    case Action::delete_org: return "delete_org";
+    case Action::transfer_ownership: return "transfer_ownership";
+    case Action::view_members: return "view_members";
+    case Action::change_member_role: return "change_member_role";
+    case Action::remove_member: return "remove_member";
   }
   return "unknown";
 }
 
-Decision decide(const Actor& actor, Action action, const Resource& /*resource*/) {
+std::span<const OrgRule> org_rules() { return organization_rules; }
+
+Decision decide(const Actor& actor, Action action, const Resource& resource) {
   switch (action) {
     // Load balancers and Prometheus scrape these without credentials; they reveal no
     // tenant data (bind the listener to a private address to keep them private).
@@ -20,9 +87,31 @@ Decision decide(const Actor& actor, Action action, const Resource& /*resource*/)
     // The event stream carries tenant events once they exist; the hub's per-event
     // audience filter is what scopes them, and it is applied per subscriber.
     case Action::subscribe_events: return Decision::allow();
+    case Action::view_org:
+    case Action::rename_org:
+    case Action::delete_org:
+    case Action::transfer_ownership:
+    case Action::view_members:
+    case Action::change_member_role:
+    case Action::remove_member: break;
   }
-  (void)actor;
-  return Decision::deny(std::string(action_name(action)));
+  const OrgRule* rule = rule_of(action);
+  if (rule == nullptr) return Decision::not_found();
+  return decide_org(actor, *rule, resource);
+}
+
+core::Result<void> require(const Actor& actor, Action action, const Resource& resource) {
+  auto decision = decide(actor, action, resource);
+  switch (decision.verdict()) {
+    case Verdict::allow: return core::success();
+    case Verdict::deny:
+      return core::make_error(core::ErrorCode::permission_denied,
+                              "missing permission: " + decision.missing_permission);
+    case Verdict::not_found: break;
+  }
+  return core::make_error(
+      core::ErrorCode::not_found,
+      "no such " + std::string(resource.kind == "instance" ? "resource" : resource.kind));
 }
 
 }  // namespace roost::authz

@@ -1,9 +1,82 @@
 #include "authz/policy.hpp"
 
+#include <map>
+#include <optional>
+#include <set>
+
 #include <gtest/gtest.h>
 
 namespace roost::authz {
 namespace {
+
+using domain::OrgRole;
+
+constexpr core::OrgId acme{1};
+constexpr core::OrgId globex{2};
+constexpr std::int64_t caller_id = 42;
+constexpr core::UserId other_user{7};
+
+Actor caller() { return Actor{caller_id, 1, false}; }
+
+// The actor's membership as a service would load it: in the resource's organization
+// ("same"), in another one ("other": it must count for nothing), or none.
+enum class Where { same, other };
+enum class Role { owner, admin, member, none };
+
+std::optional<Membership> membership(Role role, Where where) {
+  if (role == Role::none) return std::nullopt;
+  OrgRole org_role = role == Role::owner   ? OrgRole::owner
+                     : role == Role::admin ? OrgRole::admin
+                                           : OrgRole::member;
+  return Membership{where == Where::same ? acme : globex, org_role};
+}
+
+Resource org_resource(Role role, Where where, std::optional<MemberTarget> target = {}) {
+  return Resource{"organization", acme, membership(role, where), target};
+}
+
+// The expected verdicts, written out here rather than derived from the policy's table:
+// a test that recomputed the rule could not fail. The membership actions target another
+// plain member (promoted to admin for change_member_role).
+const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  constexpr auto N = Verdict::not_found;
+  static const std::map<Action, std::map<Role, Verdict>> table = {
+      {Action::view_org, {{Role::owner, A}, {Role::admin, A}, {Role::member, A}, {Role::none, N}}},
+      {Action::rename_org,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::delete_org,
+       {{Role::owner, A}, {Role::admin, D}, {Role::member, D}, {Role::none, N}}},
+      {Action::transfer_ownership,
+       {{Role::owner, A}, {Role::admin, D}, {Role::member, D}, {Role::none, N}}},
+      {Action::view_members,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, A}, {Role::none, N}}},
+      {Action::change_member_role,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::remove_member,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+  };
+  return table;
+}
+
+std::optional<MemberTarget> plain_member_target(Action action) {
+  if (action == Action::change_member_role) {
+    return MemberTarget{other_user, OrgRole::member, OrgRole::admin};
+  }
+  if (action == Action::remove_member) return MemberTarget{other_user, OrgRole::member, {}};
+  return std::nullopt;
+}
+
+const char* role_label(Role role) {
+  switch (role) {
+    case Role::owner: return "owner";
+    case Role::admin: return "admin";
+    case Role::member: return "member";
+    case Role::none: return "none";
+  }
+  return "?";
+}
 
 TEST(Policy, HealthAndMetricsArePublic) {
   Actor anonymous;
@@ -16,6 +89,109 @@ TEST(Policy, HealthAndMetricsArePublic) {
 
 TEST(Policy, ActionsHaveNames) {
   EXPECT_EQ(action_name(Action::subscribe_events), "subscribe_events");
+  EXPECT_EQ(action_name(Action::transfer_ownership), "transfer_ownership");
+}
+
+TEST(Policy, TheTableCoversEveryOrganizationAction) {
+  std::set<Action> in_policy;
+  for (const auto& rule : org_rules()) in_policy.insert(rule.action);
+  std::set<Action> in_test;
+  for (const auto& [action, row] : expected_in_same_org()) in_test.insert(action);
+  EXPECT_EQ(in_policy, in_test);
+}
+
+// Every organization action x organization role x same or other organization.
+TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
+  int cases = 0;
+  for (const auto& rule : org_rules()) {
+    for (auto role : {Role::owner, Role::admin, Role::member, Role::none}) {
+      for (auto where : {Where::same, Where::other}) {
+        ++cases;
+        auto decision = decide(caller(), rule.action,
+                               org_resource(role, where, plain_member_target(rule.action)));
+        auto expected = where == Where::other ? Verdict::not_found
+                                              : expected_in_same_org().at(rule.action).at(role);
+        SCOPED_TRACE(std::string(action_name(rule.action)) + " as " + role_label(role) +
+                     (where == Where::same ? " of this org" : " of another org"));
+        EXPECT_EQ(decision.verdict(), expected);
+        if (expected == Verdict::deny) {
+          // The 403 names the missing permission.
+          EXPECT_TRUE(decision.missing_permission.starts_with(action_name(rule.action)))
+              << decision.missing_permission;
+          auto required = require(caller(), rule.action, org_resource(role, where));
+          ASSERT_FALSE(required.ok());
+          EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
+          EXPECT_EQ(required.error().message, "missing permission: " + decision.missing_permission);
+        }
+        if (expected == Verdict::not_found) {
+          EXPECT_TRUE(decision.missing_permission.empty());  // nothing to learn from a 404
+          auto required = require(caller(), rule.action, org_resource(role, where));
+          ASSERT_FALSE(required.ok());
+          EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
+          EXPECT_EQ(required.error().message, "no such organization");
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 7 * 4 * 2);
+}
+
+TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {
+  auto decision = decide(caller(), Action::delete_org, org_resource(Role::admin, Where::same));
+  EXPECT_EQ(decision.missing_permission, "delete_org (owner only)");
+}
+
+// The membership actions, by the member they target: only owners grant or take the owner
+// role; anyone may remove themselves (leaving).
+TEST(Policy, MembershipActionsByTarget) {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  struct Case {
+    Action action;
+    OrgRole target_role;
+    std::optional<OrgRole> new_role;
+    bool self;
+    Verdict owner, admin, member;
+  };
+  const Case cases[] = {
+      {Action::change_member_role, OrgRole::member, OrgRole::admin, false, A, A, D},
+      {Action::change_member_role, OrgRole::admin, OrgRole::member, false, A, A, D},
+      {Action::change_member_role, OrgRole::member, OrgRole::owner, false, A, D, D},
+      {Action::change_member_role, OrgRole::owner, OrgRole::admin, false, A, D, D},
+      {Action::change_member_role, OrgRole::owner, OrgRole::admin, true, A, D, D},
+      {Action::change_member_role, OrgRole::admin, OrgRole::owner, true, A, D, D},
+      {Action::change_member_role, OrgRole::member, OrgRole::admin, true, A, A, D},
+      {Action::remove_member, OrgRole::member, {}, false, A, A, D},
+      {Action::remove_member, OrgRole::admin, {}, false, A, A, D},
+      {Action::remove_member, OrgRole::owner, {}, false, A, D, D},
+      {Action::remove_member, OrgRole::member, {}, true, A, A, A},
+      {Action::remove_member, OrgRole::owner, {}, true, A, A, A},
+  };
+  for (const auto& c : cases) {
+    const std::pair<Role, Verdict> by_role[] = {
+        {Role::owner, c.owner}, {Role::admin, c.admin}, {Role::member, c.member}};
+    for (auto [role, expected] : by_role) {
+      MemberTarget target{c.self ? core::UserId{caller_id} : other_user, c.target_role, c.new_role};
+      SCOPED_TRACE(std::string(action_name(c.action)) + " as " + role_label(role) + " on " +
+                   std::string(domain::org_role_name(c.target_role)) + (c.self ? " (self)" : ""));
+      EXPECT_EQ(decide(caller(), c.action, org_resource(role, Where::same, target)).verdict(),
+                expected);
+      // Whatever the target, another organization's member sees nothing.
+      EXPECT_EQ(decide(caller(), c.action, org_resource(role, Where::other, target)).verdict(),
+                Verdict::not_found);
+    }
+  }
+  auto denied =
+      decide(caller(), Action::remove_member,
+             org_resource(Role::admin, Where::same, MemberTarget{other_user, OrgRole::owner, {}}));
+  EXPECT_EQ(denied.missing_permission, "manage_owners (owner only)");
+}
+
+TEST(Policy, FailsClosedWithoutACallerOrAnOrganization) {
+  Resource no_org{"organization", std::nullopt, Membership{acme, OrgRole::owner}, std::nullopt};
+  EXPECT_EQ(decide(caller(), Action::view_org, no_org).verdict(), Verdict::not_found);
+  EXPECT_EQ(decide(Actor{}, Action::view_org, org_resource(Role::owner, Where::same)).verdict(),
+            Verdict::not_found);
 }
 
 }  // namespace
