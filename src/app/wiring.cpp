@@ -7,6 +7,8 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/member_handlers.hpp"
+#include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/metrics.hpp"
@@ -19,6 +21,8 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "services/accounts.hpp"
+#include "services/members.hpp"
+#include "services/organizations.hpp"
 #include "services/sealing_keys.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
@@ -26,6 +30,7 @@
 #include "storage/instance_settings_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organization_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/user_repository.hpp"
 
@@ -117,6 +122,9 @@ int run_serve(Config config) {
   storage::SessionRepository session_records(**database);
   storage::LoginThrottleRepository login_throttles(**database);
   services::Sessions sessions(users, session_records, login_throttles, clock);
+  storage::OrganizationRepository organization_records(**database);
+  services::Organizations organizations(organization_records, clock);
+  services::Members members(organization_records, clock);
   api::http::SessionAuthenticator authenticator(sessions);
   api::ws::EventHub event_hub;
 
@@ -127,6 +135,10 @@ int run_serve(Config config) {
   account_handlers.register_routes(router);
   api::http::SessionHandlers session_handlers(sessions, blocking);
   session_handlers.register_routes(router);
+  api::http::OrgHandlers org_handlers(organizations, blocking);
+  org_handlers.register_routes(router);
+  api::http::MemberHandlers member_handlers(members, blocking);
+  member_handlers.register_routes(router);
   std::unique_ptr<api::http::StaticFiles> static_files;
   if (!config.web_root.empty()) {
     static_files = std::make_unique<api::http::StaticFiles>(config.web_root, blocking);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 // Every limit of Roost in one place (TigerBeetle style): a named constant, unit last.
 namespace roost::core::limits {
@@ -57,5 +58,13 @@ inline constexpr std::chrono::milliseconds login_lockout_max{15 * 60 * 1000};
 inline constexpr std::chrono::milliseconds login_failure_window{60 * 60 * 1000};
 inline constexpr int login_account_failures_per_window_max = 100;
 inline constexpr int login_ip_failures_per_window_max = 1'000;
+
+// Organizations. A new organization's plan; the operator changes it per organization
+// (`roost admin set-plan`), never the API.
+inline constexpr std::int64_t org_profile_limit_default = 10;
+inline constexpr std::int64_t org_seat_limit_default = 25;
+inline constexpr std::size_t orgs_per_user_listed_max = 500;
+inline constexpr std::size_t members_page_size_default = 50;
+inline constexpr std::size_t members_page_size_max = 200;
 
 }  // namespace roost::core::limits

@@ -20,6 +20,24 @@ std::string JsonFields::required_string(std::string_view name) {
   return found->get<std::string>();
 }
 
+std::int64_t JsonFields::required_integer(std::string_view name) {
+  if (!body_.is_object()) return 0;
+  auto found = body_.find(name);
+  if (found == body_.end() || found->is_null()) {
+    problems_.push_back({std::string(name), "is required", 0, 0});
+    return 0;
+  }
+  if (found->is_number_unsigned() && found->get<std::uint64_t>() > INT64_MAX) {
+    problems_.push_back({std::string(name), "is too large", 0, 0});
+    return 0;
+  }
+  if (!found->is_number_integer()) {
+    problems_.push_back({std::string(name), "must be an integer", 0, 0});
+    return 0;
+  }
+  return found->get<std::int64_t>();
+}
+
 std::optional<core::Error> JsonFields::error() const {
   if (problems_.empty()) return std::nullopt;
   core::Error error = core::make_error(core::ErrorCode::invalid_request,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ class JsonFields {
   explicit JsonFields(const nlohmann::json& body);
 
   std::string required_string(std::string_view name);
+  // A JSON integer (not a string of digits, not a fraction); 0 when missing or mistyped.
+  std::int64_t required_integer(std::string_view name);
   // The collected problems as ErrorCode::invalid_request, or nullopt when there are none.
   std::optional<core::Error> error() const;
 

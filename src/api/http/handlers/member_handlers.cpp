@@ -1,0 +1,127 @@
+#include "api/http/handlers/member_handlers.hpp"
+
+#include "api/http/dto/json_fields.hpp"
+#include "api/http/error_mapper.hpp"
+#include "api/http/handlers/org_path.hpp"
+#include "core/clock.hpp"
+#include "core/limits.hpp"
+
+namespace roost::api::http {
+namespace {
+
+nlohmann::json member_json(const services::MemberView& member) {
+  return {{"user_id", member.user.value},
+          {"email", member.email},
+          {"display_name", member.display_name},
+          {"role", domain::org_role_name(member.role)},
+          {"joined_at", core::format_utc_ms(member.joined_at_ms)}};
+}
+
+core::Error not_found(std::string message) {
+  return core::make_error(core::ErrorCode::not_found, std::move(message));
+}
+
+core::Error invalid_query(std::string field, std::string message) {
+  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
+  error.details.push_back({std::move(field), std::move(message), 0, 0});
+  return error;
+}
+
+// The page to read: ?cursor= (the next_cursor of the previous page) and ?limit=.
+struct PageRequest {
+  core::UserId after{0};
+  std::size_t limit = core::limits::members_page_size_default;
+};
+
+std::optional<core::Error> read_page(const Request& request, PageRequest& page) {
+  if (auto cursor = request.query_parameter("cursor"); cursor && !cursor->empty()) {
+    auto after = parse_id(*cursor);
+    if (!after) return invalid_query("cursor", "is not a cursor this API returned");
+    page.after = core::UserId{*after};
+  }
+  if (auto limit = request.query_parameter("limit")) {
+    auto value = parse_id(*limit);
+    if (!value || *value > static_cast<std::int64_t>(core::limits::members_page_size_max)) {
+      return invalid_query("limit", "must be an integer from 1 to " +
+                                        std::to_string(core::limits::members_page_size_max));
+    }
+    page.limit = static_cast<std::size_t>(*value);
+  }
+  return std::nullopt;
+}
+
+std::optional<core::UserId> member_id_of(const Request& request) {
+  auto id = parse_id(request.path_parameter("user_id"));
+  if (!id) return std::nullopt;
+  return core::UserId{*id};
+}
+
+}  // namespace
+
+void MemberHandlers::register_routes(Router& router) {
+  RouteOptions signed_in;
+  signed_in.auth = AuthRequirement::required;
+  RouteOptions signed_in_json = signed_in;
+  signed_in_json.body = BodyKind::json;
+  router.add(
+      Method::get, "/api/v1/orgs/{org_id}/members",
+      [this](Request r) { return list(std::move(r)); }, signed_in);
+  router.add(
+      Method::patch, "/api/v1/orgs/{org_id}/members/{user_id}",
+      [this](Request r) { return change_role(std::move(r)); }, signed_in_json);
+  router.add(
+      Method::delete_, "/api/v1/orgs/{org_id}/members/{user_id}",
+      [this](Request r) { return remove(std::move(r)); }, signed_in);
+}
+
+Awaitable<Response> MemberHandlers::list(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  PageRequest page;
+  if (auto problem = read_page(request, page)) co_return error_response(*problem);
+  auto work = [this, caller = caller_of(request), org = *org, page] {
+    return members_.list(caller, org, page.after, page.limit);
+  };
+  auto members = co_await blocking_.run(std::move(work));
+  if (!members) co_return error_response(members.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& member : members->members) items.push_back(member_json(member));
+  nlohmann::json next = nullptr;
+  if (members->next_after) next = std::to_string(members->next_after->value);
+  co_return json_response(200, {{"members", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+Awaitable<Response> MemberHandlers::change_role(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  auto user = member_id_of(request);
+  if (!user) co_return error_response(not_found("no such member of this organization"));
+  JsonFields fields(request.json);
+  auto role_name = fields.required_string("role");
+  if (auto problems = fields.error()) co_return error_response(*problems);
+  auto role = domain::parse_org_role(role_name);
+  if (!role) co_return error_response(invalid_query("role", "must be owner, admin or member"));
+  auto work = [this, caller = caller_of(request), org = *org, user = *user, role = *role] {
+    return members_.change_role(caller, org, user, role);
+  };
+  auto member = co_await blocking_.run(std::move(work));
+  if (!member) co_return error_response(member.error());
+  co_return json_response(200, member_json(*member));
+}
+
+Awaitable<Response> MemberHandlers::remove(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  auto user = member_id_of(request);
+  if (!user) co_return error_response(not_found("no such member of this organization"));
+  auto work = [this, caller = caller_of(request), org = *org, user = *user] {
+    return members_.remove(caller, org, user);
+  };
+  auto done = co_await blocking_.run(std::move(work));
+  if (!done) co_return error_response(done.error());
+  Response response;
+  response.status = 204;
+  co_return response;
+}
+
+}  // namespace roost::api::http
