@@ -1,4 +1,7 @@
 // The organization, membership and audit repositories' contract, on both backends.
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "migrated_database_test.hpp"
@@ -220,6 +223,40 @@ TEST_P(OrganizationRepositoryContract, TheLastOwnerCanBeNeitherDemotedNorRemoved
   EXPECT_EQ(audit_actions(org.id),
             (std::vector<std::string>{"org.created", "member.added", "member.role_changed",
                                       "member.role_changed"}));
+}
+
+// Two owners demoting each other at the same moment: the organization row's lock makes one
+// of them see the other's change, so exactly one succeeds and an owner is always left.
+TEST_P(OrganizationRepositoryContract, ConcurrentDemotionsOfTwoOwnersLeaveOne) {
+  constexpr int rounds = 20;
+  auto org = make_org("Bikes", ada_);
+  add(org.id, grace_, OrgRole::owner);
+  for (int round = 0; round < rounds; ++round) {
+    std::atomic<int> conflicts{0};
+    std::atomic<int> successes{0};
+    auto demote = [&](core::UserId user) {
+      auto changed = organizations_->change_role(org.id, user, OrgRole::admin,
+                                                 audit("member.role_changed", user));
+      if (changed.ok()) {
+        ++successes;
+      } else if (changed.error().code == core::ErrorCode::conflict) {
+        ++conflicts;
+      }
+    };
+    std::thread first(demote, ada_);
+    std::thread second(demote, grace_);
+    first.join();
+    second.join();
+    ASSERT_EQ(successes.load(), 1) << "round " << round;
+    ASSERT_EQ(conflicts.load(), 1) << "round " << round;
+    const int owners = (role_of(org.id, ada_) == OrgRole::owner ? 1 : 0) +
+                       (role_of(org.id, grace_) == OrgRole::owner ? 1 : 0);
+    ASSERT_EQ(owners, 1) << "round " << round;
+    for (auto user : {ada_, grace_}) {
+      ASSERT_TRUE(succeeded(
+          organizations_->change_role(org.id, user, OrgRole::owner, audit("reset", ada_))));
+    }
+  }
 }
 
 TEST_P(OrganizationRepositoryContract, RemoveMemberAndUnknownMembers) {
