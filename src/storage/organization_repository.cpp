@@ -190,6 +190,13 @@ core::Result<void> OrganizationRepository::transfer_ownership(core::OrgId id, co
       auto role = role_in(transaction, id, user);
       if (!role) return core::Result<void>(std::move(role).error());
       if (!role->has_value()) return core::Result<void>(not_a_member());
+      // Checked again under the lock: an owner demoted since the service authorized the
+      // transfer must not come out of it as an admin.
+      if (user == from && **role != domain::OrgRole::owner) {
+        return core::Result<void>(
+            core::make_error(core::ErrorCode::conflict,
+                             "only an owner can transfer ownership, and you no longer are one"));
+      }
     }
     constexpr std::string_view set_role =
         "UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2";

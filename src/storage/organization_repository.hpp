@@ -70,7 +70,8 @@ class OrganizationRepository {
                                           std::int64_t now_ms, AuditEvent audit);
   // Deletes the organization and its memberships; its audit events stay.
   core::Result<void> remove(core::OrgId id, AuditEvent audit);
-  // `to` becomes owner and `from` admin. ErrorCode::not_found when either is not a member.
+  // `to` becomes owner and `from` admin. ErrorCode::not_found when either is not a member;
+  // ErrorCode::conflict when `from` is no longer an owner.
   core::Result<void> transfer_ownership(core::OrgId id, core::UserId from, core::UserId to,
                                         AuditEvent audit);
   // Adds a member (invitations and the operator use it). An existing member, an unknown

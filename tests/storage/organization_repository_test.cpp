@@ -173,6 +173,14 @@ TEST_P(OrganizationRepositoryContract, TransferMakesTheTargetOwnerAndTheOldOwner
   EXPECT_TRUE(failed_with(refused, core::ErrorCode::not_found));
   EXPECT_EQ(role_of(org.id, grace_), OrgRole::owner);
   EXPECT_EQ(audit_actions(org.id).size(), 3u);
+  // Ada is an admin now: a transfer in her name (authorized a moment earlier) changes
+  // nothing, rather than leaving her admin and grace demoted.
+  add(org.id, linus_, OrgRole::member);
+  auto stale =
+      organizations_->transfer_ownership(org.id, ada_, linus_, audit("org.transferred", ada_));
+  EXPECT_TRUE(failed_with(stale, core::ErrorCode::conflict));
+  EXPECT_EQ(role_of(org.id, linus_), OrgRole::member);
+  EXPECT_EQ(role_of(org.id, ada_), OrgRole::admin);
 }
 
 TEST_P(OrganizationRepositoryContract, MembersArePagedByUserId) {
