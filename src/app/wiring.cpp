@@ -6,11 +6,6 @@
 #include <fmt/format.h>
 
 #include "api/http/blocking_executor.hpp"
-#include "api/http/handlers/account_handlers.hpp"
-#include "api/http/handlers/member_handlers.hpp"
-#include "api/http/handlers/org_handlers.hpp"
-#include "api/http/handlers/session_handlers.hpp"
-#include "api/http/handlers/system_handlers.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/pipeline.hpp"
 #include "api/http/router.hpp"
@@ -18,21 +13,13 @@
 #include "api/http/session_authenticator.hpp"
 #include "api/http/static_files.hpp"
 #include "api/ws/event_hub.hpp"
+#include "app/api_graph.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
-#include "services/accounts.hpp"
-#include "services/members.hpp"
-#include "services/organizations.hpp"
 #include "services/sealing_keys.hpp"
-#include "services/sessions.hpp"
-#include "services/system_status.hpp"
 #include "storage/database.hpp"
 #include "storage/instance_settings_repository.hpp"
-#include "storage/login_throttle_repository.hpp"
 #include "storage/migrations.hpp"
-#include "storage/organization_repository.hpp"
-#include "storage/session_repository.hpp"
-#include "storage/user_repository.hpp"
 
 namespace roost::app {
 namespace {
@@ -116,29 +103,12 @@ int run_serve(Config config) {
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  services::SystemStatus system_status(**database);
-  storage::UserRepository users(**database);
-  services::Accounts accounts(users, clock);
-  storage::SessionRepository session_records(**database);
-  storage::LoginThrottleRepository login_throttles(**database);
-  services::Sessions sessions(users, session_records, login_throttles, clock);
-  storage::OrganizationRepository organization_records(**database);
-  services::Organizations organizations(organization_records, clock);
-  services::Members members(organization_records, clock);
-  api::http::SessionAuthenticator authenticator(sessions);
+  ApiGraph api(**database, blocking, clock);
+  api::http::SessionAuthenticator authenticator(api.sessions());
   api::ws::EventHub event_hub;
 
   api::http::Router router;
-  api::http::SystemHandlers system_handlers(system_status, blocking);
-  system_handlers.register_routes(router);
-  api::http::AccountHandlers account_handlers(accounts, blocking);
-  account_handlers.register_routes(router);
-  api::http::SessionHandlers session_handlers(sessions, blocking);
-  session_handlers.register_routes(router);
-  api::http::OrgHandlers org_handlers(organizations, blocking);
-  org_handlers.register_routes(router);
-  api::http::MemberHandlers member_handlers(members, blocking);
-  member_handlers.register_routes(router);
+  api.register_routes(router);
   std::unique_ptr<api::http::StaticFiles> static_files;
   if (!config.web_root.empty()) {
     static_files = std::make_unique<api::http::StaticFiles>(config.web_root, blocking);
@@ -146,7 +116,7 @@ int run_serve(Config config) {
   }
 
   api::http::Metrics metrics(router);
-  system_handlers.set_metrics(&metrics);
+  api.system_handlers().set_metrics(&metrics);
   add_pool_metrics(metrics, **database);
   api::http::Pipeline pipeline(router, metrics, server_config->access_log,
                                api::http::Identity{&authenticator, &blocking, config.trust_proxy});

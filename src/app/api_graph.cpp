@@ -1,0 +1,30 @@
+#include "app/api_graph.hpp"
+
+namespace roost::app {
+
+ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
+                   const core::Clock& clock)
+    : system_status_(database),
+      users_(database),
+      accounts_(users_, clock),
+      session_records_(database),
+      login_throttles_(database),
+      sessions_(users_, session_records_, login_throttles_, clock),
+      organization_records_(database),
+      organizations_(organization_records_, clock),
+      members_(organization_records_, clock),
+      system_handlers_(system_status_, blocking),
+      account_handlers_(accounts_, blocking),
+      session_handlers_(sessions_, blocking),
+      org_handlers_(organizations_, blocking),
+      member_handlers_(members_, blocking) {}
+
+void ApiGraph::register_routes(api::http::Router& router) {
+  system_handlers_.register_routes(router);
+  account_handlers_.register_routes(router);
+  session_handlers_.register_routes(router);
+  org_handlers_.register_routes(router);
+  member_handlers_.register_routes(router);
+}
+
+}  // namespace roost::app

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "api/http/blocking_executor.hpp"
+#include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/member_handlers.hpp"
+#include "api/http/handlers/org_handlers.hpp"
+#include "api/http/handlers/session_handlers.hpp"
+#include "api/http/handlers/system_handlers.hpp"
+#include "api/http/router.hpp"
+#include "core/clock.hpp"
+#include "services/accounts.hpp"
+#include "services/members.hpp"
+#include "services/organizations.hpp"
+#include "services/sessions.hpp"
+#include "services/system_status.hpp"
+#include "storage/database.hpp"
+#include "storage/login_throttle_repository.hpp"
+#include "storage/organization_repository.hpp"
+#include "storage/session_repository.hpp"
+#include "storage/user_repository.hpp"
+
+namespace roost::app {
+
+// Repositories, services and HTTP handlers of the API, built once over one database. `serve`
+// registers its routes through register_routes(), and so does the test that checks every
+// route is in docs/api/openapi.yaml: the list of routes has one source. Constructing the
+// graph touches neither the database nor the network.
+class ApiGraph {
+ public:
+  ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
+           const core::Clock& clock);
+  ApiGraph(const ApiGraph&) = delete;
+  ApiGraph& operator=(const ApiGraph&) = delete;
+
+  // Every API route; the web UI's static files (the fallback route) are added by serve.
+  void register_routes(api::http::Router& router);
+
+  api::http::SystemHandlers& system_handlers() { return system_handlers_; }
+  services::Sessions& sessions() { return sessions_; }
+
+ private:
+  services::SystemStatus system_status_;
+  storage::UserRepository users_;
+  services::Accounts accounts_;
+  storage::SessionRepository session_records_;
+  storage::LoginThrottleRepository login_throttles_;
+  services::Sessions sessions_;
+  storage::OrganizationRepository organization_records_;
+  services::Organizations organizations_;
+  services::Members members_;
+
+  api::http::SystemHandlers system_handlers_;
+  api::http::AccountHandlers account_handlers_;
+  api::http::SessionHandlers session_handlers_;
+  api::http::OrgHandlers org_handlers_;
+  api::http::MemberHandlers member_handlers_;
+};
+
+}  // namespace roost::app
