@@ -17,6 +17,24 @@ constexpr std::array<OrgRule, 7> organization_rules{{
     {Action::remove_member, OrgRole::admin, "remove_member (owner or admin)"},
 }};
 
+using domain::TeamRole;
+
+constexpr std::array<TeamRule, 8> team_action_rules{{
+    {Action::create_team, OrgRole::admin, std::nullopt, false, "create_team (org owner or admin)"},
+    {Action::list_teams, OrgRole::member, std::nullopt, false, "list_teams"},
+    {Action::view_all_teams, OrgRole::admin, std::nullopt, false,
+     "view_all_teams (org owner or admin)"},
+    {Action::view_team, OrgRole::admin, TeamRole::member, true,
+     "view_team (org owner or admin, or a member of the team)"},
+    {Action::rename_team, OrgRole::admin, TeamRole::team_admin, true,
+     "rename_team (org owner or admin, or team_admin of the team)"},
+    {Action::delete_team, OrgRole::admin, std::nullopt, true, "delete_team (org owner or admin)"},
+    {Action::set_team_member, OrgRole::admin, TeamRole::team_admin, true,
+     "set_team_member (org owner or admin, or team_admin of the team)"},
+    {Action::remove_team_member, OrgRole::admin, TeamRole::team_admin, true,
+     "remove_team_member (org owner or admin, or team_admin of the team)"},
+}};
+
 constexpr std::string_view owner_role_permission = "manage_owners (owner only)";
 
 const OrgRule* rule_of(Action action) {
@@ -26,8 +44,43 @@ const OrgRule* rule_of(Action action) {
   return nullptr;
 }
 
-bool at_least(OrgRole role, OrgRole minimum) {
+const TeamRule* team_rule_of(Action action) {
+  for (const auto& rule : team_action_rules) {
+    if (rule.action == action) return &rule;
+  }
+  return nullptr;
+}
+
+template <class Role>
+bool at_least(Role role, Role minimum) {
   return static_cast<int>(role) >= static_cast<int>(minimum);
+}
+
+// The organization part of every organization and team decision. Fail closed: no
+// organization, no caller, or a membership of another organization all mean the caller
+// cannot see this organization at all.
+bool sees_org(const Actor& actor, const Resource& resource) {
+  return resource.org && actor.user_id && resource.actor_membership &&
+         resource.actor_membership->org == *resource.org;
+}
+
+Decision decide_team(const Actor& actor, const TeamRule& rule, const Resource& resource) {
+  if (!sees_org(actor, resource)) return Decision::not_found();
+  if (rule.about_one_team) {
+    // A team of another organization, reached through this organization's path, does not
+    // exist here.
+    if (!resource.team || resource.team->org != *resource.org) return Decision::not_found();
+    if (rule.action == Action::remove_team_member && resource.team->member &&
+        resource.team->member->value == *actor.user_id) {
+      return Decision::allow();  // leaving the team
+    }
+  }
+  if (at_least(resource.actor_membership->role, rule.minimum_org_role)) return Decision::allow();
+  if (rule.about_one_team && rule.minimum_team_role && resource.team->actor_role &&
+      at_least(*resource.team->actor_role, *rule.minimum_team_role)) {
+    return Decision::allow();
+  }
+  return Decision::deny(std::string(rule.permission));
 }
 
 // Granting or taking away the owner role is for owners only, whoever else may manage roles.
@@ -37,12 +90,7 @@ bool touches_owner_role(const MemberTarget& target) {
 }
 
 Decision decide_org(const Actor& actor, const OrgRule& rule, const Resource& resource) {
-  // Fail closed: no organization, no caller, or a membership of another organization all
-  // mean the caller cannot see this organization at all.
-  if (!resource.org || !actor.user_id || !resource.actor_membership ||
-      resource.actor_membership->org != *resource.org) {
-    return Decision::not_found();
-  }
+  if (!sees_org(actor, resource)) return Decision::not_found();
   const OrgRole role = resource.actor_membership->role;
   if (rule.action == Action::remove_member && resource.member &&
       resource.member->user.value == *actor.user_id) {
@@ -72,11 +120,21 @@ std::string_view action_name(Action action) {
     case Action::view_members: return "view_members";
     case Action::change_member_role: return "change_member_role";
     case Action::remove_member: return "remove_member";
+    case Action::create_team: return "create_team";
+    case Action::list_teams: return "list_teams";
+    case Action::view_all_teams: return "view_all_teams";
+    case Action::view_team: return "view_team";
+    case Action::rename_team: return "rename_team";
+    case Action::delete_team: return "delete_team";
+    case Action::set_team_member: return "set_team_member";
+    case Action::remove_team_member: return "remove_team_member";
   }
   return "unknown";
 }
 
 std::span<const OrgRule> org_rules() { return organization_rules; }
+
+std::span<const TeamRule> team_rules() { return team_action_rules; }
 
 Decision decide(const Actor& actor, Action action, const Resource& resource) {
   switch (action) {
@@ -94,6 +152,18 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::view_members:
     case Action::change_member_role:
     case Action::remove_member: break;
+    case Action::create_team:
+    case Action::list_teams:
+    case Action::view_all_teams:
+    case Action::view_team:
+    case Action::rename_team:
+    case Action::delete_team:
+    case Action::set_team_member:
+    case Action::remove_team_member: {
+      const TeamRule* rule = team_rule_of(action);
+      if (rule == nullptr) return Decision::not_found();
+      return decide_team(actor, *rule, resource);
+    }
   }
   const OrgRule* rule = rule_of(action);
   if (rule == nullptr) return Decision::not_found();

@@ -9,12 +9,13 @@
 #include "core/ids.hpp"
 #include "core/result.hpp"
 #include "domain/organization.hpp"
+#include "domain/team.hpp"
 
 // The permission policy: one pure function, decide(actor, action, resource), through which
 // every handler goes. It never reads the database: the service loads what the decision
 // needs (the actor's membership in the resource's organization) into Resource first.
-// Team roles and profile levels (PRODUCT.md §2) arrive as more optional fields of
-// Resource (the actor's team role, profile level) and more actions.
+// Team roles are Resource::team (the actor's role in the target team); profile levels
+// (PRODUCT.md §2) will be another optional field of Resource.
 namespace roost::authz {
 
 struct Actor {
@@ -38,6 +39,15 @@ enum class Action {
   view_members,
   change_member_role,
   remove_member,
+  // Teams of an organization
+  create_team,
+  list_teams,      // the teams the actor belongs to
+  view_all_teams,  // every team of the organization (listing)
+  view_team,
+  rename_team,
+  delete_team,
+  set_team_member,  // add a member of the organization to a team, or change their team role
+  remove_team_member,
 };
 
 // The actor's membership as the service loaded it for this request: the organization it
@@ -54,6 +64,16 @@ struct MemberTarget {
   std::optional<domain::OrgRole> new_role;  // change_member_role only
 };
 
+// What a team action is about: the team (and the organization it really belongs to, which
+// the policy compares with Resource::org), the actor's role in it, and for the team-member
+// actions the user they target.
+struct TeamTarget {
+  core::TeamId team;
+  core::OrgId org;
+  std::optional<domain::TeamRole> actor_role;  // empty: the actor is not in the team
+  std::optional<core::UserId> member;          // set_team_member / remove_team_member
+};
+
 struct Resource {
   std::string_view kind = "instance";
   std::optional<core::OrgId> org;  // the organization the resource belongs to
@@ -62,6 +82,7 @@ struct Resource {
   // for the actor.
   std::optional<Membership> actor_membership;
   std::optional<MemberTarget> member;
+  std::optional<TeamTarget> team;  // the team actions that are about one team
 };
 
 enum class Verdict {
@@ -91,6 +112,17 @@ struct OrgRule {
   std::string_view permission;  // as named in a 403: "delete_org (owner only)"
 };
 
+// A team action: the organization role that suffices on its own, or else the team role in
+// the target team that does (empty: no team role is enough). Anyone may take themselves
+// out of a team (remove_team_member on oneself).
+struct TeamRule {
+  Action action;
+  domain::OrgRole minimum_org_role;
+  std::optional<domain::TeamRole> minimum_team_role;
+  bool about_one_team;  // needs Resource::team (of this organization), else not_found
+  std::string_view permission;
+};
+
 Decision decide(const Actor& actor, Action action, const Resource& resource);
 // The decision as a Result: permission_denied "missing permission: ..." or not_found
 // "no such <kind>" — the error a service returns.
@@ -99,5 +131,7 @@ core::Result<void> require(const Actor& actor, Action action, const Resource& re
 std::string_view action_name(Action action);
 // Every organization action and the role it needs (the table the tests enumerate).
 std::span<const OrgRule> org_rules();
+// Every team action and what it needs (the table the tests enumerate).
+std::span<const TeamRule> team_rules();
 
 }  // namespace roost::authz

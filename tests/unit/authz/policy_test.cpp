@@ -187,6 +187,141 @@ TEST(Policy, MembershipActionsByTarget) {
   EXPECT_EQ(denied.missing_permission, "manage_owners (owner only)");
 }
 
+// Teams. The org role decides first; a plain member's team role in the target team may
+// then be enough. Written out for org role x team role (none, member, team_admin).
+enum class InTeam { none, member, team_admin };
+
+constexpr core::TeamId team_a{10};
+
+std::optional<domain::TeamRole> team_role_of(InTeam in_team) {
+  if (in_team == InTeam::none) return std::nullopt;
+  return in_team == InTeam::member ? domain::TeamRole::member : domain::TeamRole::team_admin;
+}
+
+Resource team_resource(Role role, Where where, InTeam in_team, core::OrgId team_org = acme,
+                       std::optional<core::UserId> member = other_user) {
+  Resource resource = org_resource(role, where);
+  resource.kind = "team";
+  resource.team = TeamTarget{team_a, team_org, team_role_of(in_team), member};
+  return resource;
+}
+
+const char* team_label(InTeam in_team) {
+  switch (in_team) {
+    case InTeam::none: return "not in the team";
+    case InTeam::member: return "team member";
+    case InTeam::team_admin: return "team_admin";
+  }
+  return "?";
+}
+
+// For a plain org member, by team role; owners and admins are allowed every team action,
+// non-members of the org (and members of another org) get not_found.
+const std::map<Action, std::map<InTeam, Verdict>>& expected_for_plain_member() {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  static const std::map<Action, std::map<InTeam, Verdict>> table = {
+      {Action::create_team, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, D}}},
+      {Action::list_teams, {{InTeam::none, A}, {InTeam::member, A}, {InTeam::team_admin, A}}},
+      {Action::view_all_teams, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, D}}},
+      {Action::view_team, {{InTeam::none, D}, {InTeam::member, A}, {InTeam::team_admin, A}}},
+      {Action::rename_team, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+      {Action::delete_team, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, D}}},
+      {Action::set_team_member, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+      {Action::remove_team_member,
+       {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+  };
+  return table;
+}
+
+TEST(Policy, TheTeamTableCoversEveryTeamAction) {
+  std::set<Action> in_policy;
+  for (const auto& rule : team_rules()) in_policy.insert(rule.action);
+  std::set<Action> in_test;
+  for (const auto& [action, row] : expected_for_plain_member()) in_test.insert(action);
+  EXPECT_EQ(in_policy, in_test);
+}
+
+// Every team action x org role x team role x same or other organization.
+TEST(Policy, EveryTeamActionForEveryOrgRoleAndTeamRole) {
+  int cases = 0;
+  for (const auto& rule : team_rules()) {
+    for (auto role : {Role::owner, Role::admin, Role::member, Role::none}) {
+      for (auto in_team : {InTeam::none, InTeam::member, InTeam::team_admin}) {
+        for (auto where : {Where::same, Where::other}) {
+          ++cases;
+          SCOPED_TRACE(std::string(action_name(rule.action)) + " as " + role_label(role) + ", " +
+                       team_label(in_team) +
+                       (where == Where::same ? " of this org" : " of another org"));
+          Verdict expected = Verdict::not_found;
+          if (where == Where::same && role != Role::none) {
+            expected = role == Role::member
+                           ? expected_for_plain_member().at(rule.action).at(in_team)
+                           : Verdict::allow;
+          }
+          auto resource = team_resource(role, where, in_team);
+          auto decision = decide(caller(), rule.action, resource);
+          EXPECT_EQ(decision.verdict(), expected);
+          if (expected == Verdict::deny) {
+            EXPECT_TRUE(decision.missing_permission.starts_with(action_name(rule.action)))
+                << decision.missing_permission;
+            auto required = require(caller(), rule.action, resource);
+            ASSERT_FALSE(required.ok());
+            EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
+          }
+          if (expected == Verdict::not_found) {
+            EXPECT_TRUE(decision.missing_permission.empty());
+            auto required = require(caller(), rule.action, resource);
+            ASSERT_FALSE(required.ok());
+            EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 8 * 4 * 3 * 2);
+}
+
+TEST(Policy, ATeamOfAnotherOrganizationIsNotFoundEvenForOwners) {
+  for (const auto& rule : team_rules()) {
+    if (!rule.about_one_team) continue;
+    for (auto in_team : {InTeam::none, InTeam::member, InTeam::team_admin}) {
+      SCOPED_TRACE(std::string(action_name(rule.action)) + ", " + team_label(in_team));
+      EXPECT_EQ(
+          decide(caller(), rule.action, team_resource(Role::owner, Where::same, in_team, globex))
+              .verdict(),
+          Verdict::not_found);
+    }
+    Resource without_team = org_resource(Role::owner, Where::same);
+    EXPECT_EQ(decide(caller(), rule.action, without_team).verdict(), Verdict::not_found);
+  }
+}
+
+TEST(Policy, AnyOrgMemberMayLeaveATeamButOutsidersStillSeeNothing) {
+  auto self = core::UserId{caller_id};
+  EXPECT_EQ(decide(caller(), Action::remove_team_member,
+                   team_resource(Role::member, Where::same, InTeam::member, acme, self))
+                .verdict(),
+            Verdict::allow);
+  EXPECT_EQ(decide(caller(), Action::remove_team_member,
+                   team_resource(Role::none, Where::same, InTeam::member, acme, self))
+                .verdict(),
+            Verdict::not_found);
+  EXPECT_EQ(decide(caller(), Action::remove_team_member,
+                   team_resource(Role::member, Where::other, InTeam::member, acme, self))
+                .verdict(),
+            Verdict::not_found);
+}
+
+TEST(Policy, ATeamAdminDenialNamesTheTeamAdminAlternative) {
+  auto decision = decide(caller(), Action::rename_team,
+                         team_resource(Role::member, Where::same, InTeam::member));
+  EXPECT_EQ(decision.missing_permission,
+            "rename_team (org owner or admin, or team_admin of the team)");
+  auto create = decide(caller(), Action::create_team, org_resource(Role::member, Where::same));
+  EXPECT_EQ(create.missing_permission, "create_team (org owner or admin)");
+}
+
 TEST(Policy, FailsClosedWithoutACallerOrAnOrganization) {
   Resource no_org{"organization", std::nullopt, Membership{acme, OrgRole::owner}, std::nullopt};
   EXPECT_EQ(decide(caller(), Action::view_org, no_org).verdict(), Verdict::not_found);
