@@ -168,7 +168,13 @@ core::Result<OrganizationRecord> OrganizationRepository::rename(core::OrgId id,
 
 core::Result<void> OrganizationRepository::remove(core::OrgId id, AuditEvent audit) {
   return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    // Memberships go explicitly, not by relying on ON DELETE CASCADE alone.
+    // Teams and memberships go explicitly, not by relying on ON DELETE CASCADE alone.
+    auto team_members = transaction.execute(
+        "DELETE FROM team_members WHERE team_id IN (SELECT id FROM teams WHERE org_id = $1)",
+        {id.value});
+    if (!team_members) return core::Result<void>(std::move(team_members).error());
+    auto teams = transaction.execute("DELETE FROM teams WHERE org_id = $1", {id.value});
+    if (!teams) return core::Result<void>(std::move(teams).error());
     auto members = transaction.execute("DELETE FROM memberships WHERE org_id = $1", {id.value});
     if (!members) return core::Result<void>(std::move(members).error());
     auto removed = transaction.execute("DELETE FROM organizations WHERE id = $1", {id.value});
@@ -269,6 +275,26 @@ core::Result<void> OrganizationRepository::remove_member(core::OrgId org, core::
   return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (auto locked = lock_organization(transaction, org); !locked) return locked;
     if (auto kept = keep_an_owner(transaction, org, user); !kept) return kept;
+    // Out of the organization is out of its teams, in the same transaction, each audited.
+    auto teams = transaction.query(
+        "SELECT tm.team_id, tm.team_role FROM team_members tm JOIN teams t ON t.id = tm.team_id "
+        "WHERE t.org_id = $1 AND tm.user_id = $2 ORDER BY tm.team_id",
+        {org.value, user.value});
+    if (!teams) return core::Result<void>(std::move(teams).error());
+    for (const auto& row : teams->rows) {
+      auto left =
+          transaction.execute("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2",
+                              {row.integer(0), user.value});
+      if (!left) return core::Result<void>(std::move(left).error());
+      AuditEvent team_audit = audit;
+      team_audit.org = org;
+      team_audit.action = "team.member_removed";
+      team_audit.target = "user:" + std::to_string(user.value);
+      team_audit.details_json = R"({"team_id":)" + std::to_string(row.integer(0)) +
+                                R"(,"team_role":")" + row.text(1) +
+                                R"(","reason":"removed_from_organization"})";
+      if (auto appended = append_audit_event(transaction, team_audit); !appended) return appended;
+    }
     auto removed = transaction.execute("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2",
                                        {org.value, user.value});
     if (!removed) return core::Result<void>(std::move(removed).error());
