@@ -6,6 +6,7 @@
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
+#include "api/http/handlers/team_handlers.hpp"
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
@@ -13,10 +14,12 @@
 #include "services/organizations.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
+#include "services/teams.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/session_repository.hpp"
+#include "storage/team_repository.hpp"
 #include "storage/user_repository.hpp"
 
 namespace roost::app {
@@ -48,12 +51,15 @@ class ApiGraph {
   storage::OrganizationRepository organization_records_;
   services::Organizations organizations_;
   services::Members members_;
+  storage::TeamRepository team_records_;
+  services::Teams teams_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
   api::http::SessionHandlers session_handlers_;
   api::http::OrgHandlers org_handlers_;
   api::http::MemberHandlers member_handlers_;
+  api::http::TeamHandlers team_handlers_;
 };
 
 }  // namespace roost::app

@@ -67,4 +67,9 @@ inline constexpr std::size_t orgs_per_user_listed_max = 500;
 inline constexpr std::size_t members_page_size_default = 50;
 inline constexpr std::size_t members_page_size_max = 200;
 
+// Teams. Lists are not paged yet: an organization's teams and a team's members are bounded
+// by these (a team cannot have more members than the organization has seats).
+inline constexpr std::size_t teams_per_org_listed_max = 500;
+inline constexpr std::size_t team_members_listed_max = 1'000;
+
 }  // namespace roost::core::limits
