@@ -60,8 +60,9 @@ class TeamRepository {
   // Deletes the team and its memberships.
   core::Result<void> remove(core::TeamId id, AuditEvent audit);
   // Adds `user` with `role`, or changes their role; the audit event's action and details
-  // are set here (team.member_added or team.member_role_changed, as it turns out). ErrorCode::invalid_request (detail
-  // user_id) when the user is not a member of the team's organization.
+  // are set here (team.member_added or team.member_role_changed, as it turns out).
+  // ErrorCode::invalid_request (detail user_id) when the user is not a member of the team's
+  // organization.
   core::Result<TeamMemberChange> set_member(core::TeamId team, core::UserId user,
                                             domain::TeamRole role, std::int64_t now_ms,
                                             AuditEvent audit);
