@@ -31,9 +31,8 @@ std::string default_data_dir() {
 void add_options(CLI::App& command, Config& config, ConfigScope scope) {
   // A later value wins: the config file's values are placed before the command line's.
   command.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  std::string ignored_config_path;
   command
-      .add_option("--config", ignored_config_path,
+      .add_option("--config", config.config_file,
                   "Read options from this TOML file: `key = value`, keys as the long flags "
                   "without dashes (e.g. listen = \"127.0.0.1:8080\"); an unknown key is an error")
       ->envname("ROOST_CONFIG")

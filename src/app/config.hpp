@@ -19,6 +19,7 @@ namespace roost::app {
 // (--config FILE, TOML: `listen = "127.0.0.1:8080"`). Precedence: flag, then config file,
 // then environment, then the default. Unknown flags and unknown config keys are errors.
 struct Config {
+  std::string config_file;  // read by parse_command_line before CLI11 parses the rest
   std::string listen = "127.0.0.1:8080";
   std::string data_dir;
   std::string database_url;     // default: sqlite:///<data_dir>/roost.db
