@@ -1,105 +1,12 @@
 // Organizations and their members through the real binary: the permission rules as a
 // client meets them (403 naming the permission, 404 for another organization's things),
 // the last owner, immediate loss of access, CSRF, and the audit trail each change leaves.
-#include <gtest/gtest.h>
-
-#include "../support/raw_client.hpp"
-#include "../support/roost_process.hpp"
-#include "storage/audit_repository.hpp"
-#include "storage/database.hpp"
-#include "storage/organization_repository.hpp"
+#include "org_scenario_test.hpp"
 
 namespace roost::testing {
 namespace {
 
-constexpr std::string_view password = "analytical engine";
-constexpr std::size_t audit_listed_max = 100;
-
-struct User {
-  std::string token;
-  std::string csrf;
-  std::int64_t id = 0;
-  std::string email;
-};
-
-class OrgsTest : public ::testing::Test {
- protected:
-  HttpResponse request(const std::string& method, const std::string& target,
-                       const std::string& body = {},
-                       std::map<std::string, std::string> headers = {}) {
-    if (!body.empty()) headers["Content-Type"] = "application/json";
-    return http_request(server_.port(), method, target, body, headers);
-  }
-
-  HttpResponse as(const User& user, const std::string& method, const std::string& target,
-                  const nlohmann::json& body = nullptr, bool with_csrf = true) {
-    std::map<std::string, std::string> headers = {{"Cookie", "roost_session=" + user.token}};
-    if (with_csrf) headers["X-CSRF-Token"] = user.csrf;
-    return request(method, target, body.is_null() ? std::string{} : body.dump(), headers);
-  }
-
-  User sign_up(const std::string& email) {
-    auto created = request(
-        "POST", "/api/v1/accounts",
-        nlohmann::json{{"email", email}, {"display_name", email}, {"password", password}}.dump());
-    EXPECT_EQ(created.status, 201) << created.body;
-    auto login = request("POST", "/api/v1/sessions",
-                         nlohmann::json{{"email", email}, {"password", password}}.dump());
-    EXPECT_EQ(login.status, 201) << login.body;
-    if (login.status != 201) return {};
-    auto cookie = login.header("set-cookie");
-    const std::string prefix = "roost_session=";
-    auto body = login.json();
-    return {cookie.substr(prefix.size(), cookie.find(';') - prefix.size()), body["csrf_token"],
-            body["user"]["id"], email};
-  }
-
-  std::int64_t create_org(const User& owner, const std::string& name) {
-    auto created = as(owner, "POST", "/api/v1/orgs", {{"name", name}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
-  }
-
-  std::unique_ptr<storage::Database> open_database() {
-    auto url =
-        storage::parse_database_url("sqlite://" + (server_.data_dir() / "roost.db").string());
-    EXPECT_TRUE(url.ok());
-    auto database = storage::open_database(*url, {});
-    EXPECT_TRUE(database.ok());
-    return database.ok() ? std::move(database).value() : nullptr;
-  }
-
-  // Invitations come with their own slice; until then tests add members in the database.
-  void add_member(std::int64_t org, const User& user, domain::OrgRole role) {
-    auto database = open_database();
-    ASSERT_TRUE(database);
-    storage::OrganizationRepository organizations(*database);
-    auto added = organizations.add_member(
-        {core::OrgId{org}, core::UserId{user.id}, role, 1},
-        storage::AuditEvent{{}, std::nullopt, "member.added", "user", "{}", "test", 1});
-    ASSERT_TRUE(added.ok()) << added.error().message;
-  }
-
-  std::vector<storage::AuditRecord> audit_of(std::int64_t org) {
-    auto database = open_database();
-    if (!database) return {};
-    storage::AuditRepository audit(*database);
-    auto events = audit.list_for_org(core::OrgId{org}, audit_listed_max);
-    EXPECT_TRUE(events.ok());
-    return events.ok() ? *events : std::vector<storage::AuditRecord>{};
-  }
-
-  static std::string org_path(std::int64_t org) { return "/api/v1/orgs/" + std::to_string(org); }
-  static std::string member_path(std::int64_t org, const User& user) {
-    return org_path(org) + "/members/" + std::to_string(user.id);
-  }
-
-  static std::string error_message(const HttpResponse& response) {
-    return response.json()["error"]["message"];
-  }
-
-  RoostServer server_;
-};
+class OrgsTest : public OrgScenarioTest {};
 
 TEST_F(OrgsTest, CreateListReadRenameAndDeleteWithTheNameTyped) {
   auto ada = sign_up("ada@example.com");
