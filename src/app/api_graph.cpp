@@ -3,8 +3,9 @@
 namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
-                   const core::Clock& clock)
-    : system_status_(database),
+                   const core::Clock& clock, const services::OutboundSettings& outbound)
+    : outbound_(outbound),
+      system_status_(database),
       users_(database),
       accounts_(users_, clock),
       session_records_(database),

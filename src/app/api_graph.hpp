@@ -12,6 +12,7 @@
 #include "services/accounts.hpp"
 #include "services/members.hpp"
 #include "services/organizations.hpp"
+#include "services/outbound_settings.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
@@ -31,7 +32,7 @@ namespace roost::app {
 class ApiGraph {
  public:
   ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
-           const core::Clock& clock);
+           const core::Clock& clock, const services::OutboundSettings& outbound);
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
@@ -42,6 +43,7 @@ class ApiGraph {
   services::Sessions& sessions() { return sessions_; }
 
  private:
+  services::OutboundSettings outbound_;
   services::SystemStatus system_status_;
   storage::UserRepository users_;
   services::Accounts accounts_;

@@ -103,7 +103,7 @@ int run_serve(Config config) {
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  ApiGraph api(**database, blocking, clock);
+  ApiGraph api(**database, blocking, clock, services::OutboundSettings{});
   api::http::SessionAuthenticator authenticator(api.sessions());
   api::ws::EventHub event_hub;
 

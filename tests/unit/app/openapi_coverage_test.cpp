@@ -67,7 +67,7 @@ Operations documented_operations(const std::filesystem::path& file) {
 Operations routes_of_graph(storage::Database& database) {
   api::http::BlockingExecutor blocking(1);
   core::SystemClock clock;
-  ApiGraph graph(database, blocking, clock);
+  ApiGraph graph(database, blocking, clock, services::OutboundSettings{});
   api::http::Router router;
   graph.register_routes(router);
   Operations operations;
