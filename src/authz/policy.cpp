@@ -35,6 +35,27 @@ constexpr std::array<TeamRule, 8> team_action_rules{{
      "remove_team_member (org owner or admin, or team_admin of the team)"},
 }};
 
+using domain::ProfileLevel;
+
+constexpr std::array<ProfileRule, 6> profile_action_rules{{
+    {Action::list_profiles, std::nullopt, "list_profiles"},
+    {Action::view_profile, ProfileLevel::viewer, "view_profile (viewer level on the profile)"},
+    {Action::compose_post, ProfileLevel::limited, "compose_post (limited level on the profile)"},
+    {Action::publish_post, ProfileLevel::publisher,
+     "publish_post (publisher level on the profile)"},
+    {Action::approve_post, ProfileLevel::publisher,
+     "approve_post (publisher level on the profile)"},
+    {Action::manage_profile, ProfileLevel::manager,
+     "manage_profile (manager level on the profile)"},
+}};
+
+constexpr std::string_view set_grant_permission =
+    "set_profile_grant (org owner or admin, manager of the profile, or team_admin of a team "
+    "that has the profile, up to their own level)";
+constexpr std::string_view remove_grant_permission =
+    "remove_profile_grant (org owner or admin, manager of the profile, or team_admin of a team "
+    "that has the profile)";
+
 constexpr std::string_view owner_role_permission = "manage_owners (owner only)";
 
 const OrgRule* rule_of(Action action) {
@@ -83,6 +104,45 @@ Decision decide_team(const Actor& actor, const TeamRule& rule, const Resource& r
   return Decision::deny(std::string(rule.permission));
 }
 
+const ProfileRule* profile_rule_of(Action action) {
+  for (const auto& rule : profile_action_rules) {
+    if (rule.action == action) return &rule;
+  }
+  return nullptr;
+}
+
+Decision decide_profile(const Actor& actor, const ProfileRule& rule, const Resource& resource) {
+  if (!sees_org(actor, resource)) return Decision::not_found();
+  if (!rule.minimum_level) return Decision::allow();  // listing: storage filters what is seen
+  auto level = effective_level(actor, resource);
+  // A profile no team of theirs has does not exist for a plain member.
+  if (!level) return Decision::not_found();
+  if (at_least(*level, *rule.minimum_level)) return Decision::allow();
+  return Decision::deny(std::string(rule.permission));
+}
+
+// Giving a profile to a team: owners, admins and the profile's managers choose any team and
+// level; a team_admin manages the levels of the profiles their team already has, never above
+// their own level on the profile (no one grants more than they have).
+Decision decide_grant(const Actor& actor, Action action, const Resource& resource) {
+  if (!sees_org(actor, resource)) return Decision::not_found();
+  auto level = effective_level(actor, resource);
+  if (!level) return Decision::not_found();
+  if (!resource.grant || resource.grant->org != *resource.org) return Decision::not_found();
+  if (*level == ProfileLevel::manager) return Decision::allow();
+  const auto& grant = *resource.grant;
+  const bool team_admin_of_holder =
+      grant.actor_team_role == TeamRole::team_admin && grant.current_level.has_value();
+  if (action == Action::remove_profile_grant) {
+    if (team_admin_of_holder) return Decision::allow();
+    return Decision::deny(std::string(remove_grant_permission));
+  }
+  if (team_admin_of_holder && grant.new_level && at_least(*level, *grant.new_level)) {
+    return Decision::allow();
+  }
+  return Decision::deny(std::string(set_grant_permission));
+}
+
 // Granting or taking away the owner role is for owners only, whoever else may manage roles.
 bool touches_owner_role(const MemberTarget& target) {
   return target.current_role == OrgRole::owner ||
@@ -128,6 +188,14 @@ std::string_view action_name(Action action) {
     case Action::delete_team: return "delete_team";
     case Action::set_team_member: return "set_team_member";
     case Action::remove_team_member: return "remove_team_member";
+    case Action::list_profiles: return "list_profiles";
+    case Action::view_profile: return "view_profile";
+    case Action::compose_post: return "compose_post";
+    case Action::publish_post: return "publish_post";
+    case Action::approve_post: return "approve_post";
+    case Action::manage_profile: return "manage_profile";
+    case Action::set_profile_grant: return "set_profile_grant";
+    case Action::remove_profile_grant: return "remove_profile_grant";
   }
   return "unknown";
 }
@@ -135,6 +203,17 @@ std::string_view action_name(Action action) {
 std::span<const OrgRule> org_rules() { return organization_rules; }
 
 std::span<const TeamRule> team_rules() { return team_action_rules; }
+
+std::span<const ProfileRule> profile_rules() { return profile_action_rules; }
+
+std::optional<domain::ProfileLevel> effective_level(const Actor& actor, const Resource& resource) {
+  if (!sees_org(actor, resource)) return std::nullopt;
+  // A profile of another organization, reached through this organization's path, does not
+  // exist here, whatever the actor's role.
+  if (!resource.profile || resource.profile->org != *resource.org) return std::nullopt;
+  if (at_least(resource.actor_membership->role, OrgRole::admin)) return ProfileLevel::manager;
+  return resource.profile->actor_level;
+}
 
 Decision decide(const Actor& actor, Action action, const Resource& resource) {
   switch (action) {
@@ -164,6 +243,18 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
       if (rule == nullptr) return Decision::not_found();
       return decide_team(actor, *rule, resource);
     }
+    case Action::list_profiles:
+    case Action::view_profile:
+    case Action::compose_post:
+    case Action::publish_post:
+    case Action::approve_post:
+    case Action::manage_profile: {
+      const ProfileRule* rule = profile_rule_of(action);
+      if (rule == nullptr) return Decision::not_found();
+      return decide_profile(actor, *rule, resource);
+    }
+    case Action::set_profile_grant:
+    case Action::remove_profile_grant: return decide_grant(actor, action, resource);
   }
   const OrgRule* rule = rule_of(action);
   if (rule == nullptr) return Decision::not_found();

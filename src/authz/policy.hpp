@@ -9,13 +9,14 @@
 #include "core/ids.hpp"
 #include "core/result.hpp"
 #include "domain/organization.hpp"
+#include "domain/profile_level.hpp"
 #include "domain/team.hpp"
 
 // The permission policy: one pure function, decide(actor, action, resource), through which
 // every handler goes. It never reads the database: the service loads what the decision
 // needs (the actor's membership in the resource's organization) into Resource first.
 // Team roles are Resource::team (the actor's role in the target team); profile levels
-// (PRODUCT.md §2) will be another optional field of Resource.
+// (PRODUCT.md §2) are Resource::profile (the actor's level on the target profile).
 namespace roost::authz {
 
 struct Actor {
@@ -48,6 +49,15 @@ enum class Action {
   delete_team,
   set_team_member,  // add a member of the organization to a team, or change their team role
   remove_team_member,
+  // Shared social profiles of an organization (by the actor's level on the profile)
+  list_profiles,         // the profiles the actor may see (every profile for owners and admins)
+  view_profile,          // viewer: its streams, inbox and scheduled posts
+  compose_post,          // limited: compose; the post goes to approval
+  publish_post,          // publisher: publish and schedule directly
+  approve_post,          // publisher: approve or reject others' posts
+  manage_profile,        // manager: reconnect, settings (owner, confirmation step)
+  set_profile_grant,     // give a profile to a team with a level, or change that level
+  remove_profile_grant,  // take a profile away from a team
 };
 
 // The actor's membership as the service loaded it for this request: the organization it
@@ -74,6 +84,26 @@ struct TeamTarget {
   std::optional<core::UserId> member;          // set_team_member / remove_team_member
 };
 
+// What a profile action is about: the profile, the organization it really belongs to, and
+// the actor's level on it as storage computed it (the highest over the actor's teams;
+// empty: no team of theirs has it). Owners and admins count as manager whatever this says.
+struct ProfileTarget {
+  core::ProfileId profile;
+  core::OrgId org;
+  std::optional<domain::ProfileLevel> actor_level;
+};
+
+// What a grant action changes: the team that gets (or loses) the profile, the actor's role in
+// that team, the level the team has now (empty: it does not have the profile), and the level
+// asked for (set_profile_grant).
+struct GrantTarget {
+  core::TeamId team;
+  core::OrgId org;  // the team's organization
+  std::optional<domain::TeamRole> actor_team_role;
+  std::optional<domain::ProfileLevel> current_level;
+  std::optional<domain::ProfileLevel> new_level;
+};
+
 struct Resource {
   std::string_view kind = "instance";
   std::optional<core::OrgId> org;  // the organization the resource belongs to
@@ -82,7 +112,9 @@ struct Resource {
   // for the actor.
   std::optional<Membership> actor_membership;
   std::optional<MemberTarget> member;
-  std::optional<TeamTarget> team;  // the team actions that are about one team
+  std::optional<TeamTarget> team;        // the team actions that are about one team
+  std::optional<ProfileTarget> profile;  // the profile actions except list_profiles
+  std::optional<GrantTarget> grant;      // set_profile_grant and remove_profile_grant
 };
 
 enum class Verdict {
@@ -133,5 +165,19 @@ std::string_view action_name(Action action);
 std::span<const OrgRule> org_rules();
 // Every team action and what it needs (the table the tests enumerate).
 std::span<const TeamRule> team_rules();
+
+// A profile action: the least level on the profile it needs (empty: being a member of the
+// organization is enough — list_profiles). The grant actions have rules of their own
+// (policy.cpp, decide_grant) and are not in this table.
+struct ProfileRule {
+  Action action;
+  std::optional<domain::ProfileLevel> minimum_level;
+  std::string_view permission;
+};
+std::span<const ProfileRule> profile_rules();
+// The actor's effective level on the profile of `resource`: manager for owners and admins
+// of its organization, else Resource::profile's actor_level. Empty when the actor cannot
+// see the profile (another organization, or no team of theirs has it).
+std::optional<domain::ProfileLevel> effective_level(const Actor& actor, const Resource& resource);
 
 }  // namespace roost::authz

@@ -41,16 +41,6 @@ core::Error last_owner() {
                           "owner first (or transfer ownership)");
 }
 
-// Locks the organization's row for the rest of the transaction (PostgreSQL; SQLite has one
-// writer anyway): membership changes of one organization then run one after the other.
-core::Result<void> lock_organization(Transaction& transaction, core::OrgId org) {
-  auto locked = transaction.execute(
-      "UPDATE organizations SET updated_at_ms = updated_at_ms WHERE id = $1", {org.value});
-  if (!locked) return std::move(locked).error();
-  if (*locked == 0) return core::make_error(core::ErrorCode::not_found, "no such organization");
-  return core::success();
-}
-
 core::Result<std::optional<domain::OrgRole>> role_in(Transaction& transaction, core::OrgId org,
                                                      core::UserId user) {
   auto row = transaction.query_one(

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/result.hpp"
 #include "storage/database.hpp"
 
@@ -27,6 +28,23 @@ auto query_optional(Database& database, TransactionMode mode, std::string_view s
   });
   if (!done) return std::move(done).error();
   return found;
+}
+
+// Runs a read-only query and maps every row with `to_record`.
+template <class ToRecord>
+auto query_all(Database& database, std::string_view sql, const std::vector<Value>& params,
+               ToRecord to_record)
+    -> core::Result<std::vector<decltype(to_record(std::declval<const Row&>()))>> {
+  std::vector<decltype(to_record(std::declval<const Row&>()))> records;
+  auto done = database.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    auto rows = transaction.query(sql, params);
+    if (!rows) return core::Result<void>(std::move(rows).error());
+    records.reserve(rows->rows.size());
+    for (const auto& row : rows->rows) records.push_back(to_record(row));
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return records;
 }
 
 // Runs a statement that must return exactly one row (INSERT ... RETURNING) and maps it.
@@ -54,6 +72,18 @@ inline core::Result<std::int64_t> execute_statement(Database& database, std::str
   });
   if (!done) return std::move(done).error();
   return changed;
+}
+
+// Locks the organization's row for the rest of the transaction: every change of an
+// organization's memberships, teams and grants takes this lock first, so that such changes
+// of one organization serialize on PostgreSQL too (SQLite has one writer anyway).
+// ErrorCode::not_found when the organization is gone.
+inline core::Result<void> lock_organization(Transaction& transaction, core::OrgId org) {
+  auto locked = transaction.execute(
+      "UPDATE organizations SET updated_at_ms = updated_at_ms WHERE id = $1", {org.value});
+  if (!locked) return std::move(locked).error();
+  if (*locked == 0) return core::make_error(core::ErrorCode::not_found, "no such organization");
+  return core::success();
 }
 
 }  // namespace roost::storage

@@ -27,15 +27,6 @@ core::Error taken_name() {
                           "the organization already has a team of that name");
 }
 
-// Locks the organization's row for the rest of the transaction, as membership changes do.
-core::Result<void> lock_organization(Transaction& transaction, core::OrgId org) {
-  auto locked = transaction.execute(
-      "UPDATE organizations SET updated_at_ms = updated_at_ms WHERE id = $1", {org.value});
-  if (!locked) return std::move(locked).error();
-  if (*locked == 0) return core::make_error(core::ErrorCode::not_found, "no such organization");
-  return core::success();
-}
-
 // The team's organization, locked; not_found when the team is gone.
 core::Result<core::OrgId> lock_team_org(Transaction& transaction, core::TeamId team) {
   auto row = transaction.query_one("SELECT org_id FROM teams WHERE id = $1", {team.value});

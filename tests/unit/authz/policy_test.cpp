@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -320,6 +321,212 @@ TEST(Policy, ATeamAdminDenialNamesTheTeamAdminAlternative) {
             "rename_team (org owner or admin, or team_admin of the team)");
   auto create = decide(caller(), Action::create_team, org_resource(Role::member, Where::same));
   EXPECT_EQ(create.missing_permission, "create_team (org owner or admin)");
+}
+
+// Profiles. Owners and admins are managers of every profile; a plain member has the level
+// their teams grant (none, viewer, limited, publisher, manager). Written out for a plain
+// member by level, not derived from the policy's table.
+using domain::ProfileLevel;
+enum class Level { none, viewer, limited, publisher, manager };
+
+constexpr core::ProfileId profile_p{100};
+
+std::optional<ProfileLevel> level_of(Level level) {
+  switch (level) {
+    case Level::none: return std::nullopt;
+    case Level::viewer: return ProfileLevel::viewer;
+    case Level::limited: return ProfileLevel::limited;
+    case Level::publisher: return ProfileLevel::publisher;
+    case Level::manager: return ProfileLevel::manager;
+  }
+  return std::nullopt;
+}
+
+const char* level_label(Level level) {
+  switch (level) {
+    case Level::none: return "no level";
+    case Level::viewer: return "viewer";
+    case Level::limited: return "limited";
+    case Level::publisher: return "publisher";
+    case Level::manager: return "manager";
+  }
+  return "?";
+}
+
+constexpr Level all_levels[] = {Level::none, Level::viewer, Level::limited, Level::publisher,
+                                Level::manager};
+
+// The grant actions' scenario: the target team has the profile at viewer level, and
+// set_profile_grant asks for limited.
+Resource profile_resource(Role role, Where where, InTeam in_team, Level level,
+                          core::OrgId profile_org = acme) {
+  Resource resource = org_resource(role, where);
+  resource.kind = "profile";
+  resource.profile = ProfileTarget{profile_p, profile_org, level_of(level)};
+  resource.grant =
+      GrantTarget{team_a, acme, team_role_of(in_team), ProfileLevel::viewer, ProfileLevel::limited};
+  return resource;
+}
+
+// For a plain member of the organization: by level (N = the profile is concealed).
+const std::map<Action, std::map<Level, Verdict>>& expected_profile_for_plain_member() {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  constexpr auto N = Verdict::not_found;
+  static const std::map<Action, std::map<Level, Verdict>> table = {
+      {Action::list_profiles,
+       {{Level::none, A},
+        {Level::viewer, A},
+        {Level::limited, A},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::view_profile,
+       {{Level::none, N},
+        {Level::viewer, A},
+        {Level::limited, A},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::compose_post,
+       {{Level::none, N},
+        {Level::viewer, D},
+        {Level::limited, A},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::publish_post,
+       {{Level::none, N},
+        {Level::viewer, D},
+        {Level::limited, D},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::approve_post,
+       {{Level::none, N},
+        {Level::viewer, D},
+        {Level::limited, D},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::manage_profile,
+       {{Level::none, N},
+        {Level::viewer, D},
+        {Level::limited, D},
+        {Level::publisher, D},
+        {Level::manager, A}}},
+  };
+  return table;
+}
+
+// The grant actions for a plain member, by team role in the target team and level on the
+// profile (the team has the profile at viewer; the new level asked is limited).
+Verdict expected_grant_for_plain_member(Action action, InTeam in_team, Level level) {
+  if (level == Level::none) return Verdict::not_found;
+  if (level == Level::manager) return Verdict::allow;
+  if (in_team != InTeam::team_admin) return Verdict::deny;
+  if (action == Action::remove_profile_grant) return Verdict::allow;
+  // set: limited asked, allowed only up to the actor's own level
+  return level == Level::viewer ? Verdict::deny : Verdict::allow;
+}
+
+TEST(Policy, TheProfileTableCoversEveryProfileAction) {
+  std::set<Action> in_policy;
+  for (const auto& rule : profile_rules()) in_policy.insert(rule.action);
+  std::set<Action> in_test;
+  for (const auto& [action, row] : expected_profile_for_plain_member()) in_test.insert(action);
+  EXPECT_EQ(in_policy, in_test);
+}
+
+// Every profile action (the table's and the two grant actions) x org role x team role x
+// profile level x same or other organization.
+TEST(Policy, EveryProfileActionForEveryOrgRoleTeamRoleAndLevel) {
+  std::vector<Action> actions;
+  for (const auto& rule : profile_rules()) actions.push_back(rule.action);
+  actions.push_back(Action::set_profile_grant);
+  actions.push_back(Action::remove_profile_grant);
+  int cases = 0;
+  for (auto action : actions) {
+    for (auto role : {Role::owner, Role::admin, Role::member, Role::none}) {
+      for (auto in_team : {InTeam::none, InTeam::member, InTeam::team_admin}) {
+        for (auto level : all_levels) {
+          for (auto where : {Where::same, Where::other}) {
+            ++cases;
+            SCOPED_TRACE(std::string(action_name(action)) + " as " + role_label(role) + ", " +
+                         team_label(in_team) + ", " + level_label(level) +
+                         (where == Where::same ? " of this org" : " of another org"));
+            Verdict expected = Verdict::not_found;
+            const bool grant_action =
+                action == Action::set_profile_grant || action == Action::remove_profile_grant;
+            if (where == Where::same && role != Role::none) {
+              if (role != Role::member) {
+                expected = Verdict::allow;
+              } else if (grant_action) {
+                expected = expected_grant_for_plain_member(action, in_team, level);
+              } else {
+                expected = expected_profile_for_plain_member().at(action).at(level);
+              }
+            }
+            auto resource = profile_resource(role, where, in_team, level);
+            auto decision = decide(caller(), action, resource);
+            EXPECT_EQ(decision.verdict(), expected);
+            auto required = require(caller(), action, resource);
+            if (expected == Verdict::deny) {
+              EXPECT_TRUE(decision.missing_permission.starts_with(action_name(action)))
+                  << decision.missing_permission;
+              ASSERT_FALSE(required.ok());
+              EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
+            } else if (expected == Verdict::not_found) {
+              EXPECT_TRUE(decision.missing_permission.empty());
+              ASSERT_FALSE(required.ok());
+              EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
+              EXPECT_EQ(required.error().message, "no such profile");
+            } else {
+              EXPECT_TRUE(required.ok());
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 8 * 4 * 3 * 5 * 2);
+}
+
+TEST(Policy, AProfileOfAnotherOrganizationIsNotFoundEvenForOwners) {
+  for (const auto& rule : profile_rules()) {
+    if (!rule.minimum_level) continue;
+    EXPECT_EQ(
+        decide(caller(), rule.action,
+               profile_resource(Role::owner, Where::same, InTeam::none, Level::manager, globex))
+            .verdict(),
+        Verdict::not_found)
+        << action_name(rule.action);
+  }
+  // A team of another organization, given a profile of this one.
+  auto resource = profile_resource(Role::owner, Where::same, InTeam::team_admin, Level::manager);
+  resource.grant->org = globex;
+  EXPECT_EQ(decide(caller(), Action::set_profile_grant, resource).verdict(), Verdict::not_found);
+}
+
+TEST(Policy, ATeamAdminGrantsOnlyWhatTheirTeamHasUpToTheirOwnLevel) {
+  auto resource = profile_resource(Role::member, Where::same, InTeam::team_admin, Level::publisher);
+  resource.grant->new_level = ProfileLevel::publisher;
+  EXPECT_TRUE(decide(caller(), Action::set_profile_grant, resource).allowed);
+  resource.grant->new_level = ProfileLevel::manager;  // above their own level
+  auto above = decide(caller(), Action::set_profile_grant, resource);
+  EXPECT_EQ(above.verdict(), Verdict::deny);
+  EXPECT_TRUE(above.missing_permission.find("up to their own level") != std::string::npos);
+  resource.grant->new_level = ProfileLevel::viewer;
+  resource.grant->current_level.reset();  // the team does not have the profile yet
+  EXPECT_EQ(decide(caller(), Action::set_profile_grant, resource).verdict(), Verdict::deny);
+  EXPECT_EQ(decide(caller(), Action::remove_profile_grant, resource).verdict(), Verdict::deny);
+}
+
+TEST(Policy, ProfileLevelNamesRoundTrip) {
+  for (auto level : {ProfileLevel::viewer, ProfileLevel::limited, ProfileLevel::publisher,
+                     ProfileLevel::manager}) {
+    EXPECT_EQ(domain::parse_profile_level(domain::profile_level_name(level)), level);
+  }
+  EXPECT_EQ(domain::parse_profile_level("admin"), std::nullopt);
+  EXPECT_EQ(domain::stronger(ProfileLevel::viewer, ProfileLevel::publisher),
+            ProfileLevel::publisher);
+  EXPECT_EQ(domain::stronger(std::nullopt, ProfileLevel::limited), ProfileLevel::limited);
+  EXPECT_EQ(domain::stronger(std::nullopt, std::nullopt), std::nullopt);
 }
 
 TEST(Policy, FailsClosedWithoutACallerOrAnOrganization) {

@@ -1,0 +1,288 @@
+#include "storage/profile_repository.hpp"
+
+#include <array>
+
+#include "storage/repository_support.hpp"
+
+namespace roost::storage {
+namespace {
+
+constexpr std::array<std::string_view, 13> profile_column_names{"id",
+                                                                "org_id",
+                                                                "network",
+                                                                "external_id",
+                                                                "handle",
+                                                                "display_name",
+                                                                "avatar_url",
+                                                                "service_url",
+                                                                "status",
+                                                                "owner_user_id",
+                                                                "requires_confirmation",
+                                                                "created_at_ms",
+                                                                "updated_at_ms"};
+constexpr std::size_t profile_column_count = profile_column_names.size();
+
+// The columns of to_profile(), each prefixed with `alias` ("p." in joins, "" in RETURNING).
+std::string columns(std::string_view alias) {
+  std::string list;
+  for (auto name : profile_column_names) {
+    if (!list.empty()) list += ", ";
+    list += alias;
+    list += name;
+  }
+  return list;
+}
+
+const std::string profile_columns = columns("p.");
+
+ProfileRecord to_profile(const Row& row) {
+  ProfileRecord record;
+  record.id = core::ProfileId{row.integer(0)};
+  record.org = core::OrgId{row.integer(1)};
+  record.network = row.text(2);
+  record.external_id = row.text(3);
+  record.handle = row.text(4);
+  record.display_name = row.text(5);
+  record.avatar_url = row.text(6);
+  record.service_url = row.text(7);
+  record.status = row.text(8);
+  if (auto owner = row.optional_integer(9)) record.owner = core::UserId{*owner};
+  record.requires_confirmation = row.integer(10) != 0;
+  record.created_at_ms = row.integer(11);
+  record.updated_at_ms = row.integer(12);
+  return record;
+}
+
+// The schema's CHECK constraint allows only the names of ProfileLevel.
+domain::ProfileLevel to_level(const std::string& name) {
+  auto level = domain::parse_profile_level(name);
+  return level ? *level : domain::ProfileLevel::viewer;
+}
+
+std::string level_text(domain::ProfileLevel level) {
+  return std::string(domain::profile_level_name(level));
+}
+
+// The highest level in rows of one level column (a member's teams may grant several).
+std::optional<domain::ProfileLevel> highest(const QueryResult& rows, std::size_t column) {
+  std::optional<domain::ProfileLevel> best;
+  for (const auto& row : rows.rows) best = domain::stronger(best, to_level(row.text(column)));
+  return best;
+}
+
+core::Result<void> require_in_org(Transaction& transaction, std::string_view table,
+                                  std::string_view what, std::int64_t id, core::OrgId org) {
+  auto row =
+      transaction.query_one("SELECT org_id FROM " + std::string(table) + " WHERE id = $1", {id});
+  if (!row) return std::move(row).error();
+  if (!row->has_value() || (*row)->integer(0) != org.value) {
+    return core::make_error(
+        core::ErrorCode::not_found,
+        "no such " + std::string(what) + " in this organization: " + std::to_string(id));
+  }
+  return core::success();
+}
+
+}  // namespace
+
+core::Result<ProfileRecord> ProfileRepository::create(const ProfileDraft& draft, AuditEvent audit) {
+  ProfileRecord created;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    if (auto locked = lock_organization(transaction, draft.org); !locked) return locked;
+    Value owner = nullptr;
+    if (draft.owner) owner = draft.owner->value;
+    Value created_by = nullptr;
+    if (draft.created_by) created_by = draft.created_by->value;
+    auto row = transaction.query_one(
+        "INSERT INTO social_profiles (org_id, network, external_id, handle, display_name, "
+        "avatar_url, service_url, owner_user_id, created_by_user_id, created_at_ms, "
+        "updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING " +
+            columns(""),
+        {draft.org.value, draft.network, draft.external_id, draft.handle, draft.display_name,
+         draft.avatar_url, draft.service_url, owner, created_by, draft.created_at_ms,
+         draft.created_at_ms});
+    if (!row) return core::Result<void>(std::move(row).error());
+    if (!row->has_value()) {
+      return core::Result<void>(
+          core::make_error(core::ErrorCode::internal, "INSERT returned no row"));
+    }
+    created = to_profile(**row);
+    audit.org = draft.org;
+    if (audit.target.empty()) audit.target = "profile:" + std::to_string(created.id.value);
+    return append_audit_event(transaction, audit);
+  });
+  if (!done) return std::move(done).error();
+  return created;
+}
+
+core::Result<std::optional<ProfileRecord>> ProfileRepository::find(core::ProfileId id) {
+  return query_optional(
+      database_, TransactionMode::read_only,
+      "SELECT " + std::string(profile_columns) + " FROM social_profiles p WHERE p.id = $1",
+      {id.value}, to_profile);
+}
+
+core::Result<std::vector<ProfileRecord>> ProfileRepository::list_for_org(core::OrgId org,
+                                                                         std::size_t limit) {
+  return query_all(database_,
+                   "SELECT " + std::string(profile_columns) +
+                       " FROM social_profiles p WHERE p.org_id = $1 ORDER BY p.handle, p.id "
+                       "LIMIT $2",
+                   {org.value, static_cast<std::int64_t>(limit)}, to_profile);
+}
+
+core::Result<std::vector<LeveledProfile>> ProfileRepository::list_granted_to(core::OrgId org,
+                                                                             core::UserId user,
+                                                                             std::size_t limit) {
+  // One row per (profile, granting team); folded into the highest level per profile.
+  auto rows =
+      query_all(database_,
+                "SELECT " + std::string(profile_columns) +
+                    ", g.level FROM social_profiles p "
+                    "JOIN team_profile_grants g ON g.profile_id = p.id "
+                    "JOIN team_members tm ON tm.team_id = g.team_id "
+                    "WHERE p.org_id = $1 AND tm.user_id = $2 ORDER BY p.handle, p.id",
+                {org.value, user.value}, [](const Row& row) {
+                  return LeveledProfile{to_profile(row), to_level(row.text(profile_column_count))};
+                });
+  if (!rows) return std::move(rows).error();
+  std::vector<LeveledProfile> folded;
+  for (auto& entry : *rows) {
+    if (!folded.empty() && folded.back().profile.id == entry.profile.id) {
+      folded.back().level = *domain::stronger(folded.back().level, entry.level);
+      continue;
+    }
+    if (folded.size() == limit) break;
+    folded.push_back(std::move(entry));
+  }
+  return folded;
+}
+
+core::Result<std::optional<domain::ProfileLevel>> ProfileRepository::level_of(
+    core::ProfileId profile, core::UserId user) {
+  std::optional<domain::ProfileLevel> level;
+  auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    auto rows = transaction.query(
+        "SELECT g.level FROM team_profile_grants g "
+        "JOIN team_members tm ON tm.team_id = g.team_id "
+        "WHERE g.profile_id = $1 AND tm.user_id = $2",
+        {profile.value, user.value});
+    if (!rows) return core::Result<void>(std::move(rows).error());
+    level = highest(*rows, 0);
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return level;
+}
+
+core::Result<std::vector<GrantRecord>> ProfileRepository::grants_of_profile(
+    core::ProfileId profile) {
+  return query_all(database_,
+                   "SELECT g.team_id, t.name, g.profile_id, g.level, g.granted_at_ms "
+                   "FROM team_profile_grants g JOIN teams t ON t.id = g.team_id "
+                   "WHERE g.profile_id = $1 ORDER BY t.name, t.id",
+                   {profile.value}, [](const Row& row) {
+                     return GrantRecord{core::TeamId{row.integer(0)}, row.text(1),
+                                        core::ProfileId{row.integer(2)}, to_level(row.text(3)),
+                                        row.integer(4)};
+                   });
+}
+
+core::Result<std::vector<LeveledProfile>> ProfileRepository::profiles_of_team(core::TeamId team) {
+  return query_all(
+      database_,
+      "SELECT " + std::string(profile_columns) +
+          ", g.level FROM social_profiles p "
+          "JOIN team_profile_grants g ON g.profile_id = p.id "
+          "WHERE g.team_id = $1 ORDER BY p.handle, p.id",
+      {team.value}, [](const Row& row) {
+        return LeveledProfile{to_profile(row), to_level(row.text(profile_column_count))};
+      });
+}
+
+core::Result<std::optional<domain::ProfileLevel>> ProfileRepository::find_grant(
+    core::TeamId team, core::ProfileId profile) {
+  return query_optional(
+      database_, TransactionMode::read_only,
+      "SELECT level FROM team_profile_grants WHERE team_id = $1 AND profile_id = $2",
+      {team.value, profile.value}, [](const Row& row) { return to_level(row.text(0)); });
+}
+
+core::Result<void> ProfileRepository::set_grants(core::OrgId org,
+                                                 const std::vector<GrantChange>& grants,
+                                                 std::int64_t now_ms, AuditEvent audit) {
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    if (auto locked = lock_organization(transaction, org); !locked) return locked;
+    for (const auto& grant : grants) {
+      if (auto team = require_in_org(transaction, "teams", "team", grant.team.value, org); !team) {
+        return team;
+      }
+      if (auto profile =
+              require_in_org(transaction, "social_profiles", "profile", grant.profile.value, org);
+          !profile) {
+        return profile;
+      }
+      auto current = transaction.query_one(
+          "SELECT level FROM team_profile_grants WHERE team_id = $1 AND profile_id = $2",
+          {grant.team.value, grant.profile.value});
+      if (!current) return core::Result<void>(std::move(current).error());
+      const std::string level = level_text(grant.level);
+      AuditEvent event = audit;
+      event.org = org;
+      event.target = "profile:" + std::to_string(grant.profile.value);
+      // Only ids and level names (fixed identifiers): no escaping needed.
+      std::string details =
+          R"({"team_id":)" + std::to_string(grant.team.value) + R"(,"level":")" + level + '"';
+      if (current->has_value()) {
+        if ((*current)->text(0) == level) continue;  // unchanged: nothing to record
+        details += R"(,"from":")" + (*current)->text(0) + '"';
+        event.action = "profile.grant_changed";
+        auto updated = transaction.execute(
+            "UPDATE team_profile_grants SET level = $3, granted_at_ms = $4 "
+            "WHERE team_id = $1 AND profile_id = $2",
+            {grant.team.value, grant.profile.value, level, now_ms});
+        if (!updated) return core::Result<void>(std::move(updated).error());
+      } else {
+        event.action = "profile.granted";
+        auto inserted = transaction.execute(
+            "INSERT INTO team_profile_grants (team_id, profile_id, level, granted_at_ms) "
+            "VALUES ($1, $2, $3, $4)",
+            {grant.team.value, grant.profile.value, level, now_ms});
+        if (!inserted) return core::Result<void>(std::move(inserted).error());
+      }
+      event.details_json = details + '}';
+      if (auto appended = append_audit_event(transaction, event); !appended) return appended;
+    }
+    return core::success();
+  });
+}
+
+core::Result<void> ProfileRepository::remove_grant(core::OrgId org, core::TeamId team,
+                                                   core::ProfileId profile, AuditEvent audit) {
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    if (auto locked = lock_organization(transaction, org); !locked) return locked;
+    if (auto in_org = require_in_org(transaction, "teams", "team", team.value, org); !in_org) {
+      return in_org;
+    }
+    auto current = transaction.query_one(
+        "SELECT level FROM team_profile_grants WHERE team_id = $1 AND profile_id = $2",
+        {team.value, profile.value});
+    if (!current) return core::Result<void>(std::move(current).error());
+    if (!current->has_value()) {
+      return core::Result<void>(
+          core::make_error(core::ErrorCode::not_found, "the team does not have this profile"));
+    }
+    auto removed = transaction.execute(
+        "DELETE FROM team_profile_grants WHERE team_id = $1 AND profile_id = $2",
+        {team.value, profile.value});
+    if (!removed) return core::Result<void>(std::move(removed).error());
+    audit.org = org;
+    audit.action = "profile.grant_removed";
+    audit.target = "profile:" + std::to_string(profile.value);
+    audit.details_json = R"({"team_id":)" + std::to_string(team.value) + R"(,"level":")" +
+                         (*current)->text(0) + R"("})";
+    return append_audit_event(transaction, audit);
+  });
+}
+
+}  // namespace roost::storage

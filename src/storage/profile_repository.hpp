@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "core/result.hpp"
+#include "domain/profile_level.hpp"
+#include "storage/audit_repository.hpp"
+#include "storage/database.hpp"
+
+namespace roost::storage {
+
+// A shared social profile as every reader sees it: never its credentials.
+struct ProfileRecord {
+  core::ProfileId id;
+  core::OrgId org;
+  std::string network;      // "bluesky"
+  std::string external_id;  // the network's stable id (a DID)
+  std::string handle;
+  std::string display_name;
+  std::string avatar_url;
+  std::string service_url;        // where its API lives (a PDS URL)
+  std::string status = "active";  // or "needs_reconnect"
+  std::optional<core::UserId> owner;
+  bool requires_confirmation = false;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// What connecting a profile records (the networks layer fills it in).
+struct ProfileDraft {
+  core::OrgId org;
+  std::string network;
+  std::string external_id;
+  std::string handle;
+  std::string display_name;
+  std::string avatar_url;
+  std::string service_url;
+  std::optional<core::UserId> owner;
+  std::optional<core::UserId> created_by;
+  std::int64_t created_at_ms = 0;
+};
+
+// A profile with a level: the caller's (listing) or a team's (a team's profiles).
+struct LeveledProfile {
+  ProfileRecord profile;
+  domain::ProfileLevel level = domain::ProfileLevel::viewer;
+};
+
+// One team's access to a profile.
+struct GrantRecord {
+  core::TeamId team;
+  std::string team_name;
+  core::ProfileId profile;
+  domain::ProfileLevel level = domain::ProfileLevel::viewer;
+  std::int64_t granted_at_ms = 0;
+};
+
+// A grant to write: `team` gets `profile` at `level`.
+struct GrantChange {
+  core::TeamId team;
+  core::ProfileId profile;
+  domain::ProfileLevel level = domain::ProfileLevel::viewer;
+};
+
+// The shared social profiles of organizations and the teams they are granted to (with a
+// level). Changes lock the organization's row first and write their audit events in the
+// same transaction.
+class ProfileRepository {
+ public:
+  explicit ProfileRepository(Database& database) : database_(database) {}
+
+  // ErrorCode::conflict when the organization already has this account of this network;
+  // ErrorCode::not_found when the organization is gone.
+  core::Result<ProfileRecord> create(const ProfileDraft& draft, AuditEvent audit);
+  core::Result<std::optional<ProfileRecord>> find(core::ProfileId id);
+  // Every profile of the organization, by handle then id, at most `limit`.
+  core::Result<std::vector<ProfileRecord>> list_for_org(core::OrgId org, std::size_t limit);
+  // The profiles of the organization that `user`'s teams are granted, each with the highest
+  // level over those teams, by handle then id, at most `limit`.
+  core::Result<std::vector<LeveledProfile>> list_granted_to(core::OrgId org, core::UserId user,
+                                                            std::size_t limit);
+  // `user`'s level on the profile: the highest over their teams; empty when none has it.
+  core::Result<std::optional<domain::ProfileLevel>> level_of(core::ProfileId profile,
+                                                             core::UserId user);
+  // The teams that have the profile, by team name.
+  core::Result<std::vector<GrantRecord>> grants_of_profile(core::ProfileId profile);
+  // The profiles a team has, each with the team's level, by handle.
+  core::Result<std::vector<LeveledProfile>> profiles_of_team(core::TeamId team);
+  // The level `team` has on `profile`, if any.
+  core::Result<std::optional<domain::ProfileLevel>> find_grant(core::TeamId team,
+                                                               core::ProfileId profile);
+  // Writes every grant or none: each team and profile must belong to `org` (else
+  // ErrorCode::not_found naming which). One audit event per grant that changed
+  // (profile.granted or profile.grant_changed, from `audit`'s actor and request id).
+  core::Result<void> set_grants(core::OrgId org, const std::vector<GrantChange>& grants,
+                                std::int64_t now_ms, AuditEvent audit);
+  // ErrorCode::not_found when the team does not have the profile.
+  core::Result<void> remove_grant(core::OrgId org, core::TeamId team, core::ProfileId profile,
+                                  AuditEvent audit);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace roost::storage

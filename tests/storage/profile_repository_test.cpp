@@ -1,0 +1,222 @@
+// The profile repository's contract — profiles, the teams they are granted to with a level,
+// and a member's level as the highest over their teams — on both backends.
+#include <gtest/gtest.h>
+
+#include "migrated_database_test.hpp"
+#include "storage/audit_repository.hpp"
+#include "storage/organization_repository.hpp"
+#include "storage/profile_repository.hpp"
+#include "storage/team_repository.hpp"
+#include "storage/user_repository.hpp"
+#include "storage_test_support.hpp"
+
+namespace roost::storage::testing {
+namespace {
+
+using domain::OrgRole;
+using domain::ProfileLevel;
+using domain::TeamRole;
+
+constexpr std::int64_t created_at_ms = 1'000'000;
+constexpr std::int64_t later_ms = 2'000'000;
+constexpr std::size_t listed_max = 100;
+
+class ProfileRepositoryContract : public MigratedDatabaseTest {
+ protected:
+  void SetUp() override {
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    users_ = std::make_unique<UserRepository>(database());
+    organizations_ = std::make_unique<OrganizationRepository>(database());
+    teams_ = std::make_unique<TeamRepository>(database());
+    profiles_ = std::make_unique<ProfileRepository>(database());
+    audit_ = std::make_unique<AuditRepository>(database());
+    ada_ = make_user("ada@example.com", "Ada");
+    grace_ = make_user("grace@example.com", "Grace");
+    acme_ = make_org("Acme");
+    globex_ = make_org("Globex");
+    ASSERT_TRUE(succeeded(organizations_->add_member({acme_, grace_, OrgRole::member, later_ms},
+                                                     audit("member.added"))));
+    london_ = make_team("London", acme_);
+    stockholm_ = make_team("Stockholm", acme_);
+    globex_team_ = make_team("Globex team", globex_);
+    for (auto team : {london_, stockholm_}) {
+      ASSERT_TRUE(succeeded(
+          teams_->set_member(team, grace_, TeamRole::member, later_ms, audit("team.member"))));
+    }
+    bikes_london_ = make_profile(acme_, "did:plc:london", "bikeslondon.test");
+    bikes_sthlm_ = make_profile(acme_, "did:plc:sthlm", "bikesstockholm.test");
+    globex_profile_ = make_profile(globex_, "did:plc:globex", "globex.test");
+  }
+
+  core::UserId make_user(const std::string& email, const std::string& name) {
+    auto created = users_->create({email, email, name, "$argon2id$x", 1});
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::UserId{};
+  }
+
+  core::OrgId make_org(const std::string& name) {
+    auto org = organizations_->create({name, 10, 25, ada_, created_at_ms}, audit("org.created"));
+    EXPECT_TRUE(succeeded(org));
+    return org.ok() ? org->id : core::OrgId{};
+  }
+
+  core::TeamId make_team(const std::string& name, core::OrgId org) {
+    auto created = teams_->create(org, name, created_at_ms, audit("team.created"));
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::TeamId{};
+  }
+
+  core::ProfileId make_profile(core::OrgId org, const std::string& did, const std::string& handle) {
+    ProfileDraft draft{org,  "bluesky", did,          handle, "", "", "http://127.0.0.1:2583",
+                       ada_, ada_,      created_at_ms};
+    auto created = profiles_->create(draft, audit("profile.connected"));
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::ProfileId{};
+  }
+
+  AuditEvent audit(std::string action) {
+    return AuditEvent{{}, ada_, std::move(action), "", "{}", "req-1", later_ms};
+  }
+
+  std::vector<std::string> audit_actions(core::OrgId org) {
+    auto events = audit_->list_for_org(org, listed_max);
+    EXPECT_TRUE(succeeded(events));
+    std::vector<std::string> actions;
+    if (events.ok()) {
+      for (const auto& record : *events) actions.push_back(record.event.action);
+    }
+    return actions;
+  }
+
+  std::optional<ProfileLevel> level_of(core::ProfileId profile, core::UserId user) {
+    auto level = profiles_->level_of(profile, user);
+    EXPECT_TRUE(succeeded(level));
+    return level.ok() ? *level : std::nullopt;
+  }
+
+  std::unique_ptr<UserRepository> users_;
+  std::unique_ptr<OrganizationRepository> organizations_;
+  std::unique_ptr<TeamRepository> teams_;
+  std::unique_ptr<ProfileRepository> profiles_;
+  std::unique_ptr<AuditRepository> audit_;
+  core::UserId ada_, grace_;
+  core::OrgId acme_, globex_;
+  core::TeamId london_, stockholm_, globex_team_;
+  core::ProfileId bikes_london_, bikes_sthlm_, globex_profile_;
+};
+
+TEST_P(ProfileRepositoryContract, CreatesFindsAndListsWithoutCredentials) {
+  auto found = profiles_->find(bikes_london_);
+  ASSERT_TRUE(succeeded(found));
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->handle, "bikeslondon.test");
+  EXPECT_EQ((*found)->org, acme_);
+  EXPECT_EQ((*found)->status, "active");
+  EXPECT_EQ((*found)->owner, ada_);
+  EXPECT_FALSE((*found)->requires_confirmation);
+  auto listed = profiles_->list_for_org(acme_, listed_max);
+  ASSERT_TRUE(succeeded(listed));
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].handle, "bikeslondon.test");  // by handle
+  EXPECT_EQ((*listed)[1].handle, "bikesstockholm.test");
+  // The same account twice in one organization is a conflict; in another, it is not.
+  ProfileDraft again{acme_, "bluesky", "did:plc:london", "renamed.test", "", "", "", {}, {}, 1};
+  auto twice = profiles_->create(again, audit("profile.connected"));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, core::ErrorCode::conflict);
+  again.org = globex_;
+  EXPECT_TRUE(succeeded(profiles_->create(again, audit("profile.connected"))));
+}
+
+TEST_P(ProfileRepositoryContract, AMembersLevelIsTheHighestOverTheirTeams) {
+  EXPECT_EQ(level_of(bikes_london_, grace_), std::nullopt);
+  ASSERT_TRUE(succeeded(profiles_->set_grants(acme_,
+                                              {{london_, bikes_london_, ProfileLevel::limited},
+                                               {stockholm_, bikes_london_, ProfileLevel::publisher},
+                                               {stockholm_, bikes_sthlm_, ProfileLevel::viewer}},
+                                              later_ms, audit("profile.granted"))));
+  EXPECT_EQ(level_of(bikes_london_, grace_), ProfileLevel::publisher);
+  EXPECT_EQ(level_of(bikes_sthlm_, grace_), ProfileLevel::viewer);
+  EXPECT_EQ(level_of(bikes_london_, ada_), std::nullopt);  // not in the teams
+  auto granted = profiles_->list_granted_to(acme_, grace_, listed_max);
+  ASSERT_TRUE(succeeded(granted));
+  ASSERT_EQ(granted->size(), 2u);
+  EXPECT_EQ((*granted)[0].profile.id, bikes_london_);
+  EXPECT_EQ((*granted)[0].level, ProfileLevel::publisher);
+  EXPECT_EQ((*granted)[1].level, ProfileLevel::viewer);
+  auto limited = profiles_->list_granted_to(acme_, grace_, 1);
+  ASSERT_TRUE(succeeded(limited));
+  EXPECT_EQ(limited->size(), 1u);
+  // Leaving a team lowers the level at once.
+  ASSERT_TRUE(succeeded(teams_->remove_member(stockholm_, grace_, audit("team.member_removed"))));
+  EXPECT_EQ(level_of(bikes_london_, grace_), ProfileLevel::limited);
+  EXPECT_EQ(level_of(bikes_sthlm_, grace_), std::nullopt);
+}
+
+TEST_P(ProfileRepositoryContract, GrantsAreListedChangedRemovedAndAudited) {
+  ASSERT_TRUE(succeeded(profiles_->set_grants(
+      acme_, {{london_, bikes_london_, ProfileLevel::viewer}}, later_ms, audit("x"))));
+  // The same level again records nothing; another level is a change.
+  ASSERT_TRUE(succeeded(profiles_->set_grants(
+      acme_, {{london_, bikes_london_, ProfileLevel::viewer}}, later_ms, audit("x"))));
+  ASSERT_TRUE(succeeded(profiles_->set_grants(
+      acme_, {{london_, bikes_london_, ProfileLevel::manager}}, later_ms, audit("x"))));
+  auto grant = profiles_->find_grant(london_, bikes_london_);
+  ASSERT_TRUE(succeeded(grant));
+  EXPECT_EQ(*grant, ProfileLevel::manager);
+  auto grants = profiles_->grants_of_profile(bikes_london_);
+  ASSERT_TRUE(succeeded(grants));
+  ASSERT_EQ(grants->size(), 1u);
+  EXPECT_EQ((*grants)[0].team_name, "London");
+  auto of_team = profiles_->profiles_of_team(london_);
+  ASSERT_TRUE(succeeded(of_team));
+  ASSERT_EQ(of_team->size(), 1u);
+  EXPECT_EQ((*of_team)[0].level, ProfileLevel::manager);
+  ASSERT_TRUE(succeeded(profiles_->remove_grant(acme_, london_, bikes_london_, audit("x"))));
+  auto again = profiles_->remove_grant(acme_, london_, bikes_london_, audit("x"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, core::ErrorCode::not_found);
+  auto actions = audit_actions(acme_);
+  ASSERT_GE(actions.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(actions.end() - 3, actions.end()),
+            (std::vector<std::string>{"profile.granted", "profile.grant_changed",
+                                      "profile.grant_removed"}));
+}
+
+TEST_P(ProfileRepositoryContract, AGrantAcrossOrganizationsWritesNothingAtAll) {
+  // The second grant joins a team of Acme and a profile of Globex: the first is not kept.
+  auto mixed = profiles_->set_grants(acme_,
+                                     {{london_, bikes_london_, ProfileLevel::viewer},
+                                      {stockholm_, globex_profile_, ProfileLevel::viewer}},
+                                     later_ms, audit("x"));
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.error().code, core::ErrorCode::not_found);
+  EXPECT_NE(mixed.error().message.find("profile"), std::string::npos);
+  auto team_of_other = profiles_->set_grants(
+      acme_, {{globex_team_, bikes_london_, ProfileLevel::viewer}}, later_ms, audit("x"));
+  ASSERT_FALSE(team_of_other.ok());
+  EXPECT_EQ(team_of_other.error().code, core::ErrorCode::not_found);
+  auto grant = profiles_->find_grant(london_, bikes_london_);
+  ASSERT_TRUE(succeeded(grant));
+  EXPECT_EQ(*grant, std::nullopt);
+}
+
+TEST_P(ProfileRepositoryContract, DeletingATeamOrTheOrganizationDeletesItsGrants) {
+  ASSERT_TRUE(succeeded(profiles_->set_grants(
+      acme_, {{london_, bikes_london_, ProfileLevel::publisher}}, later_ms, audit("x"))));
+  ASSERT_TRUE(succeeded(teams_->remove(london_, audit("team.deleted"))));
+  auto grants = profiles_->grants_of_profile(bikes_london_);
+  ASSERT_TRUE(succeeded(grants));
+  EXPECT_TRUE(grants->empty());
+  ASSERT_TRUE(succeeded(organizations_->remove(acme_, audit("org.deleted"))));
+  auto found = profiles_->find(bikes_london_);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_FALSE(found->has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, ProfileRepositoryContract, ::testing::Values(Backend::sqlite));
+INSTANTIATE_TEST_SUITE_P(Postgres, ProfileRepositoryContract, ::testing::Values(Backend::postgres));
+
+}  // namespace
+}  // namespace roost::storage::testing
