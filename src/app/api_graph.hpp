@@ -4,6 +4,7 @@
 #include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
+#include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
@@ -13,12 +14,14 @@
 #include "services/members.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
+#include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/organization_repository.hpp"
+#include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -55,6 +58,8 @@ class ApiGraph {
   services::Members members_;
   storage::TeamRepository team_records_;
   services::Teams teams_;
+  storage::ProfileRepository profile_records_;
+  services::Profiles profiles_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -62,6 +67,7 @@ class ApiGraph {
   api::http::OrgHandlers org_handlers_;
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
+  api::http::ProfileHandlers profile_handlers_;
 };
 
 }  // namespace roost::app

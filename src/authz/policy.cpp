@@ -211,8 +211,12 @@ std::optional<domain::ProfileLevel> effective_level(const Actor& actor, const Re
   // A profile of another organization, reached through this organization's path, does not
   // exist here, whatever the actor's role.
   if (!resource.profile || resource.profile->org != *resource.org) return std::nullopt;
-  if (at_least(resource.actor_membership->role, OrgRole::admin)) return ProfileLevel::manager;
+  if (manages_every_profile(actor, resource)) return ProfileLevel::manager;
   return resource.profile->actor_level;
+}
+
+bool manages_every_profile(const Actor& actor, const Resource& resource) {
+  return sees_org(actor, resource) && at_least(resource.actor_membership->role, OrgRole::admin);
 }
 
 Decision decide(const Actor& actor, Action action, const Resource& resource) {

@@ -179,5 +179,8 @@ std::span<const ProfileRule> profile_rules();
 // of its organization, else Resource::profile's actor_level. Empty when the actor cannot
 // see the profile (another organization, or no team of theirs has it).
 std::optional<domain::ProfileLevel> effective_level(const Actor& actor, const Resource& resource);
+// Whether the actor is a manager of every profile of the resource's organization (its
+// owners and admins): listings then show them every profile.
+bool manages_every_profile(const Actor& actor, const Resource& resource);
 
 }  // namespace roost::authz

@@ -72,4 +72,10 @@ inline constexpr std::size_t members_page_size_max = 200;
 inline constexpr std::size_t teams_per_org_listed_max = 500;
 inline constexpr std::size_t team_members_listed_max = 1'000;
 
+// Shared social profiles. Listings are bounded by the plan's profile limit in practice;
+// this caps them whatever the plan says. One bulk grant request changes at most this many
+// (team, profile) pairs, all or nothing.
+inline constexpr std::size_t profiles_listed_max = 1'000;
+inline constexpr std::size_t grants_per_request_max = 500;
+
 }  // namespace roost::core::limits

@@ -517,6 +517,14 @@ TEST(Policy, ATeamAdminGrantsOnlyWhatTheirTeamHasUpToTheirOwnLevel) {
   EXPECT_EQ(decide(caller(), Action::remove_profile_grant, resource).verdict(), Verdict::deny);
 }
 
+TEST(Policy, OwnersAndAdminsManageEveryProfileOfTheirOrganizationOnly) {
+  EXPECT_TRUE(manages_every_profile(caller(), org_resource(Role::owner, Where::same)));
+  EXPECT_TRUE(manages_every_profile(caller(), org_resource(Role::admin, Where::same)));
+  EXPECT_FALSE(manages_every_profile(caller(), org_resource(Role::member, Where::same)));
+  EXPECT_FALSE(manages_every_profile(caller(), org_resource(Role::owner, Where::other)));
+  EXPECT_FALSE(manages_every_profile(Actor{}, org_resource(Role::owner, Where::same)));
+}
+
 TEST(Policy, ProfileLevelNamesRoundTrip) {
   for (auto level : {ProfileLevel::viewer, ProfileLevel::limited, ProfileLevel::publisher,
                      ProfileLevel::manager}) {
