@@ -8,6 +8,7 @@
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/organization_repository.hpp"
+#include "storage/profile_repository.hpp"
 
 namespace roost::testing {
 
@@ -80,6 +81,25 @@ class OrgScenarioTest : public ::testing::Test {
         {core::OrgId{org}, core::UserId{user.id}, role, 1},
         storage::AuditEvent{{}, std::nullopt, "member.added", "user", "{}", "test", 1});
     ASSERT_TRUE(added.ok()) << added.error().message;
+  }
+
+  std::int64_t create_team(const User& admin, std::int64_t org, const std::string& name) {
+    auto created = as(admin, "POST", org_path(org) + "/teams", {{"name", name}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
+  }
+
+  // Connecting a profile comes with the networks; until then tests write it.
+  std::int64_t connect_profile(std::int64_t org, const std::string& did,
+                               const std::string& handle) {
+    auto database = open_database();
+    if (!database) return 0;
+    storage::ProfileRepository profiles(*database);
+    storage::ProfileDraft draft{core::OrgId{org}, "bluesky", did, handle, "", "", "", {}, {}, 1};
+    auto created = profiles.create(
+        draft, storage::AuditEvent{{}, std::nullopt, "profile.connected", "", "{}", "test", 1});
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->id.value : 0;
   }
 
   std::vector<storage::AuditRecord> audit_of(std::int64_t org) {

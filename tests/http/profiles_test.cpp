@@ -5,7 +5,6 @@
 #include <set>
 
 #include "org_scenario_test.hpp"
-#include "storage/profile_repository.hpp"
 
 namespace roost::testing {
 namespace {
@@ -30,29 +29,10 @@ class ProfilesTest : public OrgScenarioTest {
     globex_profile_ = connect_profile(globex_, "did:plc:globex", "globex.test");
   }
 
-  std::int64_t create_team(const User& user, std::int64_t org, const std::string& name) {
-    auto created = as(user, "POST", org_path(org) + "/teams", {{"name", name}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
-  }
-
   void put_team_member(std::int64_t team, const User& user, const std::string& role) {
     auto put = as(owner_, "PUT", team_path(team) + "/members/" + std::to_string(user.id),
                   {{"team_role", role}});
     EXPECT_EQ(put.status, 200) << put.body;
-  }
-
-  // Connecting a profile comes with the networks; until then the test writes it.
-  std::int64_t connect_profile(std::int64_t org, const std::string& did,
-                               const std::string& handle) {
-    auto database = open_database();
-    if (!database) return 0;
-    storage::ProfileRepository profiles(*database);
-    storage::ProfileDraft draft{core::OrgId{org}, "bluesky", did, handle, "", "", "", {}, {}, 1};
-    auto created = profiles.create(
-        draft, storage::AuditEvent{{}, std::nullopt, "profile.connected", "", "{}", "test", 1});
-    EXPECT_TRUE(created.ok());
-    return created.ok() ? created->id.value : 0;
   }
 
   std::string team_path(std::int64_t team, std::int64_t org = 0) const {

@@ -8,12 +8,6 @@ namespace {
 
 class TeamsTest : public OrgScenarioTest {
  protected:
-  std::int64_t create_team(const User& admin, std::int64_t org, const std::string& name) {
-    auto created = as(admin, "POST", teams_path(org), {{"name", name}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
-  }
-
   std::vector<std::string> audit_actions(std::int64_t org) {
     std::vector<std::string> actions;
     for (const auto& record : audit_of(org)) actions.push_back(record.event.action);

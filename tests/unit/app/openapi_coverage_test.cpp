@@ -8,15 +8,8 @@
 #include <fstream>
 #include <set>
 #include <string>
-#include <system_error>
 
-#include <unistd.h>
-
-#include "api/http/blocking_executor.hpp"
-#include "api/http/router.hpp"
-#include "app/api_graph.hpp"
-#include "core/clock.hpp"
-#include "storage/database.hpp"
+#include "../../support/api_routes.hpp"
 
 #ifndef ROOST_OPENAPI_PATH
 #error "ROOST_OPENAPI_PATH must name docs/api/openapi.yaml"
@@ -64,35 +57,10 @@ Operations documented_operations(const std::filesystem::path& file) {
   return operations;
 }
 
-Operations routes_of_graph(storage::Database& database) {
-  api::http::BlockingExecutor blocking(1);
-  core::SystemClock clock;
-  ApiGraph graph(database, blocking, clock, services::OutboundSettings{});
-  api::http::Router router;
-  graph.register_routes(router);
-  Operations operations;
-  for (const auto& route : router.routes()) {
-    if (route.options.fallback) continue;  // the web UI's files, not part of the API
-    operations.insert(std::string(api::http::method_name(route.method)) + " " + route.pattern);
-  }
-  return operations;
-}
-
 Operations routed_operations() {
-  // Opened, never queried: constructing the graph needs a database object, nothing more.
-  auto dir = std::filesystem::temp_directory_path() /
-             ("roost_openapi_coverage_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
   Operations operations;
-  {
-    auto url = storage::parse_database_url("sqlite://" + (dir / "routes.db").string());
-    EXPECT_TRUE(url);
-    auto database = storage::open_database(*url, {});
-    EXPECT_TRUE(database) << database.error().message;
-    if (database) operations = routes_of_graph(**database);
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
+  for (const auto& route : testing::api_routes())
+    operations.insert(route.method + " " + route.pattern);
   return operations;
 }
 
