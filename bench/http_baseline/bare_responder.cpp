@@ -11,7 +11,7 @@
 // ids, JSON encoding, metrics, the access log, the per-request deadlines and the
 // connection registry. The difference between the two is what those cost.
 //
-//   bench_bare_responder [--port N]     (default 0: any free port; loopback only)
+//   bench_bare_responder [--port N] [--body-file PATH]   (port 0: any free; loopback only)
 //
 // Prints `listening on http://127.0.0.1:PORT` once ready; stops on SIGINT/SIGTERM.
 
@@ -36,6 +36,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <fstream>
+#include <iterator>
 
 namespace {
 
@@ -48,7 +50,11 @@ using boost::system::error_code;
 // The same limits as roost (src/core/limits.hpp), so that the parser does the same checks.
 constexpr std::size_t header_bytes_max = 16 * 1024;
 constexpr std::size_t body_bytes_max = 1 * 1024 * 1024;
-constexpr std::string_view response_body = R"({"status":"ok"})";
+constexpr std::string_view default_body = R"({"status":"ok"})";
+// What every response carries: default_body, or the file given with --body-file (the
+// identity benchmark serves a member list of the same bytes as roost's, so that the two
+// compare the work around the payload, not the payload's size).
+std::string response_body(default_body);
 
 asio::awaitable<void> serve(tcp::socket socket) {
   beast::flat_buffer buffer;
@@ -94,7 +100,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
 }
 
 int usage() {
-  std::cerr << "usage: bench_bare_responder [--port N]   (N in 0..65535; 0: any free port)\n";
+  std::cerr << "usage: bench_bare_responder [--port N] [--body-file PATH]\n"
+               "  N in 0..65535 (0: any free port); PATH: the body of every response\n";
   return 2;
 }
 
@@ -105,6 +112,12 @@ int main(int argc, char** argv) {
   for (int index = 1; index < argc; ++index) {
     std::string_view argument = argv[index];
     std::string value;
+    if (argument == "--body-file" && index + 1 < argc) {
+      std::ifstream file(argv[++index], std::ios::binary);
+      if (!file) return usage();
+      response_body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+      continue;
+    }
     if (argument == "--port" && index + 1 < argc) {
       value = argv[++index];
     } else if (argument.starts_with("--port=")) {

@@ -36,10 +36,9 @@ target_p99_ms=5
 server_core=0
 client_core=1
 
-die() {
-  echo "http_baseline: $*" >&2
-  exit 1
-}
+bench_name=http_baseline
+# shellcheck source=../lib/harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
 
 for value in "$duration" "$warmup" "$connections"; do
   [[ $value =~ ^[0-9]+$ && $value -ge 1 && $value -le 600 ]] ||
@@ -70,110 +69,7 @@ cores=$(nproc --all)
 [[ $cores -ge 2 ]] || die "needs 2 cores (server on core $server_core, wrk on core $client_core); this machine has $cores"
 
 # --- processes and cleanup --------------------------------------------------------------
-work_dir=$(mktemp -d "${TMPDIR:-/tmp}/roost-http-baseline.XXXXXX")
-server_pid=""
-
-stop_server() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    # roost drains in-flight requests on SIGTERM; give it 5 s, then kill it.
-    for _ in $(seq 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
-
-cleanup() {
-  stop_server
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-    echo "http_baseline: kept $work_dir" >&2
-  else
-    rm -rf "$work_dir"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Starts "$@" (named $1) pinned to the server core, its stdout and stderr to files in
-# $work_dir; waits (10 s at most) for "listening on http://127.0.0.1:PORT", sets $server_port.
-start_server() {
-  local name=$1
-  shift
-  local out=$work_dir/$name.stdout err=$work_dir/$name.stderr
-  taskset -c "$server_core" "$@" >"$out" 2>"$err" &
-  server_pid=$!
-  server_port=""
-  for _ in $(seq 100); do
-    server_port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$out" | head -n1)
-    [[ -n $server_port ]] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "--- $name stdout:" >&2
-  cat "$out" >&2 || true
-  echo "--- $name stderr:" >&2
-  tail -n 20 "$err" >&2 || true
-  die "$name did not start listening"
-}
-
-# The latency wrk prints ("812.00us", "1.23ms", "2.00s", "1.50m") in milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    else if (u != "ms") { print "nan"; exit }
-    printf "%.2f", n }'
-}
-
-# CPU time (user + system, all threads) the server used so far, in clock ticks.
-server_cpu_ticks() {
-  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$server_pid/stat"
-}
-
-# Busy clock ticks (everything but idle and iowait) of one core since boot.
-core_busy_ticks() {
-  awk -v cpu="cpu$1" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-# Measures http://127.0.0.1:$server_port$path; sets rps, p50_ms, p99_ms, errors, and the
-# server's CPU use during the measured run: cpu_pct (of one core) and cpu_us (per request),
-# and other_pct: how much of the server's core something else used meanwhile (load).
-measure() {
-  local name=$1 path=$2
-  local url=http://127.0.0.1:$server_port$path
-  local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" 2>/dev/null || true)
-  [[ $status == 200 ]] || die "$name: GET $url answered '${status:-nothing}', not 200"
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${warmup}s" "$url" >"$work_dir/$name.warmup" 2>&1 ||
-    die "$name: the wrk warm-up failed: $(tail -n 3 "$work_dir/$name.warmup")"
-  local out=$work_dir/$name.wrk cpu_before cpu_after core_before core_after started ended
-  cpu_before=$(server_cpu_ticks)
-  core_before=$(core_busy_ticks "$server_core")
-  started=$(date +%s%N)
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency "$url" >"$out" 2>&1 ||
-    die "$name: wrk failed: $(tail -n 3 "$out")"
-  ended=$(date +%s%N)
-  cpu_after=$(server_cpu_ticks)
-  core_after=$(core_busy_ticks "$server_core")
-  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-  p50_ms=$(to_ms "$(awk '$1 == "50%" { print $2; exit }' "$out")")
-  p99_ms=$(to_ms "$(awk '$1 == "99%" { print $2; exit }' "$out")")
-  # Non-2xx answers and socket errors make a figure meaningless: report them.
-  errors=$(awk '/Non-2xx or 3xx responses:/ { printf "non-2xx=%s ", $NF }
-                /Socket errors:/ { sub(/^ *Socket errors: */, ""); printf "socket: %s", $0 }' "$out")
-  [[ -n $rps && $rps -gt 0 ]] || die "$name: no Requests/sec in the wrk output: $(cat "$out")"
-  local requests
-  requests=$(awk '/ requests in / { print $1; exit }' "$out")
-  read -r cpu_pct cpu_us < <(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" \
-    -v ns=$((ended - started)) -v n="$requests" \
-    'BEGIN { s = t / hz; printf "%.0f %.1f\n", 100 * s / (ns / 1e9), (n > 0 ? 1e6 * s / n : 0) }')
-  other_pct=$(awk -v c=$((core_after - core_before - (cpu_after - cpu_before))) -v hz="$(getconf CLK_TCK)" \
-    -v ns=$((ended - started)) 'BEGIN { p = 100 * c / hz / (ns / 1e9); printf "%.0f", (p < 0 ? 0 : p) }')
-}
+bench_setup
 
 declare -A result_rps result_p50 result_p99 result_errors result_cpu_pct result_cpu_us result_other
 record() {

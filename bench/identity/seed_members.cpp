@@ -4,9 +4,13 @@
 // hashing passwords). Members get a placeholder hash: only the owner logs in.
 //
 //   bench_seed_members DATA_DIR [MEMBERS]
+//   bench_seed_members --verify-rate SECONDS
 //
-// Prints `org_id=N owner_email=E owner_password=P` on success.
+// Prints `org_id=N owner_email=E owner_password=P` on success. With --verify-rate it
+// measures instead how many argon2id verifications one thread does per second at roost's
+// cost (the ceiling of logins per second per blocking thread) and prints `verify_per_s=X`.
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -30,11 +34,40 @@ int fail(const std::string& what) {
   return 1;
 }
 
+// One thread verifying the same password for `seconds`: what a login costs, in isolation.
+int verify_rate(int seconds) {
+  using namespace roost;
+  auto hash = core::hash_password(owner_password);
+  if (!hash) return fail(hash.error().message);
+  const auto start = std::chrono::steady_clock::now();
+  const auto end = start + std::chrono::seconds(seconds);
+  long long verified = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    if (!core::verify_password(owner_password, *hash)) return fail("verification failed");
+    ++verified;
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("verify_per_s=%.1f\n", static_cast<double>(verified) / elapsed);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace roost;
-  if (argc < 2 || argc > 3) return fail("usage: bench_seed_members DATA_DIR [MEMBERS]");
+  if (argc == 3 && std::string_view(argv[1]) == "--verify-rate") {
+    int seconds = 0;
+    std::string_view text = argv[2];
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error != std::errc{} || end != text.data() + text.size() || seconds < 1 || seconds > 60) {
+      return fail("--verify-rate takes a number of seconds in 1..60");
+    }
+    return verify_rate(seconds);
+  }
+  if (argc < 2 || argc > 3) {
+    return fail("usage: bench_seed_members DATA_DIR [MEMBERS] | --verify-rate SECONDS");
+  }
   int members = members_default;
   if (argc == 3) {
     std::string_view text = argv[2];
