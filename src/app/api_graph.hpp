@@ -3,6 +3,7 @@
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
+#include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
@@ -11,6 +12,7 @@
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
 #include "services/members.hpp"
+#include "services/notifications.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/sessions.hpp"
@@ -18,6 +20,7 @@
 #include "services/teams.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
+#include "storage/notification_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
@@ -55,6 +58,8 @@ class ApiGraph {
   services::Members members_;
   storage::TeamRepository team_records_;
   services::Teams teams_;
+  storage::NotificationRepository notification_records_;
+  services::Notifications notifications_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -62,6 +67,7 @@ class ApiGraph {
   api::http::OrgHandlers org_handlers_;
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
+  api::http::NotificationHandlers notification_handlers_;
 };
 
 }  // namespace roost::app

@@ -72,4 +72,8 @@ inline constexpr std::size_t members_page_size_max = 200;
 inline constexpr std::size_t teams_per_org_listed_max = 500;
 inline constexpr std::size_t team_members_listed_max = 1'000;
 
+// Notifications: a page of GET /api/v1/me/notifications.
+inline constexpr std::size_t notifications_page_size_default = 50;
+inline constexpr std::size_t notifications_page_size_max = 200;
+
 }  // namespace roost::core::limits
