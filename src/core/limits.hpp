@@ -76,4 +76,8 @@ inline constexpr std::size_t team_members_listed_max = 1'000;
 inline constexpr std::size_t notifications_page_size_default = 50;
 inline constexpr std::size_t notifications_page_size_max = 200;
 
+// SMTP (networks/smtp): one mail's connection, and the whole exchange.
+inline constexpr std::chrono::milliseconds smtp_connect_timeout{10'000};
+inline constexpr std::chrono::milliseconds smtp_total_timeout{30'000};
+
 }  // namespace roost::core::limits
