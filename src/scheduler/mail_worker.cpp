@@ -28,9 +28,19 @@ core::Result<std::size_t> MailWorker::run_once() {
   auto claimed =
       outbox_.claim_due(clock_.now_ms(), options_.claim_lease.count(), options_.batch_max);
   if (!claimed) return std::move(claimed).error();
-  for (const auto& mail : *claimed) deliver(mail);
+  for (const auto& mail : *claimed) {
+    // On shutdown the rest of the batch is left claimed: it is sent when the lease ends, by
+    // the next start or another process, rather than hold up the exit by a timeout per mail.
+    if (stop_requested()) break;
+    deliver(mail);
+  }
   refresh_outbox_counts();
   return claimed->size();
+}
+
+bool MailWorker::stop_requested() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
 }
 
 void MailWorker::refresh_outbox_counts() {
@@ -111,8 +121,7 @@ void MailWorker::run() {
         break;
       }
       // A full batch means more may be due: go on at once, unless asked to stop.
-      std::lock_guard check(mutex_);
-      if (*tried < options_.batch_max || stopping_) break;
+      if (*tried < options_.batch_max || stop_requested()) break;
     }
     lock.lock();
     wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });

@@ -56,7 +56,7 @@ class MailWorker {
   // Starts the thread: a pass, then another every poll interval, until stop().
   void start();
   // Wakes the thread and joins it; the mail being sent, if any, finishes first (bounded by
-  // the transport's timeouts). Idempotent.
+  // the transport's timeouts), the rest of its batch waits for the lease to end. Idempotent.
   void stop();
   MailDeliveryCounts counts() const;
 
@@ -64,6 +64,7 @@ class MailWorker {
   void run();
   void deliver(const storage::ClaimedMail& claimed);
   void refresh_outbox_counts();
+  bool stop_requested();
 
   storage::MailOutboxRepository& outbox_;
   networks::smtp::MailTransport& transport_;
