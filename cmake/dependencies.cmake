@@ -9,6 +9,7 @@ find_package(CLI11 QUIET)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
 
 # Asio and Beast are compiled once, in src/api/asio_impl.cpp, instead of in every
 # translation unit that includes them: it roughly halves the build time of api/.

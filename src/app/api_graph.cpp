@@ -18,13 +18,16 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       teams_(organization_records_, team_records_, clock),
       profile_records_(database),
       profiles_(organization_records_, team_records_, profile_records_, clock),
+      notification_records_(database),
+      notifications_(notification_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
       org_handlers_(organizations_, blocking),
       member_handlers_(members_, blocking),
       team_handlers_(teams_, blocking),
-      profile_handlers_(profiles_, blocking) {}
+      profile_handlers_(profiles_, blocking),
+      notification_handlers_(notifications_, blocking) {}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -34,6 +37,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   member_handlers_.register_routes(router);
   team_handlers_.register_routes(router);
   profile_handlers_.register_routes(router);
+  notification_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

@@ -3,6 +3,7 @@
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
+#include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
@@ -12,6 +13,7 @@
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
 #include "services/members.hpp"
+#include "services/notifications.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/profiles.hpp"
@@ -20,6 +22,7 @@
 #include "services/teams.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
+#include "storage/notification_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
@@ -60,6 +63,8 @@ class ApiGraph {
   services::Teams teams_;
   storage::ProfileRepository profile_records_;
   services::Profiles profiles_;
+  storage::NotificationRepository notification_records_;
+  services::Notifications notifications_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -68,6 +73,7 @@ class ApiGraph {
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
   api::http::ProfileHandlers profile_handlers_;
+  api::http::NotificationHandlers notification_handlers_;
 };
 
 }  // namespace roost::app

@@ -111,6 +111,21 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
                   "On SIGTERM, time in-flight requests get to finish")
       ->envname("ROOST_SHUTDOWN_GRACE_MS")
       ->check(CLI::Range(0L, 3'600'000L));
+  command
+      .add_option("--smtp-url", config.smtp_url,
+                  "Mail server: smtp://[user:password@]host[:port], smtps://... (TLS), or "
+                  "smtp://...?starttls (STARTTLS required); empty: no mail is sent. The "
+                  "password never appears in logs")
+      ->envname("ROOST_SMTP_URL");
+  command
+      .add_option("--smtp-from", config.smtp_from,
+                  "The From address of mails (required with --smtp-url), e.g. roost@example.com")
+      ->envname("ROOST_SMTP_FROM");
+  command
+      .add_option("--public-url", config.public_url,
+                  "Base URL users reach Roost at, for links in mails (default: "
+                  "http://<--listen>)")
+      ->envname("ROOST_PUBLIC_URL");
 }
 
 namespace {
@@ -201,6 +216,23 @@ core::Result<void> finish_config(Config& config) {
   if (config.database_url.empty())
     config.database_url = "sqlite://" + config.data_dir + "/roost.db";
   if (config.secret_key_file.empty()) config.secret_key_file = config.data_dir + "/secret.key";
+  if (config.public_url.empty()) {
+    std::string host = config.listen;
+    for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
+      if (host.rfind(wildcard, 0) == 0) host = "localhost:" + host.substr(wildcard.size());
+    }
+    config.public_url = "http://" + host;
+  }
+  while (!config.public_url.empty() && config.public_url.back() == '/') {
+    config.public_url.pop_back();
+  }
+  if (config.public_url.rfind("http://", 0) != 0 && config.public_url.rfind("https://", 0) != 0) {
+    return config_error(
+        fmt::format("--public-url '{}' must start with http:// or https://", config.public_url));
+  }
+  if (!config.smtp_url.empty() && config.smtp_from.empty()) {
+    return config_error("--smtp-from is required with --smtp-url");
+  }
   return core::success();
 }
 

@@ -16,9 +16,12 @@
 #include "app/api_graph.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "networks/smtp/smtp_transport.hpp"
+#include "scheduler/mail_worker.hpp"
 #include "services/sealing_keys.hpp"
 #include "storage/database.hpp"
 #include "storage/instance_settings_repository.hpp"
+#include "storage/mail_outbox_repository.hpp"
 #include "storage/migrations.hpp"
 
 namespace roost::app {
@@ -72,6 +75,27 @@ void add_pool_metrics(api::http::Metrics& metrics, storage::Database& database) 
   });
 }
 
+void add_mail_metrics(api::http::Metrics& metrics, const scheduler::MailWorker& worker) {
+  metrics.add_collector([&worker](std::string& out) {
+    auto counts = worker.counts();
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP roost_mail_outbox Mails in the outbox by status, as of the mail "
+                   "worker's last pass.\n"
+                   "# TYPE roost_mail_outbox gauge\n"
+                   "roost_mail_outbox{{status=\"pending\"}} {0}\n"
+                   "roost_mail_outbox{{status=\"failed\"}} {1}\n"
+                   "# HELP roost_mail_attempts_total Attempts to send a mail, by outcome.\n"
+                   "# TYPE roost_mail_attempts_total counter\n"
+                   "roost_mail_attempts_total{{outcome=\"sent\"}} {2}\n"
+                   "roost_mail_attempts_total{{outcome=\"failed\"}} {3}\n"
+                   "# HELP roost_mail_given_up_total Mails kept as failed, not retried.\n"
+                   "# TYPE roost_mail_given_up_total counter\n"
+                   "roost_mail_given_up_total {4}\n",
+                   counts.outbox_pending, counts.outbox_failed, counts.sent_total,
+                   counts.attempts_failed_total, counts.given_up_total);
+  });
+}
+
 }  // namespace
 
 int run_migrate(Config config, bool status_only) {
@@ -101,9 +125,22 @@ int run_serve(Config config) {
   if (!keyring) return startup_failure(keyring.error());
   core::log::info("secret_key_loaded", {{"key_id", keyring->primary().id}});
 
+  // Mail: the transport is checked (URL, From) before anything listens.
+  std::unique_ptr<networks::smtp::SmtpTransport> mail_transport;
+  if (!config.smtp_url.empty()) {
+    auto transport = networks::smtp::SmtpTransport::create({config.smtp_url, config.smtp_from});
+    if (!transport) return startup_failure(transport.error());
+    mail_transport = std::move(transport).value();
+    core::log::info("mail_enabled",
+                    {{"smtp_url", mail_transport->redacted_url()}, {"from", config.smtp_from}});
+  } else {
+    core::log::info("mail_disabled", {{"reason", "no --smtp-url"}});
+  }
+  services::OutboundSettings outbound{config.public_url, mail_transport != nullptr};
+
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  ApiGraph api(**database, blocking, clock, services::OutboundSettings{});
+  ApiGraph api(**database, blocking, clock, outbound);
   api::http::SessionAuthenticator authenticator(api.sessions());
   api::ws::EventHub event_hub;
 
@@ -118,6 +155,12 @@ int run_serve(Config config) {
   api::http::Metrics metrics(router);
   api.system_handlers().set_metrics(&metrics);
   add_pool_metrics(metrics, **database);
+  storage::MailOutboxRepository mail_outbox(**database);
+  std::unique_ptr<scheduler::MailWorker> mail_worker;
+  if (mail_transport) {
+    mail_worker = std::make_unique<scheduler::MailWorker>(mail_outbox, *mail_transport, clock);
+    add_mail_metrics(metrics, *mail_worker);
+  }
   api::http::Pipeline pipeline(router, metrics, server_config->access_log,
                                api::http::Identity{&authenticator, &blocking, config.trust_proxy});
   api::http::Server server(*server_config, pipeline, event_hub);
@@ -126,8 +169,12 @@ int run_serve(Config config) {
 
   std::string url = fmt::format("http://{}:{}", server_config->address, *port);
   core::log::info("listening", {{"url", url}});
+  if (mail_worker) mail_worker->start();
   std::cout << "roost listening on " << url << std::endl;
   server.run();
+  // After the last request: what they queued is delivered by the next start (or another
+  // process), the outbox is durable.
+  if (mail_worker) mail_worker->stop();
   blocking.stop();
   core::log::info("stopped");
   return 0;

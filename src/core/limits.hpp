@@ -78,4 +78,24 @@ inline constexpr std::size_t team_members_listed_max = 1'000;
 inline constexpr std::size_t profiles_listed_max = 1'000;
 inline constexpr std::size_t grants_per_request_max = 500;
 
+// Notifications: a page of GET /api/v1/me/notifications.
+inline constexpr std::size_t notifications_page_size_default = 50;
+inline constexpr std::size_t notifications_page_size_max = 200;
+
+// Mail delivery (scheduler/mail_worker). A failed attempt is retried after
+// mail_retry_base_delay, doubled per further failure, capped at mail_retry_max_delay; after
+// mail_attempts_max attempts the mail is kept as failed. A claim leases its mails for
+// mail_claim_lease, longer than one batch of sends can take (mail_claim_batch_max ×
+// smtp_total_timeout), so that another worker takes them over only if this one died.
+inline constexpr int mail_attempts_max = 8;
+inline constexpr std::chrono::milliseconds mail_retry_base_delay{30'000};
+inline constexpr std::chrono::milliseconds mail_retry_max_delay{60LL * 60 * 1000};
+inline constexpr std::size_t mail_claim_batch_max = 10;
+inline constexpr std::chrono::milliseconds mail_poll_interval{2'000};
+inline constexpr std::chrono::milliseconds smtp_connect_timeout{10'000};
+inline constexpr std::chrono::milliseconds smtp_total_timeout{30'000};
+inline constexpr std::chrono::milliseconds mail_claim_lease{15LL * 60 * 1000};
+static_assert(mail_claim_lease > smtp_total_timeout * static_cast<int>(mail_claim_batch_max));
+inline constexpr std::size_t mail_last_error_bytes_max = 1'000;
+
 }  // namespace roost::core::limits

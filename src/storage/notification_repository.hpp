@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/ids.hpp"
 #include "core/result.hpp"
@@ -24,5 +25,40 @@ struct NotificationDraft {
 // with the change that caused it. Returns its id.
 core::Result<std::int64_t> append_notification(Transaction& transaction,
                                                const NotificationDraft& draft);
+
+struct NotificationRecord {
+  std::int64_t id = 0;
+  core::UserId user;
+  std::optional<core::OrgId> org;
+  std::string kind;
+  std::string payload_json;
+  std::int64_t created_at_ms = 0;
+  std::optional<std::int64_t> read_at_ms;
+};
+
+struct NotificationQuery {
+  std::optional<std::int64_t> before_id;  // the cursor: only notifications older than this id
+  std::size_t limit = 50;
+  bool unread_only = false;
+};
+
+// A user's notifications. Every method takes the user: a notification of another user is
+// never listed, and marking it read is ErrorCode::not_found, as if it did not exist.
+class NotificationRepository {
+ public:
+  explicit NotificationRepository(Database& database) : database_(database) {}
+
+  // Newest first (by id), at most query.limit.
+  core::Result<std::vector<NotificationRecord>> list(core::UserId user,
+                                                     const NotificationQuery& query);
+  core::Result<std::int64_t> unread_count(core::UserId user);
+  // Marking a read notification again keeps its first read time.
+  core::Result<void> mark_read(core::UserId user, std::int64_t id, std::int64_t now_ms);
+  // Returns how many were unread.
+  core::Result<std::int64_t> mark_all_read(core::UserId user, std::int64_t now_ms);
+
+ private:
+  Database& database_;
+};
 
 }  // namespace roost::storage

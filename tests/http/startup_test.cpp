@@ -50,6 +50,9 @@ TEST_F(StartupTest, ServeHelpDocumentsEveryOption) {
         "ROOST_LISTEN", "ROOST_DATABASE_URL"}) {
     EXPECT_NE(result.output.find(option), std::string::npos) << option;
   }
+  for (const char* option : {"--smtp-url", "--smtp-from", "--public-url", "ROOST_SMTP_URL"}) {
+    EXPECT_NE(result.output.find(option), std::string::npos) << option;
+  }
 }
 
 TEST_F(StartupTest, UnknownOptionIsAnError) {

@@ -32,6 +32,37 @@ TEST(Config, DefaultsDeriveFromTheDataDir) {
   EXPECT_EQ(parsed.config.listen, "127.0.0.1:8080");
 }
 
+TEST(Config, PublicUrlDerivesFromListen) {
+  auto parsed = parse({"--data-dir", "/srv/roost", "--listen", "0.0.0.0:9000"});
+  ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+  ASSERT_TRUE(finish_config(parsed.config).ok());
+  EXPECT_EQ(parsed.config.public_url, "http://localhost:9000");
+
+  auto given = parse({"--data-dir", "/srv/roost", "--public-url", "https://roost.example.com/"});
+  ASSERT_TRUE(finish_config(given.config).ok());
+  EXPECT_EQ(given.config.public_url, "https://roost.example.com");
+
+  auto relative = parse({"--data-dir", "/srv/roost", "--public-url", "roost.example.com"});
+  EXPECT_FALSE(finish_config(relative.config).ok());
+}
+
+TEST(Config, SmtpUrlNeedsAFromAddress) {
+  auto without_from = parse({"--data-dir", "/srv/roost", "--smtp-url", "smtp://mail:25"});
+  ASSERT_TRUE(without_from.error.empty()) << without_from.error;
+  auto finished = finish_config(without_from.config);
+  ASSERT_FALSE(finished.ok());
+  EXPECT_NE(finished.error().message.find("--smtp-from"), std::string::npos);
+
+  auto with_from = parse({"--data-dir", "/srv/roost", "--smtp-url", "smtp://mail:25", "--smtp-from",
+                          "roost@example.com"});
+  EXPECT_TRUE(finish_config(with_from.config).ok());
+  EXPECT_EQ(with_from.config.smtp_from, "roost@example.com");
+  // No SMTP URL: no mail, and no From address needed.
+  auto none = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(finish_config(none.config).ok());
+  EXPECT_TRUE(none.config.smtp_url.empty());
+}
+
 TEST(Config, UnknownFlagIsAnError) {
   EXPECT_FALSE(parse({"--lisen", "127.0.0.1:1"}).error.empty());
 }

@@ -1,0 +1,121 @@
+#include "api/http/handlers/notification_handlers.hpp"
+
+#include "api/http/error_mapper.hpp"
+#include "api/http/handlers/org_path.hpp"
+#include "core/clock.hpp"
+#include "core/limits.hpp"
+
+namespace roost::api::http {
+namespace {
+
+nlohmann::json notification_json(const services::NotificationView& notification) {
+  // The payload was written as a JSON object by Roost itself; anything else shows as {}.
+  auto payload = nlohmann::json::parse(notification.payload_json, nullptr, false);
+  if (!payload.is_object()) payload = nlohmann::json::object();
+  nlohmann::json org = nullptr;
+  if (notification.org) org = notification.org->value;
+  nlohmann::json read_at = nullptr;
+  if (notification.read_at_ms) read_at = core::format_utc_ms(*notification.read_at_ms);
+  return {{"id", notification.id},
+          {"org_id", std::move(org)},
+          {"kind", notification.kind},
+          {"payload", std::move(payload)},
+          {"created_at", core::format_utc_ms(notification.created_at_ms)},
+          {"read_at", std::move(read_at)}};
+}
+
+core::Error invalid_query(std::string field, std::string message) {
+  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
+  error.details.push_back({std::move(field), std::move(message), 0, 0});
+  return error;
+}
+
+// ?cursor= (the next_cursor of the previous page), ?limit= and ?unread=true|false.
+std::optional<core::Error> read_page(const Request& request,
+                                     services::NotificationPageRequest& page) {
+  page.limit = core::limits::notifications_page_size_default;
+  if (auto cursor = request.query_parameter("cursor"); cursor && !cursor->empty()) {
+    auto before = parse_id(*cursor);
+    if (!before) return invalid_query("cursor", "is not a cursor this API returned");
+    page.before = *before;
+  }
+  if (auto limit = request.query_parameter("limit")) {
+    auto value = parse_id(*limit);
+    if (!value || *value > static_cast<std::int64_t>(core::limits::notifications_page_size_max)) {
+      return invalid_query("limit", "must be an integer from 1 to " +
+                                        std::to_string(core::limits::notifications_page_size_max));
+    }
+    page.limit = static_cast<std::size_t>(*value);
+  }
+  if (auto unread = request.query_parameter("unread")) {
+    if (*unread == "true") {
+      page.unread_only = true;
+    } else if (*unread != "false") {
+      return invalid_query("unread", "must be true or false");
+    }
+  }
+  return std::nullopt;
+}
+
+core::Error no_such_notification() {
+  return core::make_error(core::ErrorCode::not_found, "no such notification");
+}
+
+}  // namespace
+
+void NotificationHandlers::register_routes(Router& router) {
+  RouteOptions signed_in;
+  signed_in.auth = AuthRequirement::required;
+  router.add(
+      Method::get, "/api/v1/me/notifications", [this](Request r) { return list(std::move(r)); },
+      signed_in);
+  router.add(
+      Method::post, "/api/v1/me/notifications/read-all",
+      [this](Request r) { return mark_all_read(std::move(r)); }, signed_in);
+  router.add(
+      Method::post, "/api/v1/me/notifications/{notification_id}/read",
+      [this](Request r) { return mark_read(std::move(r)); }, signed_in);
+}
+
+Awaitable<Response> NotificationHandlers::list(Request request) {
+  services::NotificationPageRequest page;
+  if (auto problem = read_page(request, page)) co_return error_response(*problem);
+  auto work = [this, caller = caller_of(request), page] {
+    return notifications_.list(caller, page);
+  };
+  auto listed = co_await blocking_.run(std::move(work));
+  if (!listed) co_return error_response(listed.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& notification : listed->notifications) {
+    items.push_back(notification_json(notification));
+  }
+  nlohmann::json next = nullptr;
+  if (listed->next_before) next = std::to_string(*listed->next_before);
+  auto response = json_response(200, {{"notifications", std::move(items)},
+                                      {"unread_count", listed->unread_count},
+                                      {"next_cursor", std::move(next)}});
+  response.headers.push_back({"cache-control", "no-store"});
+  co_return response;
+}
+
+Awaitable<Response> NotificationHandlers::mark_read(Request request) {
+  auto id = parse_id(request.path_parameter("notification_id"));
+  if (!id) co_return error_response(no_such_notification());
+  auto work = [this, caller = caller_of(request), id = *id] {
+    return notifications_.mark_read(caller, id);
+  };
+  auto done = co_await blocking_.run(std::move(work));
+  if (!done) co_return error_response(done.error());
+  Response response;
+  response.status = 204;
+  co_return response;
+}
+
+Awaitable<Response> NotificationHandlers::mark_all_read(Request request) {
+  auto work = [this, caller = caller_of(request)] { return notifications_.mark_all_read(caller); };
+  auto marked = co_await blocking_.run(std::move(work));
+  if (!marked) co_return error_response(marked.error());
+  co_return json_response(200, {{"marked_read", *marked}});
+}
+
+}  // namespace roost::api::http

@@ -1,0 +1,278 @@
+#include "networks/smtp/smtp_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+#include "core/random.hpp"
+
+namespace roost::networks::smtp {
+namespace {
+
+constexpr std::size_t encoded_word_input_bytes_max = 45;  // 60 base64 chars: a word of 72
+constexpr std::size_t message_id_random_bytes = 16;
+
+core::Error bad_url(std::string message) {
+  return core::make_error(core::ErrorCode::configuration_error, std::move(message));
+}
+
+void initialize_curl() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct UrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+struct CurlDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+struct CurlStringDeleter {
+  void operator()(char* text) const { curl_free(text); }
+};
+using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+
+std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
+  char* value = nullptr;
+  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) return std::nullopt;
+  CurlString owned(value);
+  return std::string(owned.get());
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
+             (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+             static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    out += alphabet[n & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    auto n = static_cast<unsigned char>(bytes[i]) << 16;
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
+             (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string without_line_breaks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '\r' && c != '\n') out += c;
+  }
+  return out;
+}
+
+std::string with_crlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      out += "\r\n";
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else if (text[i] == '\n') {
+      out += "\r\n";
+    } else {
+      out += text[i];
+    }
+  }
+  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
+  return out;
+}
+
+// "Mon, 23 Nov 2026 16:40:00 +0000" (RFC 5322).
+std::string rfc5322_date(std::int64_t now_ms) {
+  std::time_t seconds = static_cast<std::time_t>(now_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[utc.tm_wday],
+                utc.tm_mday, months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
+  return buffer;
+}
+
+std::string domain_of(std::string_view address) {
+  auto at = address.rfind('@');
+  if (at == std::string_view::npos || at + 1 == address.size()) return "roost.invalid";
+  return std::string(address.substr(at + 1));
+}
+
+// The body, read by libcurl in pieces.
+struct Upload {
+  std::string data;
+  std::size_t offset = 0;
+};
+
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* upload = static_cast<Upload*>(user);
+  std::size_t n = std::min(size * count, upload->data.size() - upload->offset);
+  std::memcpy(buffer, upload->data.data() + upload->offset, n);
+  upload->offset += n;
+  return n;
+}
+
+}  // namespace
+
+core::Result<ParsedSmtpUrl> parse_smtp_url(std::string_view text) {
+  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
+  if (!url) return core::make_error(core::ErrorCode::internal, "curl_url failed");
+  std::string owned(text);
+  if (curl_url_set(url.get(), CURLUPART_URL, owned.c_str(), 0) != CURLUE_OK) {
+    return bad_url("the SMTP URL does not parse");
+  }
+  auto scheme = url_part(url.get(), CURLUPART_SCHEME);
+  if (!scheme || (*scheme != "smtp" && *scheme != "smtps")) {
+    return bad_url("the SMTP URL must start with smtp:// or smtps://");
+  }
+  auto host = url_part(url.get(), CURLUPART_HOST);
+  if (!host || host->empty()) return bad_url("the SMTP URL names no host");
+  ParsedSmtpUrl parsed;
+  if (auto query = url_part(url.get(), CURLUPART_QUERY)) {
+    if (*query != "starttls") return bad_url("the SMTP URL's only query may be ?starttls");
+    if (*scheme == "smtps") return bad_url("smtps:// is TLS already: drop ?starttls");
+    parsed.starttls = true;
+    curl_url_set(url.get(), CURLUPART_QUERY, nullptr, 0);
+  }
+  auto full = url_part(url.get(), CURLUPART_URL);
+  if (!full) return bad_url("the SMTP URL does not parse");
+  parsed.curl_url = *full;
+  if (url_part(url.get(), CURLUPART_PASSWORD)) {
+    curl_url_set(url.get(), CURLUPART_PASSWORD, "***", 0);
+  }
+  auto redacted = url_part(url.get(), CURLUPART_URL);
+  parsed.redacted = redacted ? *redacted : "smtp://***";
+  if (parsed.starttls) parsed.redacted += "?starttls";
+  return parsed;
+}
+
+std::string encode_header_text(std::string_view text) {
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7f;
+  });
+  if (plain) return std::string(text);
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = std::min(start + encoded_word_input_bytes_max, text.size());
+    // Never split a UTF-8 character between two words: back up over continuation bytes.
+    while (end < text.size() && end > start + 1 &&
+           (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?";
+    out += base64(text.substr(start, end - start));
+    out += "?=";
+    start = end;
+  }
+  return out;
+}
+
+std::string format_message(const storage::OutboundMail& mail, std::string_view from,
+                           std::int64_t now_ms, std::string_view message_id) {
+  std::string message;
+  message += "Date: " + rfc5322_date(now_ms) + "\r\n";
+  message += "From: " + without_line_breaks(from) + "\r\n";
+  message += "To: " + without_line_breaks(mail.to_address) + "\r\n";
+  message += "Subject: " + encode_header_text(without_line_breaks(mail.subject)) + "\r\n";
+  message += "Message-ID: <" + std::string(message_id) + ">\r\n";
+  message += "MIME-Version: 1.0\r\n";
+  message += "Content-Type: text/plain; charset=UTF-8\r\n";
+  message += "Content-Transfer-Encoding: 8bit\r\n";
+  message += "\r\n";
+  // Lines that start with a dot are escaped by libcurl (SMTP dot-stuffing).
+  message += with_crlf(mail.body_text);
+  return message;
+}
+
+core::Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(SmtpSettings settings) {
+  initialize_curl();
+  auto parsed = parse_smtp_url(settings.url);
+  if (!parsed) return std::move(parsed).error();
+  if (settings.from.empty() || settings.from.find('@') == std::string::npos ||
+      settings.from.find_first_of("\r\n<>") != std::string::npos) {
+    return core::make_error(core::ErrorCode::configuration_error,
+                            "the SMTP From address must be an email address");
+  }
+  return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(settings), *parsed));
+}
+
+core::Result<void> SmtpTransport::send(const storage::OutboundMail& mail) {
+  if (mail.to_address.find_first_of("\r\n<>") != std::string::npos) {
+    return core::make_error(core::ErrorCode::invalid_request, "invalid recipient address");
+  }
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return core::make_error(core::ErrorCode::internal, "curl_easy_init failed");
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  auto message_id = core::random_hex(message_id_random_bytes) + "@" + domain_of(settings_.from);
+  Upload upload{format_message(mail, settings_.from, now_ms, message_id), 0};
+  std::string from = "<" + settings_.from + ">";
+  std::string to = "<" + mail.to_address + ">";
+  std::unique_ptr<curl_slist, SlistDeleter> recipients(curl_slist_append(nullptr, to.c_str()));
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  CURL* handle = curl.get();
+  curl_easy_setopt(handle, CURLOPT_URL, url_.curl_url.c_str());
+  curl_easy_setopt(handle, CURLOPT_USE_SSL,
+                   static_cast<long>(url_.starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+  curl_easy_setopt(handle, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(handle, CURLOPT_MAIL_RCPT, recipients.get());
+  curl_easy_setopt(handle, CURLOPT_READFUNCTION, read_upload);
+  curl_easy_setopt(handle, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload.data.size()));
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+
+  CURLcode code = curl_easy_perform(handle);
+  if (code == CURLE_OK) return core::success();
+  long reply = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply);
+  // libcurl's messages name the host, never the URL's password.
+  std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  if (reply >= 500 && reply < 600) {
+    return core::make_error(
+        core::ErrorCode::invalid_request,
+        "the mail server refused the mail (" + std::to_string(reply) + "): " + detail);
+  }
+  std::string message = "mail not sent: " + detail;
+  if (reply != 0) message += " (reply " + std::to_string(reply) + ")";
+  return core::make_error(core::ErrorCode::unavailable, std::move(message));
+}
+
+}  // namespace roost::networks::smtp
