@@ -31,5 +31,23 @@ TEST(Log, TextFormatIsKeyValue) {
   EXPECT_NE(line.find(" error startup_failed reason=\"no key\" code=3"), std::string::npos);
 }
 
+TEST(Log, BufferedLinesReachStderrOnFlushAndBeforeAWarning) {
+  configure(Format::text, Level::info);
+  ::testing::internal::CaptureStderr();
+  info("first_line", {{"n", 1}});
+  warn("second_line", {{"n", 2}});  // written at once, after what is buffered
+  auto before_flush = ::testing::internal::GetCapturedStderr();
+  auto first = before_flush.find("info first_line n=1\n");
+  auto second = before_flush.find("warn second_line n=2\n");
+  ASSERT_NE(first, std::string::npos) << before_flush;
+  ASSERT_NE(second, std::string::npos) << before_flush;
+  EXPECT_LT(first, second);
+
+  ::testing::internal::CaptureStderr();
+  info("third_line");
+  flush();
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("info third_line\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace roost::core::log
