@@ -4,8 +4,10 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include <mutex>
 #include <thread>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace roost::core::log {
@@ -215,11 +216,37 @@ void append_value(std::string& out, Format format, const Field& field) {
           }
         } else if constexpr (std::is_same_v<T, bool>) {
           out += value ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, long long>) {
+          std::array<char, 24> digits{};
+          out.append(digits.data(),
+                     std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr);
         } else {
           fmt::format_to(std::back_inserter(out), "{}", value);
         }
       },
       field.value);
+}
+
+// The time as core::format_utc_ms writes it (2026-11-23T16:35:22.123Z); the part up to
+// the second is formatted once a second per thread, not once a line.
+void append_now(std::string& out) {
+  auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached_prefix;  // up to and with the '.' before the milliseconds
+  std::int64_t second = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
+  if (second != cached_second) {
+    cached_prefix = format_utc_ms(second * 1000);
+    cached_prefix.resize(cached_prefix.size() - 4);  // drops "000Z"
+    cached_second = second;
+  }
+  auto milliseconds = static_cast<int>(unix_ms - second * 1000);
+  out += cached_prefix;
+  out.push_back(static_cast<char>('0' + milliseconds / 100));
+  out.push_back(static_cast<char>('0' + milliseconds / 10 % 10));
+  out.push_back(static_cast<char>('0' + milliseconds % 10));
+  out.push_back('Z');
 }
 
 }  // namespace
@@ -240,14 +267,14 @@ bool enabled(Level level) { return level >= current_level.load(std::memory_order
 
 std::string render(Format format, Level level, std::string_view event,
                    std::initializer_list<Field> fields) {
-  auto now = format_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
   std::string out;
   out.reserve(256);
   if (format == Format::json) {
-    fmt::format_to(std::back_inserter(out), R"({{"time":"{}","level":"{}","event":)", now,
-                   level_name(level));
+    out += R"({"time":")";
+    append_now(out);
+    out += R"(","level":")";
+    out += level_name(level);
+    out += R"(","event":)";
     append_json_string(out, event);
     for (const auto& field : fields) {
       out.push_back(',');
@@ -257,7 +284,11 @@ std::string render(Format format, Level level, std::string_view event,
     }
     out += "}\n";
   } else {
-    fmt::format_to(std::back_inserter(out), "{} {} {}", now, level_name(level), event);
+    append_now(out);
+    out.push_back(' ');
+    out += level_name(level);
+    out.push_back(' ');
+    out += event;
     for (const auto& field : fields) {
       out.push_back(' ');
       out.append(field.key);
