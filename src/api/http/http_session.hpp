@@ -22,7 +22,8 @@ namespace roost::api::http {
 
 // One client connection: reads requests with header and body deadlines, hands each to
 // the pipeline, writes the response, keeps the connection alive or upgrades it to a
-// WebSocket. All of it runs on the connection's strand.
+// WebSocket. All of it runs on the connection's executor: a strand when there are several
+// I/O threads, the io_context itself with one.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options, Pipeline& pipeline,

@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include <regex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,11 @@ TEST(Log, JsonLineIsValidJsonWithEveryField) {
   EXPECT_EQ(parsed["status"], 200);
   EXPECT_EQ(parsed["target"], "/a\"b");
   EXPECT_EQ(parsed["ok"], true);
-  EXPECT_TRUE(parsed.contains("time"));
+  ASSERT_TRUE(parsed.contains("time"));
+  // The time as core::format_utc_ms writes it, milliseconds included.
+  EXPECT_TRUE(std::regex_match(parsed["time"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+      << parsed["time"];
 }
 
 TEST(Log, InvalidUtf8FromClientsStillGivesValidJson) {
