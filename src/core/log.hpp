@@ -28,7 +28,12 @@ struct Field {
 };
 
 // Configures the process-wide logger (stderr). Safe to call again (tests do).
+// Info and debug lines reach stderr within a few milliseconds (a background thread
+// batches them), warn and error lines at once; everything is written at exit and before
+// std::terminate.
 void configure(Format format, Level level);
+// Writes what is buffered now.
+void flush();
 bool enabled(Level level);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields);
 

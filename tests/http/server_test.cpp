@@ -74,7 +74,14 @@ TEST(Requests, RequestIdIsEchoedOrMade) {
   EXPECT_EQ(echoed.header("x-request-id"), "trace-42");
   auto made = http_request(server.port(), "GET", "/healthz");
   EXPECT_FALSE(made.header("x-request-id").empty());
+  // Access-log lines are written by a background thread within milliseconds (ADR 0007).
+  auto deadline = std::chrono::steady_clock::now() + 2s;
   auto log = server.log();
+  while (log.find("request_id=trace-42") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+    log = server.log();
+  }
   EXPECT_NE(log.find("request_id=trace-42"), std::string::npos) << log;
 }
 
@@ -173,6 +180,10 @@ TEST(Shutdown, RequestInFlightAtSigtermCompletes) {
   auto exit_code = server.wait(10s);
   ASSERT_TRUE(exit_code.has_value()) << "roost did not exit after SIGTERM";
   EXPECT_EQ(*exit_code, 0);
+  // Buffered log lines are written at exit, up to the last one (ADR 0007).
+  auto log = server.log();
+  EXPECT_NE(log.find("target=/api/v1/in-flight"), std::string::npos) << log;
+  EXPECT_NE(log.find("shutdown_finished"), std::string::npos) << log;
 }
 
 TEST(Metrics, PrometheusTextCountsRequests) {

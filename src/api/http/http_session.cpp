@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -32,10 +33,12 @@ namespace {
 constexpr std::chrono::milliseconds lingering_close_timeout{2'000};
 constexpr std::size_t lingering_close_bytes_max = 1024 * 1024;
 
+// Header names are ASCII tokens: no locale lookup per character.
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
@@ -105,18 +108,37 @@ HttpSession::~HttpSession() { pipeline_.metrics().connection_closed(); }
 
 void HttpSession::arm_deadline(std::chrono::milliseconds timeout) {
   timed_out_ = false;
-  deadline_.expires_after(timeout);
+  deadline_at_ = asio::steady_timer::clock_type::now() + timeout;
+  // A pending wake-up at or before the new deadline will find it and wait on; an earlier
+  // deadline than the pending wake-up moves the timer.
+  if (deadline_watched_ && deadline_.expiry() <= deadline_at_) return;
+  deadline_.expires_at(deadline_at_);
+  watch_deadline();
+}
+
+void HttpSession::disarm_deadline() { deadline_at_ = asio::steady_timer::time_point::max(); }
+
+void HttpSession::watch_deadline() {
+  deadline_watched_ = true;
   deadline_.async_wait([weak = weak_from_this()](error_code error) {
     auto self = weak.lock();
-    // A stale wake-up (the deadline was re-armed or disarmed meanwhile) is ignored.
-    if (error || !self || self->deadline_.expiry() > asio::steady_timer::clock_type::now()) return;
+    if (!self) return;
+    // Cancelled: the timer was moved to an earlier deadline, which has its own wait.
+    if (error == asio::error::operation_aborted) return;
+    self->deadline_watched_ = false;
+    if (self->deadline_at_ == asio::steady_timer::time_point::max()) return;
+    if (self->deadline_at_ > asio::steady_timer::clock_type::now()) {
+      // The deadline was pushed back since this wake-up was set: wait for the new one.
+      self->deadline_.expires_at(self->deadline_at_);
+      self->watch_deadline();
+      return;
+    }
+    self->deadline_at_ = asio::steady_timer::time_point::max();
     self->timed_out_ = true;
     error_code ignored;
     self->socket_.cancel(ignored);
   });
 }
-
-void HttpSession::disarm_deadline() { deadline_.expires_at(asio::steady_timer::time_point::max()); }
 
 void HttpSession::begin_shutdown() {
   draining_ = true;
@@ -128,11 +150,15 @@ void HttpSession::begin_shutdown() {
   }
 }
 
-Awaitable<bool> HttpSession::wait_for_bytes(std::chrono::milliseconds timeout) {
+// Reads whatever the client sends first into the buffer (rather than waiting for
+// readability, then reading): one speculative read, no extra trip through the reactor.
+Awaitable<bool> HttpSession::read_first_bytes(std::chrono::milliseconds timeout) {
   error_code error;
   arm_deadline(timeout);
-  co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                              asio::redirect_error(asio::use_awaitable, error));
+  auto space = buffer_.prepare(beast::read_size(buffer_, core::limits::request_header_bytes_max));
+  std::size_t received =
+      co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, error));
+  buffer_.commit(received);
   disarm_deadline();
   co_return !error && !timed_out_ && !draining_;
 }
@@ -177,7 +203,7 @@ Awaitable<void> HttpSession::serve() {
       state_ = State::waiting;
       if (draining_) break;
       auto timeout = first_request ? options_.header_timeout : options_.idle_timeout;
-      if (!co_await wait_for_bytes(timeout)) break;
+      if (!co_await read_first_bytes(timeout)) break;
     }
     first_request = false;
     state_ = State::reading;
@@ -219,15 +245,15 @@ Awaitable<void> HttpSession::serve() {
     RequestSummary summary{request.method, request.target, request.request_id, remote_address_};
     auto started = std::chrono::steady_clock::now();
     state_ = State::handling;
-    auto query = request.query;
+    std::uint64_t event_id = websocket_upgrade ? last_event_id(request.query) : 0;
     DispatchOutcome outcome = co_await pipeline_.dispatch(std::move(request), websocket_upgrade);
 
     if (outcome.upgrade_websocket) {
       outcome.response.status = 101;
       pipeline_.finish(summary, outcome, started, 0);
       state_ = State::websocket;
-      websocket_ = std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_, nullptr,
-                                                          last_event_id(query));
+      websocket_ =
+          std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_, nullptr, event_id);
       if (draining_) websocket_->close(beast::websocket::close_code::going_away);
       co_await websocket_->run(std::move(message));
       co_return;

@@ -22,7 +22,8 @@ namespace roost::api::http {
 
 // One client connection: reads requests with header and body deadlines, hands each to
 // the pipeline, writes the response, keeps the connection alive or upgrades it to a
-// WebSocket. All of it runs on the connection's strand.
+// WebSocket. All of it runs on the connection's executor: a strand when there are several
+// I/O threads, the io_context itself with one.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options, Pipeline& pipeline,
@@ -40,18 +41,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   enum class State { waiting, reading, handling, websocket };
 
   Awaitable<void> serve();
-  Awaitable<bool> wait_for_bytes(std::chrono::milliseconds timeout);
+  Awaitable<bool> read_first_bytes(std::chrono::milliseconds timeout);
   Awaitable<void> reject_and_close(core::Error error);
   Awaitable<void> lingering_close();
   void arm_deadline(std::chrono::milliseconds timeout);
   void disarm_deadline();
+  void watch_deadline();
 
   boost::asio::ip::tcp::socket socket_;
   const ServerOptions& options_;
   Pipeline& pipeline_;
   ws::EventHub& hub_;
   boost::beast::flat_buffer buffer_;
+  // One timer per connection, not one per read: deadline_at_ is the current deadline
+  // (max when none), the timer wakes at or before it and re-arms itself while the
+  // deadline lies ahead. Setting a later deadline touches no timer.
   boost::asio::steady_timer deadline_;
+  boost::asio::steady_timer::time_point deadline_at_ = boost::asio::steady_timer::time_point::max();
+  bool deadline_watched_ = false;  // an async_wait on deadline_ is pending
   std::string remote_address_;
   State state_ = State::waiting;
   bool draining_ = false;

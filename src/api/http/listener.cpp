@@ -51,8 +51,16 @@ core::Result<unsigned short> Listener::open() {
 Awaitable<void> Listener::accept_loop() {
   for (;;) {
     boost::system::error_code error;
-    tcp::socket socket = co_await acceptor_.async_accept(
-        asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, error));
+    tcp::socket socket(io_);
+    if (options_.io_threads > 1) {
+      socket = co_await acceptor_.async_accept(asio::make_strand(io_),
+                                               asio::redirect_error(asio::use_awaitable, error));
+    } else {
+      // One I/O thread runs every handler in turn: a strand would protect nothing, and
+      // (an executor too big for any_io_executor's inline storage) it costs a dozen heap
+      // allocations per request.
+      socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, error));
+    }
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (error) {
       // EMFILE and friends: keep serving the connections we have, retry the accept.

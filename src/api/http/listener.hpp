@@ -12,7 +12,8 @@
 
 namespace roost::api::http {
 
-// Accepts connections and starts one HttpSession per connection on its own strand.
+// Accepts connections and starts one HttpSession per connection (on its own strand when
+// there are several I/O threads).
 class Listener {
  public:
   Listener(boost::asio::io_context& io, const ServerOptions& options, Pipeline& pipeline,

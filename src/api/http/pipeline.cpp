@@ -1,7 +1,9 @@
 #include "api/http/pipeline.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -27,9 +29,16 @@ bool plain_request_id(std::string_view id) {
 // A random prefix per process plus a counter: unique across processes and restarts, and
 // cheaper than asking the kernel for random bytes on every request.
 std::string next_request_id() {
-  static const std::string prefix = core::random_hex(6);
+  static const std::string prefix = core::random_hex(6) + '-';
   static std::atomic<std::uint64_t> counter{0};
-  return fmt::format("{}-{:x}", prefix, counter.fetch_add(1, std::memory_order_relaxed) + 1);
+  std::array<char, 16> digits{};  // the counter in hex, as fmt's {:x} wrote it
+  auto end = std::to_chars(digits.data(), digits.data() + digits.size(),
+                           counter.fetch_add(1, std::memory_order_relaxed) + 1, 16)
+                 .ptr;
+  std::string id;
+  id.reserve(prefix.size() + digits.size());
+  id.append(prefix).append(digits.data(), end);
+  return id;
 }
 
 std::string allowed_header(std::vector<Method> methods) {

@@ -1,12 +1,18 @@
 #include "api/http/router.hpp"
 
 #include <cassert>
+#include <span>
+
+#include <boost/container/small_vector.hpp>
 
 namespace roost::api::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
+// A path's segments; matching a path of up to 8 segments allocates nothing.
+using PathParts = boost::container::small_vector<std::string_view, 8>;
+
+PathParts split_path(std::string_view path) {
+  PathParts parts;
   std::size_t start = 0;
   while (start <= path.size()) {
     auto slash = path.find('/', start);
@@ -33,8 +39,13 @@ void Router::add(Method method, std::string pattern, Handler handler, RouteOptio
   compiled_.push_back(std::move(compiled));
 }
 
-bool Router::matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
-                     std::vector<PathParameter>* parameters) const {
+namespace {
+
+// Router::CompiledRoute, deduced: matching works on a span so that a split path lives on
+// the stack (PathParts) rather than in a vector.
+template <typename Compiled>
+bool segments_match(const Compiled& compiled, std::span<const std::string_view> parts,
+                    std::vector<PathParameter>* parameters) {
   if (compiled.segments.size() != parts.size()) return false;
   for (std::size_t index = 0; index < parts.size(); ++index) {
     const auto& segment = compiled.segments[index];
@@ -51,9 +62,17 @@ bool Router::matches(const CompiledRoute& compiled, const std::vector<std::strin
   return true;
 }
 
+}  // namespace
+
+bool Router::matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
+                     std::vector<PathParameter>* parameters) const {
+  return segments_match(compiled, parts, parameters);
+}
+
 RouteMatch Router::match(Method method, std::string_view path) const {
   RouteMatch result;
-  auto parts = split_path(path);
+  auto split = split_path(path);
+  std::span<const std::string_view> parts(split.data(), split.size());
   // HEAD is served by the GET route; the session drops the body.
   Method wanted = method == Method::head ? Method::get : method;
   int best_literals = -1;
@@ -63,16 +82,22 @@ RouteMatch Router::match(Method method, std::string_view path) const {
       if (routes_[index].method == wanted) fallback = &routes_[index];
       continue;
     }
-    if (!matches(compiled_[index], parts, nullptr)) continue;
+    if (!segments_match(compiled_[index], parts, nullptr)) continue;
     result.path_exists = true;
-    result.allowed_methods.push_back(routes_[index].method);
     if (routes_[index].method == wanted && compiled_[index].literal_count > best_literals) {
       best_literals = compiled_[index].literal_count;
       result.route = &routes_[index];
     }
   }
   if (result.route != nullptr) {
-    matches(compiled_[result.route->id - 1], parts, &result.parameters);
+    segments_match(compiled_[result.route->id - 1], parts, &result.parameters);
+  } else if (result.path_exists) {
+    // A 405: a second pass for the Allow header, so that a match allocates nothing.
+    for (std::size_t index = 0; index < routes_.size(); ++index) {
+      if (!routes_[index].options.fallback && segments_match(compiled_[index], parts, nullptr)) {
+        result.allowed_methods.push_back(routes_[index].method);
+      }
+    }
   } else if (!result.path_exists && fallback != nullptr && !path.starts_with("/api/")) {
     result.route = fallback;
   }

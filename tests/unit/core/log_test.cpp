@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include <regex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,11 @@ TEST(Log, JsonLineIsValidJsonWithEveryField) {
   EXPECT_EQ(parsed["status"], 200);
   EXPECT_EQ(parsed["target"], "/a\"b");
   EXPECT_EQ(parsed["ok"], true);
-  EXPECT_TRUE(parsed.contains("time"));
+  ASSERT_TRUE(parsed.contains("time"));
+  // The time as core::format_utc_ms writes it, milliseconds included.
+  EXPECT_TRUE(std::regex_match(parsed["time"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+      << parsed["time"];
 }
 
 TEST(Log, InvalidUtf8FromClientsStillGivesValidJson) {
@@ -29,6 +35,24 @@ TEST(Log, TextFormatIsKeyValue) {
   auto line =
       render(Format::text, Level::error, "startup_failed", {{"reason", "no key"}, {"code", 3}});
   EXPECT_NE(line.find(" error startup_failed reason=\"no key\" code=3"), std::string::npos);
+}
+
+TEST(Log, BufferedLinesReachStderrOnFlushAndBeforeAWarning) {
+  configure(Format::text, Level::info);
+  ::testing::internal::CaptureStderr();
+  info("first_line", {{"n", 1}});
+  warn("second_line", {{"n", 2}});  // written at once, after what is buffered
+  auto before_flush = ::testing::internal::GetCapturedStderr();
+  auto first = before_flush.find("info first_line n=1\n");
+  auto second = before_flush.find("warn second_line n=2\n");
+  ASSERT_NE(first, std::string::npos) << before_flush;
+  ASSERT_NE(second, std::string::npos) << before_flush;
+  EXPECT_LT(first, second);
+
+  ::testing::internal::CaptureStderr();
+  info("third_line");
+  flush();
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("info third_line\n"), std::string::npos);
 }
 
 }  // namespace
