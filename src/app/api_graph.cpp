@@ -16,12 +16,18 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       members_(organization_records_, clock),
       team_records_(database),
       teams_(organization_records_, team_records_, clock),
+      logo_records_(database),
+      logos_(organization_records_, logo_records_, clock),
+      audit_records_(database),
+      audit_log_(organization_records_, audit_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
       org_handlers_(organizations_, blocking),
       member_handlers_(members_, blocking),
-      team_handlers_(teams_, blocking) {}
+      team_handlers_(teams_, blocking),
+      logo_handlers_(logos_, blocking),
+      audit_handlers_(audit_log_, blocking) {}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -30,6 +36,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   org_handlers_.register_routes(router);
   member_handlers_.register_routes(router);
   team_handlers_.register_routes(router);
+  logo_handlers_.register_routes(router);
+  audit_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

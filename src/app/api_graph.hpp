@@ -2,22 +2,28 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
+#include "api/http/handlers/org_logo_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
+#include "services/audit_log.hpp"
 #include "services/members.hpp"
+#include "services/org_logos.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
+#include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
+#include "storage/org_logo_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
@@ -55,6 +61,10 @@ class ApiGraph {
   services::Members members_;
   storage::TeamRepository team_records_;
   services::Teams teams_;
+  storage::OrgLogoRepository logo_records_;
+  services::OrgLogos logos_;
+  storage::AuditRepository audit_records_;
+  services::AuditLog audit_log_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -62,6 +72,8 @@ class ApiGraph {
   api::http::OrgHandlers org_handlers_;
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
+  api::http::OrgLogoHandlers logo_handlers_;
+  api::http::AuditHandlers audit_handlers_;
 };
 
 }  // namespace roost::app
