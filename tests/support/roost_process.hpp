@@ -25,6 +25,12 @@ ProcessResult run_roost(const std::vector<std::string>& arguments,
                         std::chrono::milliseconds timeout = std::chrono::seconds(20),
                         const std::vector<std::string>& environment = {});
 
+// The same, with `input` on its standard input (then closed): `--password-stdin`.
+ProcessResult run_roost_with_input(const std::vector<std::string>& arguments,
+                                   const std::string& input,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                                   const std::vector<std::string>& environment = {});
+
 class RoostServer {
  public:
   // Starts `roost serve --listen 127.0.0.1:0 --data-dir DIR <extra>`; throws if it does
