@@ -20,6 +20,10 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       profiles_(organization_records_, team_records_, profile_records_, clock),
       notification_records_(database),
       notifications_(notification_records_, clock),
+      logo_records_(database),
+      logos_(organization_records_, logo_records_, clock),
+      audit_records_(database),
+      audit_log_(organization_records_, audit_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -27,7 +31,9 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       member_handlers_(members_, blocking),
       team_handlers_(teams_, blocking),
       profile_handlers_(profiles_, blocking),
-      notification_handlers_(notifications_, blocking) {}
+      notification_handlers_(notifications_, blocking),
+      logo_handlers_(logos_, blocking),
+      audit_handlers_(audit_log_, blocking) {}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -38,6 +44,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   team_handlers_.register_routes(router);
   profile_handlers_.register_routes(router);
   notification_handlers_.register_routes(router);
+  logo_handlers_.register_routes(router);
+  audit_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

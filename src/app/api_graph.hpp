@@ -2,9 +2,11 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
+#include "api/http/handlers/org_logo_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
@@ -12,17 +14,21 @@
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
+#include "services/audit_log.hpp"
 #include "services/members.hpp"
 #include "services/notifications.hpp"
+#include "services/org_logos.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
+#include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/notification_repository.hpp"
+#include "storage/org_logo_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
@@ -65,6 +71,10 @@ class ApiGraph {
   services::Profiles profiles_;
   storage::NotificationRepository notification_records_;
   services::Notifications notifications_;
+  storage::OrgLogoRepository logo_records_;
+  services::OrgLogos logos_;
+  storage::AuditRepository audit_records_;
+  services::AuditLog audit_log_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -74,6 +84,8 @@ class ApiGraph {
   api::http::TeamHandlers team_handlers_;
   api::http::ProfileHandlers profile_handlers_;
   api::http::NotificationHandlers notification_handlers_;
+  api::http::OrgLogoHandlers logo_handlers_;
+  api::http::AuditHandlers audit_handlers_;
 };
 
 }  // namespace roost::app

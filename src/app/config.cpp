@@ -184,16 +184,69 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments, std::o
                     "Only print the schema version; change nothing");
   auto* version = cli.add_subcommand("version", "Print the version and exit");
 
+  // The operator's commands: each opens the database as `migrate` does (its options and
+  // config file) and refuses one that is not migrated.
+  auto* admin = cli.add_subcommand("admin", "Operator commands: accounts and plans");
+  admin->require_subcommand(1);
+  admin->footer(
+      "Exit codes: 0 done; 1 refused (a rule of the input, an unknown email or organization, "
+      "an ambiguous name, a taken email); 3 the database is "
+      "unreachable or not migrated (run `roost migrate`); 2, or 100 and above: a bad option "
+      "or config file (CLI11's codes).");
+  Config create_user_config;
+  Config reset_password_config;
+  Config set_plan_config;
+  auto* create_user = admin->add_subcommand(
+      "create-user",
+      "Create an account, by the sign-up rules. Without --password-stdin a strong password "
+      "is generated and printed once");
+  add_options(*create_user, create_user_config, ConfigScope::migrate);
+  create_user->add_option("--email", result.admin.email, "The account's email")->required();
+  create_user->add_option("--display-name", result.admin.display_name, "The name others see")
+      ->required();
+  create_user->add_flag("--password-stdin", result.admin.password_stdin,
+                        "Read the password from the first line of standard input");
+  auto* reset_password = admin->add_subcommand(
+      "reset-password",
+      "Set a new password and end every session of the account. Without --password-stdin a "
+      "strong password is generated and printed once");
+  add_options(*reset_password, reset_password_config, ConfigScope::migrate);
+  reset_password->add_option("--email", result.admin.email, "The account's email")->required();
+  reset_password->add_flag("--password-stdin", result.admin.password_stdin,
+                           "Read the password from the first line of standard input");
+  auto* set_plan = admin->add_subcommand(
+      "set-plan",
+      "Set an organization's profile and seat limits (an omitted one is unchanged). A seat "
+      "limit below the current members is allowed, with a warning: nobody is removed");
+  add_options(*set_plan, set_plan_config, ConfigScope::migrate);
+  set_plan
+      ->add_option("ORG", result.admin.organization,
+                   "The organization's id, or its exact name if only one has it")
+      ->required();
+  set_plan->add_option("--profiles", result.admin.profile_limit, "Social profiles it may connect")
+      ->check(CLI::Range(std::int64_t{0}, core::limits::plan_limit_max));
+  set_plan->add_option("--seats", result.admin.seat_limit, "Members it may have")
+      ->check(CLI::Range(std::int64_t{0}, core::limits::plan_limit_max));
+
   try {
     std::vector<std::string> expanded = arguments;
     if (!arguments.empty()) {
+      // The command the config file's keys belong to, and where its own arguments start.
       CLI::App* command = arguments[0] == "serve"     ? serve
                           : arguments[0] == "migrate" ? migrate
                                                       : nullptr;
+      std::size_t position = 1;
+      if (arguments[0] == "admin" && arguments.size() > 1) {
+        for (auto* subcommand : {create_user, reset_password, set_plan}) {
+          if (subcommand->get_name() == arguments[1]) command = subcommand;
+        }
+        position = 2;
+      }
       auto path = config_path(arguments);
       if (command != nullptr && path) {
         auto flags = config_file_flags(*command, *path);
-        expanded.insert(expanded.begin() + 1, flags.begin(), flags.end());
+        expanded.insert(expanded.begin() + static_cast<std::ptrdiff_t>(position), flags.begin(),
+                        flags.end());
       }
     }
     std::reverse(expanded.begin(), expanded.end());  // CLI11 takes them last first
@@ -204,6 +257,19 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments, std::o
   } catch (const CLI::Error& error) {
     err << "roost: " << error.what() << "\n";
     result.exit_code = 2;
+    return result;
+  }
+  if (*admin) {
+    if (*create_user) {
+      result.command = Command::admin_create_user;
+      result.config = create_user_config;
+    } else if (*reset_password) {
+      result.command = Command::admin_reset_password;
+      result.config = reset_password_config;
+    } else {
+      result.command = Command::admin_set_plan;
+      result.config = set_plan_config;
+    }
     return result;
   }
   result.command = *version ? Command::version : *migrate ? Command::migrate : Command::serve;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -52,11 +54,29 @@ struct Config {
 enum class ConfigScope { serve, migrate };
 void add_options(CLI::App& command, Config& config, ConfigScope scope);
 
-enum class Command { serve, migrate, version };
+enum class Command {
+  serve,
+  migrate,
+  version,
+  admin_create_user,
+  admin_reset_password,
+  admin_set_plan
+};
+
+// The arguments of `roost admin <subcommand>` (the operator's CLI, app/admin.hpp).
+struct AdminArguments {
+  std::string email;
+  std::string display_name;
+  bool password_stdin = false;  // else a password is generated and printed once
+  std::string organization;     // set-plan: an id, or an exact name
+  std::optional<std::int64_t> profile_limit;
+  std::optional<std::int64_t> seat_limit;
+};
 
 struct CommandLine {
   Command command = Command::serve;
   Config config;
+  AdminArguments admin;
   bool status_only = false;  // roost migrate --status
   int exit_code = -1;        // >= 0: help or an error was printed; exit with this code
 };

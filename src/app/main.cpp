@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/admin.hpp"
 #include "app/config.hpp"
 #include "app/wiring.hpp"
 
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
     case roost::app::Command::migrate:
       return roost::app::run_migrate(command_line.config, command_line.status_only);
     case roost::app::Command::serve: return roost::app::run_serve(command_line.config);
+    case roost::app::Command::admin_create_user:
+    case roost::app::Command::admin_reset_password:
+    case roost::app::Command::admin_set_plan:
+      return roost::app::run_admin(command_line.command, command_line.admin, command_line.config,
+                                   std::cin, std::cout, std::cerr);
   }
   return 1;
 }

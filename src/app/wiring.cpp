@@ -32,8 +32,10 @@ int startup_failure(const core::Error& error) {
   return 1;
 }
 
-core::Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config,
-                                                                  bool apply) {
+}  // namespace
+
+core::Result<std::unique_ptr<storage::Database>> open_configured_database(const Config& config,
+                                                                          bool apply) {
   auto url = storage::parse_database_url(config.database_url);
   if (!url) return std::move(url).error();
   storage::DatabaseOptions options;
@@ -49,6 +51,13 @@ core::Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& 
                                      {"schema_version", status->applied_version},
                                      {"latest_version", status->latest_version}});
   return std::move(database).value();
+}
+
+namespace {
+
+core::Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config,
+                                                                  bool apply) {
+  return open_configured_database(config, apply);
 }
 
 void add_pool_metrics(api::http::Metrics& metrics, storage::Database& database) {

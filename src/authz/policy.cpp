@@ -7,7 +7,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::array<OrgRule, 7> organization_rules{{
+constexpr std::array<OrgRule, 9> organization_rules{{
     {Action::view_org, OrgRole::member, "view_org"},
     {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
     {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
@@ -15,6 +15,8 @@ constexpr std::array<OrgRule, 7> organization_rules{{
     {Action::view_members, OrgRole::member, "view_members"},
     {Action::change_member_role, OrgRole::admin, "change_member_role (owner or admin)"},
     {Action::remove_member, OrgRole::admin, "remove_member (owner or admin)"},
+    {Action::manage_org_logo, OrgRole::admin, "manage_org_logo (owner or admin)"},
+    {Action::view_audit_log, OrgRole::admin, "view_audit_log (owner or admin)"},
 }};
 
 using domain::TeamRole;
@@ -180,6 +182,8 @@ std::string_view action_name(Action action) {
     case Action::view_members: return "view_members";
     case Action::change_member_role: return "change_member_role";
     case Action::remove_member: return "remove_member";
+    case Action::manage_org_logo: return "manage_org_logo";
+    case Action::view_audit_log: return "view_audit_log";
     case Action::create_team: return "create_team";
     case Action::list_teams: return "list_teams";
     case Action::view_all_teams: return "view_all_teams";
@@ -234,7 +238,9 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::transfer_ownership:
     case Action::view_members:
     case Action::change_member_role:
-    case Action::remove_member: break;
+    case Action::remove_member:
+    case Action::manage_org_logo:
+    case Action::view_audit_log: break;
     case Action::create_team:
     case Action::list_teams:
     case Action::view_all_teams:

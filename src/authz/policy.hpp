@@ -40,6 +40,8 @@ enum class Action {
   view_members,
   change_member_role,
   remove_member,
+  manage_org_logo,  // upload or delete the organization's logo (anyone who sees it may read it)
+  view_audit_log,
   // Teams of an organization
   create_team,
   list_teams,      // the teams the actor belongs to

@@ -66,6 +66,22 @@ inline constexpr std::int64_t org_seat_limit_default = 25;
 inline constexpr std::size_t orgs_per_user_listed_max = 500;
 inline constexpr std::size_t members_page_size_default = 50;
 inline constexpr std::size_t members_page_size_max = 200;
+// A logo is stored in the database and sent whole: small enough for both. Its route lets
+// this much through whatever --max-body-bytes says (413 above).
+inline constexpr std::size_t org_logo_bytes_max = 2 * 1024 * 1024;
+
+// The audit log: pages of the API, and the rows of one CSV export (a header says when an
+// export stopped there; narrow the filters to get the rest).
+inline constexpr std::size_t audit_page_size_default = 50;
+inline constexpr std::size_t audit_page_size_max = 200;
+inline constexpr std::size_t audit_csv_rows_max = 100'000;
+inline constexpr std::size_t audit_filter_text_bytes_max = 200;
+
+// The operator's CLI (`roost admin`): organizations listed when a name is ambiguous, and
+// the random bytes of a generated password (base64url: 4 characters per 3 bytes).
+inline constexpr std::size_t admin_orgs_matched_by_name_max = 20;
+inline constexpr std::size_t admin_generated_password_bytes = 18;
+inline constexpr std::int64_t plan_limit_max = 1'000'000;
 
 // Teams. Lists are not paged yet: an organization's teams and a team's members are bounded
 // by these (a team cannot have more members than the organization has seats).

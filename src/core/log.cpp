@@ -26,7 +26,7 @@ std::atomic<Level> current_level{Level::info};
 
 // How long an info or debug line may wait in memory before it reaches stderr, and how
 // much may wait: the writer thread flushes after this delay, a writer that fills the
-// buffer flushes it itself. See docs/adr/0007-buffered-log-writer.md.
+// buffer flushes it itself. See docs/adr/0008-buffered-log-writer.md.
 constexpr std::chrono::milliseconds flush_delay{2};
 constexpr std::size_t buffer_bytes_max = 64 * 1024;
 

@@ -28,4 +28,23 @@ core::Result<Account> Accounts::sign_up(const SignUp& request) {
   return Account{created->id, created->email, created->display_name, created->created_at_ms};
 }
 
+core::Result<Account> Accounts::reset_password(const std::string& email,
+                                               const std::string& password) {
+  auto address = domain::EmailAddress::parse(email);
+  if (!address) return std::move(address).error();
+  if (auto rules = domain::check_password(password); !rules) return std::move(rules).error();
+  auto found = users_.find_by_email_key(address->lookup_key());
+  if (!found) return std::move(found).error();
+  if (!found->has_value()) {
+    return core::make_error(core::ErrorCode::not_found, "no account with this email");
+  }
+  auto hash = core::hash_password(password);
+  if (!hash) return std::move(hash).error();
+  const auto& user = **found;
+  // SessionId 0 is no session: every session of the user is revoked.
+  auto changed = users_.change_password(user.id, *hash, clock_.now_ms(), core::SessionId{0});
+  if (!changed) return std::move(changed).error();
+  return Account{user.id, user.email, user.display_name, user.created_at_ms};
+}
+
 }  // namespace roost::services

@@ -32,6 +32,9 @@ class Accounts {
   // Validates everything before hashing (the expensive step), then creates the account.
   // An email that has an account already is ErrorCode::conflict.
   core::Result<Account> sign_up(const SignUp& request);
+  // The operator's reset (no current password): the same password rules as sign-up; every
+  // session of the user is revoked. An unknown email is ErrorCode::not_found.
+  core::Result<Account> reset_password(const std::string& email, const std::string& password);
 
  private:
   storage::UserRepository& users_;

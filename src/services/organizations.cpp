@@ -1,5 +1,7 @@
 #include "services/organizations.hpp"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "core/limits.hpp"
@@ -7,14 +9,17 @@
 namespace roost::services {
 namespace {
 
-OrganizationView to_view(const storage::OrganizationRecord& record, domain::OrgRole role) {
+OrganizationView to_view(const storage::OrganizationRecord& record, domain::OrgRole role,
+                         const storage::OrganizationUsage& usage) {
   return OrganizationView{record.id,
                           record.name,
                           record.profile_limit,
                           record.seat_limit,
                           record.created_at_ms,
                           record.updated_at_ms,
-                          role};
+                          role,
+                          usage.seats_used,
+                          usage.has_logo};
 }
 
 core::Error invalid(std::string field, std::string message) {
@@ -25,6 +30,13 @@ core::Error invalid(std::string field, std::string message) {
 
 std::string org_target(core::OrgId org) { return "org:" + std::to_string(org.value); }
 std::string user_target(core::UserId user) { return "user:" + std::to_string(user.value); }
+
+std::optional<std::int64_t> parse_positive_id(const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
 
 core::Error organization_gone() {
   return core::make_error(core::ErrorCode::not_found, "no such organization");
@@ -53,7 +65,7 @@ core::Result<OrganizationView> Organizations::create(const Caller& caller,
   auto created = organizations_.create(
       organization, audit(caller, "org.created", "", nlohmann::json{{"name", *normalized}}.dump()));
   if (!created) return std::move(created).error();
-  return to_view(*created, domain::OrgRole::owner);
+  return to_view(*created, domain::OrgRole::owner, storage::OrganizationUsage{1, false});
 }
 
 core::Result<std::vector<OrganizationView>> Organizations::list_mine(const Caller& caller) {
@@ -61,7 +73,9 @@ core::Result<std::vector<OrganizationView>> Organizations::list_mine(const Calle
   if (!listed) return std::move(listed).error();
   std::vector<OrganizationView> views;
   views.reserve(listed->size());
-  for (const auto& item : *listed) views.push_back(to_view(item.organization, item.role));
+  for (const auto& item : *listed) {
+    views.push_back(to_view(item.organization, item.role, item.usage));
+  }
   return views;
 }
 
@@ -71,7 +85,9 @@ core::Result<OrganizationView> Organizations::get(const Caller& caller, core::Or
   auto found = organizations_.find(org);
   if (!found) return std::move(found).error();
   if (!found->has_value()) return organization_gone();
-  return to_view(**found, resource->actor_membership->role);
+  auto usage = organizations_.usage(org);
+  if (!usage) return std::move(usage).error();
+  return to_view(**found, resource->actor_membership->role, *usage);
 }
 
 core::Result<OrganizationView> Organizations::rename(const Caller& caller, core::OrgId org,
@@ -87,7 +103,9 @@ core::Result<OrganizationView> Organizations::rename(const Caller& caller, core:
   auto renamed = organizations_.rename(org, *normalized, clock_.now_ms(),
                                        audit(caller, "org.renamed", org_target(org), details));
   if (!renamed) return std::move(renamed).error();
-  return to_view(*renamed, resource->actor_membership->role);
+  auto usage = organizations_.usage(org);
+  if (!usage) return std::move(usage).error();
+  return to_view(*renamed, resource->actor_membership->role, *usage);
 }
 
 core::Result<void> Organizations::remove(const Caller& caller, core::OrgId org,
@@ -116,6 +134,58 @@ core::Result<void> Organizations::transfer_ownership(const Caller& caller, core:
   return organizations_.transfer_ownership(
       org, caller.user(), to,
       audit(caller, "org.ownership_transferred", user_target(to), details.dump()));
+}
+
+core::Result<PlanSet> Organizations::set_plan(const std::string& organization,
+                                              const storage::PlanChange& change) {
+  for (auto limit : {change.profile_limit, change.seat_limit}) {
+    if (limit && *limit < 0) {
+      return core::make_error(core::ErrorCode::invalid_request, "a limit cannot be negative");
+    }
+  }
+  auto org = find_for_operator(organization);
+  if (!org) return std::move(org).error();
+  nlohmann::json details = nlohmann::json::object();
+  if (change.profile_limit) {
+    details["profile_limit"] = {{"from", org->profile_limit}, {"to", *change.profile_limit}};
+  }
+  if (change.seat_limit) {
+    details["seat_limit"] = {{"from", org->seat_limit}, {"to", *change.seat_limit}};
+  }
+  storage::AuditEvent event{
+      {}, std::nullopt,   "org.plan_changed", org_target(org->id), details.dump(),
+      "", clock_.now_ms()};
+  auto changed = organizations_.set_plan(org->id, change, clock_.now_ms(), std::move(event));
+  if (!changed) return std::move(changed).error();
+  auto seats = organizations_.count_seats_used(org->id);
+  if (!seats) return std::move(seats).error();
+  return PlanSet{*changed, *seats};
+}
+
+core::Result<storage::OrganizationRecord> Organizations::find_for_operator(
+    const std::string& organization) {
+  if (auto id = parse_positive_id(organization)) {
+    auto found = organizations_.find(core::OrgId{*id});
+    if (!found) return std::move(found).error();
+    if (found->has_value()) return **found;
+  }
+  auto named =
+      organizations_.find_by_name(organization, core::limits::admin_orgs_matched_by_name_max);
+  if (!named) return std::move(named).error();
+  if (named->empty()) {
+    return core::make_error(core::ErrorCode::not_found,
+                            "no organization has the id or the exact name '" + organization + "'");
+  }
+  if (named->size() > 1) {
+    std::string ids;
+    for (const auto& match : *named) {
+      ids += (ids.empty() ? "" : ", ") + std::to_string(match.id.value);
+    }
+    return core::make_error(core::ErrorCode::conflict,
+                            "several organizations are named '" + organization +
+                                "': give one of their ids (" + ids + ")");
+  }
+  return named->front();
 }
 
 }  // namespace roost::services

@@ -22,6 +22,14 @@ struct OrganizationView {
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
   domain::OrgRole role = domain::OrgRole::member;
+  std::int64_t seats_used = 0;
+  bool has_logo = false;
+};
+
+// The operator's change of an organization's plan, and what it found.
+struct PlanSet {
+  storage::OrganizationRecord organization;
+  std::int64_t seats_used = 0;
 };
 
 // Creating, reading, renaming, deleting organizations and transferring their ownership.
@@ -44,9 +52,16 @@ class Organizations {
   // `to` must be a member other than the caller; it becomes owner, the caller admin.
   core::Result<void> transfer_ownership(const Caller& caller, core::OrgId org, core::UserId to);
 
+  // The instance operator (`roost admin`), not an API caller: no policy, an audit event
+  // with no actor. `organization` is an id, or an exact name that only one organization
+  // has (ErrorCode::conflict listing the ids when several do). Limits must be >= 0.
+  core::Result<PlanSet> set_plan(const std::string& organization,
+                                 const storage::PlanChange& change);
+
  private:
   storage::AuditEvent audit(const Caller& caller, std::string action, std::string target,
                             std::string details_json) const;
+  core::Result<storage::OrganizationRecord> find_for_operator(const std::string& organization);
 
   storage::OrganizationRepository& organizations_;
   const core::Clock& clock_;

@@ -22,6 +22,13 @@ domain::OrgRole to_role(const std::string& name) {
 
 std::string role_text(domain::OrgRole role) { return std::string(domain::org_role_name(role)); }
 
+// The seats an organization uses, as a scalar subquery over `o` (an organizations row):
+// written once, for count_seats_used, usage and the list alike.
+constexpr std::string_view seats_used_expression =
+    "(SELECT COUNT(*) FROM memberships s WHERE s.org_id = o.id)";
+constexpr std::string_view has_logo_expression =
+    "(SELECT COUNT(*) FROM org_logos l WHERE l.org_id = o.id)";
+
 constexpr std::string_view member_select =
     "SELECT u.id, u.email, u.display_name, m.role, m.joined_at_ms FROM memberships m "
     "JOIN users u ON u.id = m.user_id";
@@ -113,18 +120,85 @@ core::Result<std::optional<MembershipRecord>> OrganizationRepository::find_membe
       });
 }
 
+core::Result<std::vector<OrganizationRecord>> OrganizationRepository::find_by_name(
+    const std::string& name, std::size_t limit) {
+  std::vector<OrganizationRecord> organizations;
+  auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    auto rows = transaction.query("SELECT " + std::string(organization_columns) +
+                                      " FROM organizations WHERE name = $1 ORDER BY id LIMIT $2",
+                                  {name, static_cast<std::int64_t>(limit)});
+    if (!rows) return core::Result<void>(std::move(rows).error());
+    for (const auto& row : rows->rows) organizations.push_back(to_organization(row));
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return organizations;
+}
+
+core::Result<std::int64_t> OrganizationRepository::count_seats_used(core::OrgId org) {
+  auto used = usage(org);
+  if (!used) return std::move(used).error();
+  return used->seats_used;
+}
+
+core::Result<OrganizationUsage> OrganizationRepository::usage(core::OrgId org) {
+  auto found =
+      query_optional(database_, TransactionMode::read_only,
+                     "SELECT " + std::string(seats_used_expression) + ", " +
+                         std::string(has_logo_expression) + " FROM organizations o WHERE o.id = $1",
+                     {org.value}, [](const Row& row) {
+                       return OrganizationUsage{row.integer(0), row.integer(1) > 0};
+                     });
+  if (!found) return std::move(found).error();
+  if (!found->has_value())
+    return core::make_error(core::ErrorCode::not_found, "no such organization");
+  return **found;
+}
+
+core::Result<OrganizationRecord> OrganizationRepository::set_plan(core::OrgId id,
+                                                                  const PlanChange& change,
+                                                                  std::int64_t now_ms,
+                                                                  AuditEvent audit) {
+  OrganizationRecord changed;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    Value profile_limit = nullptr;
+    if (change.profile_limit) profile_limit = *change.profile_limit;
+    Value seat_limit = nullptr;
+    if (change.seat_limit) seat_limit = *change.seat_limit;
+    auto row = transaction.query_one(
+        "UPDATE organizations SET profile_limit = COALESCE($2, profile_limit), "
+        "seat_limit = COALESCE($3, seat_limit), updated_at_ms = $4 WHERE id = $1 RETURNING " +
+            std::string(organization_columns),
+        {id.value, profile_limit, seat_limit, now_ms});
+    if (!row) return core::Result<void>(std::move(row).error());
+    if (!row->has_value()) {
+      return core::Result<void>(
+          core::make_error(core::ErrorCode::not_found, "no such organization"));
+    }
+    changed = to_organization(**row);
+    audit.org = id;
+    if (audit.target.empty()) audit.target = "org:" + std::to_string(id.value);
+    return append_audit_event(transaction, audit);
+  });
+  if (!done) return std::move(done).error();
+  return changed;
+}
+
 core::Result<std::vector<OrganizationOfUser>> OrganizationRepository::list_for_user(
     core::UserId user, std::size_t limit) {
   std::vector<OrganizationOfUser> organizations;
   auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
     auto rows = transaction.query(
         "SELECT o.id, o.name, o.profile_limit, o.seat_limit, o.created_at_ms, o.updated_at_ms, "
-        "m.role FROM organizations o JOIN memberships m ON m.org_id = o.id "
-        "WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT $2",
+        "m.role, " +
+            std::string(seats_used_expression) + ", " + std::string(has_logo_expression) +
+            " FROM organizations o JOIN memberships m ON m.org_id = o.id "
+            "WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT $2",
         {user.value, static_cast<std::int64_t>(limit)});
     if (!rows) return core::Result<void>(std::move(rows).error());
     for (const auto& row : rows->rows) {
-      organizations.push_back({to_organization(row), to_role(row.text(6))});
+      organizations.push_back({to_organization(row), to_role(row.text(6)),
+                               OrganizationUsage{row.integer(7), row.integer(8) > 0}});
     }
     return core::success();
   });
@@ -165,6 +239,8 @@ core::Result<void> OrganizationRepository::remove(core::OrgId id, AuditEvent aud
     if (!team_members) return core::Result<void>(std::move(team_members).error());
     auto teams = transaction.execute("DELETE FROM teams WHERE org_id = $1", {id.value});
     if (!teams) return core::Result<void>(std::move(teams).error());
+    auto logo = transaction.execute("DELETE FROM org_logos WHERE org_id = $1", {id.value});
+    if (!logo) return core::Result<void>(std::move(logo).error());
     auto members = transaction.execute("DELETE FROM memberships WHERE org_id = $1", {id.value});
     if (!members) return core::Result<void>(std::move(members).error());
     auto removed = transaction.execute("DELETE FROM organizations WHERE id = $1", {id.value});

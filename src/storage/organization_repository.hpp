@@ -37,10 +37,23 @@ struct MembershipRecord {
   std::int64_t joined_at_ms = 0;
 };
 
+// What an organization uses of its plan, and whether it has a logo.
+struct OrganizationUsage {
+  std::int64_t seats_used = 0;
+  bool has_logo = false;
+};
+
 // An organization as one of its members sees it in their list.
 struct OrganizationOfUser {
   OrganizationRecord organization;
   domain::OrgRole role = domain::OrgRole::member;
+  OrganizationUsage usage;
+};
+
+// A change of plan by the operator: an empty limit stays as it is.
+struct PlanChange {
+  std::optional<std::int64_t> profile_limit;
+  std::optional<std::int64_t> seat_limit;
 };
 
 struct MemberRecord {
@@ -63,6 +76,17 @@ class OrganizationRepository {
   core::Result<OrganizationRecord> create(const NewOrganization& organization, AuditEvent audit);
   core::Result<std::optional<OrganizationRecord>> find(core::OrgId id);
   core::Result<std::optional<MembershipRecord>> find_membership(core::OrgId org, core::UserId user);
+  // Organizations named exactly `name`, by id, at most `limit` (the operator's CLI).
+  core::Result<std::vector<OrganizationRecord>> find_by_name(const std::string& name,
+                                                             std::size_t limit);
+  // The seats the organization's plan counts: its members now. The one place that counts
+  // seats, so that pending invitations can be added to it.
+  core::Result<std::int64_t> count_seats_used(core::OrgId org);
+  // count_seats_used and whether a logo is stored, in one read.
+  core::Result<OrganizationUsage> usage(core::OrgId org);
+  // ErrorCode::not_found when the organization is gone.
+  core::Result<OrganizationRecord> set_plan(core::OrgId id, const PlanChange& change,
+                                            std::int64_t now_ms, AuditEvent audit);
   // The user's organizations, by name then id, at most `limit`.
   core::Result<std::vector<OrganizationOfUser>> list_for_user(core::UserId user, std::size_t limit);
   // ErrorCode::not_found when the organization is gone.

@@ -89,7 +89,8 @@ TEST_F(MailTest, ARefusedRecipientIsKeptAsFailedNotRetried) {
   EXPECT_EQ(counts.failed, 1) << server.log();
   EXPECT_EQ(counts.pending, 0);
   EXPECT_TRUE(sink.messages().empty());
-  EXPECT_NE(server.log().find("mail.failed"), std::string::npos) << server.log();
+  EXPECT_NE(server.wait_for_log("mail.failed").find("mail.failed"), std::string::npos)
+      << server.log();
 }
 
 TEST_F(MailTest, AServerThatIsDownLeavesTheMailPendingAndRoostServing) {
@@ -111,7 +112,9 @@ TEST_F(MailTest, AServerThatIsDownLeavesTheMailPendingAndRoostServing) {
   EXPECT_EQ(counts.failed, 0);
   EXPECT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_request(server.port(), "GET", "/api/v1/me").status, 401);
-  EXPECT_NE(server.log().find("mail.retry_scheduled"), std::string::npos) << server.log();
+  EXPECT_NE(server.wait_for_log("mail.retry_scheduled").find("mail.retry_scheduled"),
+            std::string::npos)
+      << server.log();
   // And it stops cleanly on SIGTERM with the mail still queued.
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait(std::chrono::seconds(10)), std::optional<int>(0));
@@ -122,7 +125,7 @@ TEST_F(MailTest, ThePasswordOfTheSmtpUrlNeverReachesTheLog) {
   RoostServer server(
       mail_options("smtp://roost:hunter2-secret@127.0.0.1:" + std::to_string(sink.port())));
   EXPECT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);
-  auto log = server.log();
+  auto log = server.wait_for_log("roost:***@127.0.0.1");
   EXPECT_EQ(log.find("hunter2-secret"), std::string::npos) << log;
   EXPECT_NE(log.find("roost:***@127.0.0.1"), std::string::npos) << log;
 }

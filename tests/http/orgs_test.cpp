@@ -173,6 +173,11 @@ TEST_F(OrgsTest, AUserOfAnotherOrganizationGets404AndNoDataOnEveryRoute) {
       {"GET", "/members", nullptr},
       {"PATCH", "/members/" + std::to_string(ada.id), {{"role", "member"}}},
       {"DELETE", "/members/" + std::to_string(ada.id), nullptr},
+      {"PUT", "/logo", {{"not", "an image"}}},
+      {"GET", "/logo", nullptr},
+      {"DELETE", "/logo", nullptr},
+      {"GET", "/audit", nullptr},
+      {"GET", "/audit?format=csv&action=member.*", nullptr},
   };
   for (const auto& call : calls) {
     auto response = as(eve, call.method, org_path(org) + call.suffix, call.body);
@@ -328,6 +333,8 @@ TEST_F(OrgsTest, StateChangesNeedTheCsrfTokenAndEveryRouteASession) {
       {"POST", org_path(org) + "/transfer-ownership", {{"user_id", ada.id}}},
       {"PATCH", member_path(org, ada), {{"role", "admin"}}},
       {"DELETE", member_path(org, ada), nullptr},
+      {"PUT", org_path(org) + "/logo", {{"not", "an image"}}},
+      {"DELETE", org_path(org) + "/logo", nullptr},
   };
   for (const auto& call : changes) {
     auto refused = as(ada, call.method, call.target, call.body, false);
@@ -338,6 +345,8 @@ TEST_F(OrgsTest, StateChangesNeedTheCsrfTokenAndEveryRouteASession) {
   all.push_back({"GET", "/api/v1/orgs", nullptr});
   all.push_back({"GET", org_path(org), nullptr});
   all.push_back({"GET", org_path(org) + "/members", nullptr});
+  all.push_back({"GET", org_path(org) + "/logo", nullptr});
+  all.push_back({"GET", org_path(org) + "/audit", nullptr});
   for (const auto& call : all) {
     auto anonymous = request(call.method, call.target, call.body.is_null() ? "" : call.body.dump());
     EXPECT_EQ(anonymous.status, 401) << call.method << " " << call.target;

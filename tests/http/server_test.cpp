@@ -74,14 +74,7 @@ TEST(Requests, RequestIdIsEchoedOrMade) {
   EXPECT_EQ(echoed.header("x-request-id"), "trace-42");
   auto made = http_request(server.port(), "GET", "/healthz");
   EXPECT_FALSE(made.header("x-request-id").empty());
-  // Access-log lines are written by a background thread within milliseconds (ADR 0007).
-  auto deadline = std::chrono::steady_clock::now() + 2s;
-  auto log = server.log();
-  while (log.find("request_id=trace-42") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-    log = server.log();
-  }
+  auto log = server.wait_for_log("request_id=trace-42");
   EXPECT_NE(log.find("request_id=trace-42"), std::string::npos) << log;
 }
 
@@ -180,7 +173,7 @@ TEST(Shutdown, RequestInFlightAtSigtermCompletes) {
   auto exit_code = server.wait(10s);
   ASSERT_TRUE(exit_code.has_value()) << "roost did not exit after SIGTERM";
   EXPECT_EQ(*exit_code, 0);
-  // Buffered log lines are written at exit, up to the last one (ADR 0007).
+  // Buffered log lines are written at exit, up to the last one (ADR 0008).
   auto log = server.log();
   EXPECT_NE(log.find("target=/api/v1/in-flight"), std::string::npos) << log;
   EXPECT_NE(log.find("shutdown_finished"), std::string::npos) << log;
@@ -208,9 +201,8 @@ TEST(Metrics, PrometheusTextCountsRequests) {
 TEST(Logs, JsonAccessLogLinesParse) {
   RoostServer server({"--log-format", "json"});
   http_request(server.port(), "GET", "/healthz", {}, {{"X-Request-Id", "json-log-1"}});
-  std::this_thread::sleep_for(100ms);
   bool found = false;
-  std::istringstream lines(server.log());
+  std::istringstream lines(server.wait_for_log("json-log-1"));
   for (std::string line; std::getline(lines, line);) {
     auto entry = nlohmann::json::parse(line);  // every line is JSON
     if (entry["event"] == "http_request" && entry["request_id"] == "json-log-1") {

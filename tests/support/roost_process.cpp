@@ -48,8 +48,16 @@ std::filesystem::path make_temp_directory(const std::string& prefix) {
 ProcessResult run_roost(const std::vector<std::string>& arguments,
                         std::chrono::milliseconds timeout,
                         const std::vector<std::string>& environment) {
+  return run_roost_with_input(arguments, {}, timeout, environment);
+}
+
+ProcessResult run_roost_with_input(const std::vector<std::string>& arguments,
+                                   const std::string& input, std::chrono::milliseconds timeout,
+                                   const std::vector<std::string>& environment) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  int input_fds[2];
+  if (::pipe(input_fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> argv_strings{roost_binary().string()};
   argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
   pid_t pid = ::fork();
@@ -57,13 +65,21 @@ ProcessResult run_roost(const std::vector<std::string>& arguments,
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that was killed
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::dup2(input_fds[0], STDIN_FILENO);
     ::close(pipe_fds[0]);
+    ::close(input_fds[1]);
     for (const auto& variable : environment) ::putenv(const_cast<char*>(variable.c_str()));
     auto argv = to_argv(argv_strings);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
   ::close(pipe_fds[1]);
+  ::close(input_fds[0]);
+  // Small inputs only (a password): they fit in the pipe's buffer, so this cannot block.
+  if (!input.empty()) {
+    [[maybe_unused]] auto written = ::write(input_fds[1], input.data(), input.size());
+  }
+  ::close(input_fds[1]);
   ProcessResult result;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[4096];
@@ -167,6 +183,18 @@ std::string RoostServer::log() const {
   std::stringstream contents;
   contents << input.rdbuf();
   return contents.str();
+}
+
+std::string RoostServer::wait_for_log(std::string_view needle,
+                                      std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto contents = log();
+  while (contents.find(needle) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    contents = log();
+  }
+  return contents;
 }
 
 }  // namespace roost::testing

@@ -25,6 +25,12 @@ ProcessResult run_roost(const std::vector<std::string>& arguments,
                         std::chrono::milliseconds timeout = std::chrono::seconds(20),
                         const std::vector<std::string>& environment = {});
 
+// The same, with `input` on its standard input (then closed): `--password-stdin`.
+ProcessResult run_roost_with_input(const std::vector<std::string>& arguments,
+                                   const std::string& input,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                                   const std::vector<std::string>& environment = {});
+
 class RoostServer {
  public:
   // Starts `roost serve --listen 127.0.0.1:0 --data-dir DIR <extra>`; throws if it does
@@ -41,6 +47,10 @@ class RoostServer {
   // Waits for the process to exit; returns its exit code, or nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout);
   std::string log() const;  // everything it wrote to stderr so far
+  // The log once it contains `needle`, or as it is after `timeout`. Info lines reach
+  // stderr from a writer thread within milliseconds (docs/adr/0008), not at once.
+  std::string wait_for_log(std::string_view needle,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
  private:
   pid_t pid_ = -1;

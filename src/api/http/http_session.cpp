@@ -60,6 +60,14 @@ bool is_disconnect(const error_code& error) {
          error == asio::error::operation_aborted || error == asio::error::broken_pipe;
 }
 
+// The body limit of the route the request's method and path go to.
+std::size_t body_limit_of(const Router& router, const bhttp::request_header<>& header,
+                          std::size_t server_default) {
+  std::string_view target = header.target();
+  auto path = target.substr(0, target.find('?'));
+  return router.body_limit(parse_method(header.method_string()), path, server_default);
+}
+
 Request make_request(bhttp::request<bhttp::string_body>& message, const std::string& remote) {
   Request request;
   request.method = parse_method(message.method_string());
@@ -210,12 +218,21 @@ Awaitable<void> HttpSession::serve() {
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(core::limits::request_header_bytes_max);
-    parser.body_limit(options_.body_bytes_max);
+    // While the headers are read, the largest limit of any route (Beast checks a
+    // Content-Length against it there); once they say which route it is, that route's.
+    parser.body_limit(pipeline_.router().body_limit_max(options_.body_bytes_max));
     error_code error;
     arm_deadline(options_.header_timeout);
     co_await bhttp::async_read_header(socket_, buffer_, parser,
                                       asio::redirect_error(asio::use_awaitable, error));
     if (!error && !timed_out_ && !parser.is_done()) {
+      auto route_limit = body_limit_of(pipeline_.router(), parser.get(), options_.body_bytes_max);
+      if (parser.content_length() && *parser.content_length() > route_limit) {
+        disarm_deadline();
+        co_await reject_and_close(read_error(bhttp::error::body_limit));
+        co_return;
+      }
+      parser.body_limit(route_limit);
       if (parser.get()[bhttp::field::expect] == "100-continue") {
         bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_,
                                                    parser.get().version()};

@@ -54,6 +54,7 @@ class Pipeline {
   void record_rejection(int status, std::string_view remote_address, std::string_view reason);
 
   Metrics& metrics() { return metrics_; }
+  const Router& router() const { return router_; }
 
  private:
   core::Result<void> prepare_body(Request& request, const Route& route) const;

@@ -1,5 +1,6 @@
 #include "api/http/router.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <span>
 
@@ -102,6 +103,19 @@ RouteMatch Router::match(Method method, std::string_view path) const {
     result.route = fallback;
   }
   return result;
+}
+
+std::size_t Router::body_limit(Method method, std::string_view path,
+                               std::size_t server_default) const {
+  auto found = match(method, path);
+  if (found.route == nullptr || found.route->options.body_bytes_max == 0) return server_default;
+  return found.route->options.body_bytes_max;
+}
+
+std::size_t Router::body_limit_max(std::size_t server_default) const {
+  std::size_t largest = server_default;
+  for (const auto& route : routes_) largest = std::max(largest, route.options.body_bytes_max);
+  return largest;
 }
 
 }  // namespace roost::api::http

@@ -31,6 +31,9 @@ struct RouteOptions {
   bool fallback = false;
   // Resolved before the body is parsed: an anonymous request never costs a JSON parse.
   AuthRequirement auth = AuthRequirement::none;
+  // The largest body this route takes, in place of the server's --max-body-bytes (0: that
+  // limit). For uploads: the limit is applied once the headers say which route it is.
+  std::size_t body_bytes_max = 0;
 };
 
 struct Route {
@@ -55,6 +58,10 @@ class Router {
   void add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
   RouteMatch match(Method method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
+  // The body limit of the route a request goes to, else `server_default`.
+  std::size_t body_limit(Method method, std::string_view path, std::size_t server_default) const;
+  // The largest body any route takes: the limit while the headers are read.
+  std::size_t body_limit_max(std::size_t server_default) const;
 
  private:
   struct Segment {

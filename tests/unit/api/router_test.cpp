@@ -20,6 +20,23 @@ TEST(Router, MatchesLiteralAndParameterSegments) {
   EXPECT_EQ(match.parameters[1].value, "7");
 }
 
+TEST(Router, BodyLimitIsTheRoutesOrTheServersDefault) {
+  constexpr std::size_t server_default = 1024;
+  constexpr std::size_t upload_limit = 4096;
+  Router router;
+  RouteOptions upload;
+  upload.body = BodyKind::raw;
+  upload.body_bytes_max = upload_limit;
+  router.add(Method::put, "/api/v1/orgs/{org_id}/logo", nothing(), upload);
+  router.add(Method::get, "/api/v1/orgs/{org_id}/logo", nothing());
+  EXPECT_EQ(router.body_limit(Method::put, "/api/v1/orgs/3/logo", server_default), upload_limit);
+  EXPECT_EQ(router.body_limit(Method::get, "/api/v1/orgs/3/logo", server_default), server_default);
+  EXPECT_EQ(router.body_limit(Method::post, "/api/v1/orgs/3/logo", server_default), server_default);
+  EXPECT_EQ(router.body_limit(Method::put, "/api/v1/nothing", server_default), server_default);
+  EXPECT_EQ(router.body_limit_max(server_default), upload_limit);
+  EXPECT_EQ(router.body_limit_max(upload_limit * 2), upload_limit * 2);
+}
+
 TEST(Router, UnknownPathIsNotFoundAndWrongMethodIsNotAllowed) {
   Router router;
   router.add(Method::get, "/api/v1/orgs", nothing());

@@ -57,6 +57,10 @@ const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
       {Action::remove_member,
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::manage_org_logo,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::view_audit_log,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
   };
   return table;
 }
@@ -134,7 +138,7 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
       }
     }
   }
-  EXPECT_EQ(cases, 7 * 4 * 2);
+  EXPECT_EQ(cases, 9 * 4 * 2);
 }
 
 TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {

@@ -15,6 +15,11 @@ nlohmann::json organization_json(const services::OrganizationView& organization)
       {"role", domain::org_role_name(organization.role)},
       {"plan",
        {{"profile_limit", organization.profile_limit}, {"seat_limit", organization.seat_limit}}},
+      {"usage", {{"seats_used", organization.seats_used}}},
+      {"logo_url",
+       organization.has_logo
+           ? nlohmann::json("/api/v1/orgs/" + std::to_string(organization.id.value) + "/logo")
+           : nlohmann::json(nullptr)},
       {"created_at", core::format_utc_ms(organization.created_at_ms)},
       {"updated_at", core::format_utc_ms(organization.updated_at_ms)}};
 }
