@@ -7,7 +7,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::array<OrgRule, 7> organization_rules{{
+constexpr std::array<OrgRule, 11> organization_rules{{
     {Action::view_org, OrgRole::member, "view_org"},
     {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
     {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
@@ -15,7 +15,23 @@ constexpr std::array<OrgRule, 7> organization_rules{{
     {Action::view_members, OrgRole::member, "view_members"},
     {Action::change_member_role, OrgRole::admin, "change_member_role (owner or admin)"},
     {Action::remove_member, OrgRole::admin, "remove_member (owner or admin)"},
+    {Action::invite_member, OrgRole::admin, "invite_member (owner or admin)"},
+    {Action::list_invitations, OrgRole::admin, "list_invitations (owner or admin)"},
+    {Action::manage_invitation, OrgRole::admin, "manage_invitation (owner or admin)"},
+    {Action::import_members, OrgRole::admin, "import_members (owner or admin)"},
 }};
+
+constexpr std::string_view answer_invitation_permission =
+    "answer_invitation (this invitation is for another address)";
+
+Decision decide_answer(const Actor& actor, const Resource& resource) {
+  if (!actor.user_id || !resource.invitation) return Decision::not_found();
+  if (resource.invitation->addressed_to_actor) return Decision::allow();
+  if (resource.invitation->reached_by_link) {
+    return Decision::deny(std::string(answer_invitation_permission));
+  }
+  return Decision::not_found();
+}
 
 using domain::TeamRole;
 
@@ -128,6 +144,11 @@ std::string_view action_name(Action action) {
     case Action::delete_team: return "delete_team";
     case Action::set_team_member: return "set_team_member";
     case Action::remove_team_member: return "remove_team_member";
+    case Action::invite_member: return "invite_member";
+    case Action::list_invitations: return "list_invitations";
+    case Action::manage_invitation: return "manage_invitation";
+    case Action::import_members: return "import_members";
+    case Action::answer_invitation: return "answer_invitation";
   }
   return "unknown";
 }
@@ -151,7 +172,12 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::transfer_ownership:
     case Action::view_members:
     case Action::change_member_role:
-    case Action::remove_member: break;
+    case Action::remove_member:
+    case Action::invite_member:
+    case Action::list_invitations:
+    case Action::manage_invitation:
+    case Action::import_members: break;
+    case Action::answer_invitation: return decide_answer(actor, resource);
     case Action::create_team:
     case Action::list_teams:
     case Action::view_all_teams:

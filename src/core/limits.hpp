@@ -72,4 +72,16 @@ inline constexpr std::size_t members_page_size_max = 200;
 inline constexpr std::size_t teams_per_org_listed_max = 500;
 inline constexpr std::size_t team_members_listed_max = 1'000;
 
+// Invitations (ADR 0007). A pending invitation holds a seat until it expires; its link
+// carries a token of invitation_token_bytes random bytes, of which only the hash is stored.
+inline constexpr std::chrono::milliseconds invitation_lifetime{7LL * 24 * 60 * 60 * 1000};
+inline constexpr std::size_t invitation_token_bytes = 32;
+inline constexpr std::size_t invitation_token_length_max = 128;  // longer tokens are not ours
+inline constexpr std::size_t invitations_listed_max = 500;
+inline constexpr std::size_t invitation_teams_max = 50;
+
+// Bulk member import (PRODUCT.md §1): rows after the header, and the CSV body's size.
+inline constexpr std::size_t member_import_rows_max = 500;
+inline constexpr std::size_t member_import_bytes_max = 512 * 1024;
+
 }  // namespace roost::core::limits

@@ -56,6 +56,14 @@ const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
       {Action::remove_member,
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::invite_member,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::list_invitations,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::manage_invitation,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::import_members,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
   };
   return table;
 }
@@ -133,7 +141,7 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
       }
     }
   }
-  EXPECT_EQ(cases, 7 * 4 * 2);
+  EXPECT_EQ(cases, 11 * 4 * 2);
 }
 
 TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {
@@ -327,6 +335,34 @@ TEST(Policy, FailsClosedWithoutACallerOrAnOrganization) {
   EXPECT_EQ(decide(caller(), Action::view_org, no_org).verdict(), Verdict::not_found);
   EXPECT_EQ(decide(Actor{}, Action::view_org, org_resource(Role::owner, Where::same)).verdict(),
             Verdict::not_found);
+}
+
+// Answering an invitation: only its addressee; someone else gets 403 through the link
+// (which they hold) and 404 by id; no caller or no invitation is 404.
+TEST(Policy, OnlyTheAddresseeAnswersAnInvitation) {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  constexpr auto N = Verdict::not_found;
+  struct Case {
+    bool addressed_to_actor;
+    bool reached_by_link;
+    Verdict expected;
+  };
+  for (const auto& c :
+       {Case{true, true, A}, Case{true, false, A}, Case{false, true, D}, Case{false, false, N}}) {
+    Resource resource{"invitation", std::nullopt,
+                      std::nullopt, std::nullopt,
+                      std::nullopt, InvitationTarget{c.addressed_to_actor, c.reached_by_link}};
+    EXPECT_EQ(decide(caller(), Action::answer_invitation, resource).verdict(), c.expected);
+    EXPECT_EQ(decide(Actor{}, Action::answer_invitation, resource).verdict(), N);
+  }
+  Resource by_link{"invitation", std::nullopt, std::nullopt,
+                   std::nullopt, std::nullopt, InvitationTarget{false, true}};
+  auto denied = require(caller(), Action::answer_invitation, by_link);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().message,
+            "missing permission: answer_invitation (this invitation is for another address)");
+  EXPECT_EQ(decide(caller(), Action::answer_invitation, Resource{}).verdict(), N);
 }
 
 }  // namespace
