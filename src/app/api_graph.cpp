@@ -16,12 +16,15 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       members_(organization_records_, clock),
       team_records_(database),
       teams_(organization_records_, team_records_, clock),
+      invitation_records_(database),
+      invitations_(organization_records_, invitation_records_, users_, clock, outbound_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
       org_handlers_(organizations_, blocking),
       member_handlers_(members_, blocking),
-      team_handlers_(teams_, blocking) {}
+      team_handlers_(teams_, blocking),
+      invitation_handlers_(invitations_, blocking) {}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -30,6 +33,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   org_handlers_.register_routes(router);
   member_handlers_.register_routes(router);
   team_handlers_.register_routes(router);
+  invitation_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

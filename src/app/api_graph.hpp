@@ -2,6 +2,7 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
@@ -10,6 +11,7 @@
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
+#include "services/invitations.hpp"
 #include "services/members.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
@@ -17,6 +19,7 @@
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
 #include "storage/database.hpp"
+#include "storage/invitation_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/session_repository.hpp"
@@ -55,6 +58,8 @@ class ApiGraph {
   services::Members members_;
   storage::TeamRepository team_records_;
   services::Teams teams_;
+  storage::InvitationRepository invitation_records_;
+  services::Invitations invitations_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -62,6 +67,7 @@ class ApiGraph {
   api::http::OrgHandlers org_handlers_;
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
+  api::http::InvitationHandlers invitation_handlers_;
 };
 
 }  // namespace roost::app
