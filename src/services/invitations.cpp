@@ -237,6 +237,12 @@ core::Result<InvitationView> Invitations::answer_by_id(const Caller& caller, std
   return answer(caller, std::move(**found), false, accept);
 }
 
+core::Result<void> Invitations::may_import(const Caller& caller, core::OrgId org) {
+  auto resource = authorize(organizations_, caller, org, authz::Action::import_members);
+  if (!resource) return std::move(resource).error();
+  return core::success();
+}
+
 core::Result<ImportReport> Invitations::import(const Caller& caller, core::OrgId org,
                                                std::string_view csv, bool dry_run) {
   auto resource = authorize(organizations_, caller, org, authz::Action::import_members);

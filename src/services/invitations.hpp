@@ -90,6 +90,9 @@ class Invitations {
   // invites everyone or no one (ErrorCode::invalid_request listing every bad row).
   core::Result<ImportReport> import(const Caller& caller, core::OrgId org, std::string_view csv,
                                     bool dry_run);
+  // Whether the caller may import into `org` (404 / 403 as import() would answer): the
+  // handler asks before refusing a body it cannot take, so that an outsider learns nothing.
+  core::Result<void> may_import(const Caller& caller, core::OrgId org);
 
  private:
   InvitationView view_of(storage::InvitationRecord record) const;

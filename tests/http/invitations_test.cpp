@@ -266,6 +266,9 @@ TEST_F(InvitationsTest, PlainMembersAreDeniedAndOutsidersSeeNothing) {
   }
   EXPECT_EQ(invite(eve, org, "x@example.com").status, 404);
   EXPECT_EQ(import_csv(eve, org, "email\nx@example.com\n", true).status, 404);
+  // Whatever the body: an outsider 404, a plain member 403, before the body's 415.
+  EXPECT_EQ(import_csv(eve, org, "{}", true, "application/json").status, 404);
+  EXPECT_EQ(import_csv(grace, org, "{}", true, "application/json").status, 403);
   // Another organization's invitation through one's own organization's path.
   auto via_own =
       invitations_path(other) + "/" + std::to_string(created.json()["id"].get<std::int64_t>());

@@ -299,19 +299,28 @@ Awaitable<Response> InvitationHandlers::import(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
   auto content_type = request.header("content-type");
+  std::optional<core::Error> body_problem;
   if (!content_type || !std::string_view(*content_type).starts_with("text/csv")) {
-    co_return error_response(core::make_error(core::ErrorCode::unsupported_media_type,
-                                              "the body must be sent as Content-Type: text/csv"));
-  }
-  if (request.body.size() > core::limits::member_import_bytes_max) {
-    co_return error_response(
+    body_problem = core::make_error(core::ErrorCode::unsupported_media_type,
+                                    "the body must be sent as Content-Type: text/csv");
+  } else if (request.body.size() > core::limits::member_import_bytes_max) {
+    body_problem =
         core::make_error(core::ErrorCode::payload_too_large,
                          "the CSV is larger than " +
-                             std::to_string(core::limits::member_import_bytes_max) + " bytes"));
+                             std::to_string(core::limits::member_import_bytes_max) + " bytes");
   }
   auto dry_run_text = request.query_parameter("dry_run").value_or("true");
-  if (dry_run_text != "true" && dry_run_text != "false") {
-    co_return error_response(invalid_field("dry_run", "must be true or false"));
+  if (!body_problem && dry_run_text != "true" && dry_run_text != "false") {
+    body_problem = invalid_field("dry_run", "must be true or false");
+  }
+  if (body_problem) {
+    // An outsider or a plain member gets 404 or 403 whatever they send.
+    auto check = [this, caller = caller_of(request), org = *org] {
+      return invitations_.may_import(caller, org);
+    };
+    auto allowed = co_await blocking_.run(std::move(check));
+    if (!allowed) co_return error_response(allowed.error());
+    co_return error_response(*body_problem);
   }
   const bool dry_run = dry_run_text == "true";
   auto work = [this, caller = caller_of(request), org = *org, csv = std::move(request.body),
