@@ -24,6 +24,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       logos_(organization_records_, logo_records_, clock),
       audit_records_(database),
       audit_log_(organization_records_, audit_records_, clock),
+      invitation_records_(database),
+      invitations_(organization_records_, invitation_records_, users_, clock, outbound_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -33,7 +35,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       profile_handlers_(profiles_, blocking),
       notification_handlers_(notifications_, blocking),
       logo_handlers_(logos_, blocking),
-      audit_handlers_(audit_log_, blocking) {}
+      audit_handlers_(audit_log_, blocking),
+      invitation_handlers_(invitations_, blocking) {}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -46,6 +49,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   notification_handlers_.register_routes(router);
   logo_handlers_.register_routes(router);
   audit_handlers_.register_routes(router);
+  invitation_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

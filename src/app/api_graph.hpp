@@ -3,6 +3,7 @@
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/audit_handlers.hpp"
+#include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
@@ -15,6 +16,7 @@
 #include "core/clock.hpp"
 #include "services/accounts.hpp"
 #include "services/audit_log.hpp"
+#include "services/invitations.hpp"
 #include "services/members.hpp"
 #include "services/notifications.hpp"
 #include "services/org_logos.hpp"
@@ -26,6 +28,7 @@
 #include "services/teams.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
+#include "storage/invitation_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/notification_repository.hpp"
 #include "storage/org_logo_repository.hpp"
@@ -75,6 +78,8 @@ class ApiGraph {
   services::OrgLogos logos_;
   storage::AuditRepository audit_records_;
   services::AuditLog audit_log_;
+  storage::InvitationRepository invitation_records_;
+  services::Invitations invitations_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -86,6 +91,7 @@ class ApiGraph {
   api::http::NotificationHandlers notification_handlers_;
   api::http::OrgLogoHandlers logo_handlers_;
   api::http::AuditHandlers audit_handlers_;
+  api::http::InvitationHandlers invitation_handlers_;
 };
 
 }  // namespace roost::app

@@ -7,7 +7,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::array<OrgRule, 9> organization_rules{{
+constexpr std::array<OrgRule, 13> organization_rules{{
     {Action::view_org, OrgRole::member, "view_org"},
     {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
     {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
@@ -17,7 +17,23 @@ constexpr std::array<OrgRule, 9> organization_rules{{
     {Action::remove_member, OrgRole::admin, "remove_member (owner or admin)"},
     {Action::manage_org_logo, OrgRole::admin, "manage_org_logo (owner or admin)"},
     {Action::view_audit_log, OrgRole::admin, "view_audit_log (owner or admin)"},
+    {Action::invite_member, OrgRole::admin, "invite_member (owner or admin)"},
+    {Action::list_invitations, OrgRole::admin, "list_invitations (owner or admin)"},
+    {Action::manage_invitation, OrgRole::admin, "manage_invitation (owner or admin)"},
+    {Action::import_members, OrgRole::admin, "import_members (owner or admin)"},
 }};
+
+constexpr std::string_view answer_invitation_permission =
+    "answer_invitation (this invitation is for another address)";
+
+Decision decide_answer(const Actor& actor, const Resource& resource) {
+  if (!actor.user_id || !resource.invitation) return Decision::not_found();
+  if (resource.invitation->addressed_to_actor) return Decision::allow();
+  if (resource.invitation->reached_by_link) {
+    return Decision::deny(std::string(answer_invitation_permission));
+  }
+  return Decision::not_found();
+}
 
 using domain::TeamRole;
 
@@ -200,6 +216,11 @@ std::string_view action_name(Action action) {
     case Action::manage_profile: return "manage_profile";
     case Action::set_profile_grant: return "set_profile_grant";
     case Action::remove_profile_grant: return "remove_profile_grant";
+    case Action::invite_member: return "invite_member";
+    case Action::list_invitations: return "list_invitations";
+    case Action::manage_invitation: return "manage_invitation";
+    case Action::import_members: return "import_members";
+    case Action::answer_invitation: return "answer_invitation";
   }
   return "unknown";
 }
@@ -241,6 +262,11 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::remove_member:
     case Action::manage_org_logo:
     case Action::view_audit_log: break;
+    case Action::invite_member:
+    case Action::list_invitations:
+    case Action::manage_invitation:
+    case Action::import_members: break;
+    case Action::answer_invitation: return decide_answer(actor, resource);
     case Action::create_team:
     case Action::list_teams:
     case Action::view_all_teams:

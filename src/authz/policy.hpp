@@ -60,6 +60,13 @@ enum class Action {
   manage_profile,        // manager: reconnect, settings (owner, confirmation step)
   set_profile_grant,     // give a profile to a team with a level, or change that level
   remove_profile_grant,  // take a profile away from a team
+  // Invitations of an organization (ADR 0010)
+  invite_member,      // one invitation by email
+  list_invitations,   // pending and answered invitations, with their status
+  manage_invitation,  // revoke one, or regenerate its link
+  import_members,     // bulk CSV import (dry run or apply)
+  // The invitee's side: accept or decline an invitation addressed to them
+  answer_invitation,
 };
 
 // The actor's membership as the service loaded it for this request: the organization it
@@ -106,6 +113,15 @@ struct GrantTarget {
   std::optional<domain::ProfileLevel> new_level;
 };
 
+// What answer_invitation is about: whether the invitation is addressed to the actor's own
+// email address, and whether the actor reached it through its link (the token) or by id.
+// Someone else's invitation is a 403 through the link (its holder knows it exists) and a
+// 404 by id (ids are guessable; their existence must not leak).
+struct InvitationTarget {
+  bool addressed_to_actor = false;
+  bool reached_by_link = false;
+};
+
 struct Resource {
   std::string_view kind = "instance";
   std::optional<core::OrgId> org;  // the organization the resource belongs to
@@ -114,9 +130,10 @@ struct Resource {
   // for the actor.
   std::optional<Membership> actor_membership;
   std::optional<MemberTarget> member;
-  std::optional<TeamTarget> team;        // the team actions that are about one team
-  std::optional<ProfileTarget> profile;  // the profile actions except list_profiles
-  std::optional<GrantTarget> grant;      // set_profile_grant and remove_profile_grant
+  std::optional<TeamTarget> team;              // the team actions that are about one team
+  std::optional<ProfileTarget> profile;        // the profile actions except list_profiles
+  std::optional<GrantTarget> grant;            // set_profile_grant and remove_profile_grant
+  std::optional<InvitationTarget> invitation;  // answer_invitation only
 };
 
 enum class Verdict {

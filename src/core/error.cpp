@@ -12,6 +12,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::conflict: return "conflict";
+    case ErrorCode::seat_limit_reached: return "seat_limit_reached";
+    case ErrorCode::invitation_expired: return "invitation_expired";
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::headers_too_large: return "headers_too_large";
     case ErrorCode::request_timeout: return "request_timeout";

@@ -17,6 +17,8 @@ enum class ErrorCode {
   not_found,           // no such resource (or one of another organization)
   method_not_allowed,  // the path exists, the method does not
   conflict,            // the state does not allow it (duplicate, already done)
+  seat_limit_reached,  // the organization's plan has no seat left (members + pending invitations)
+  invitation_expired,  // the invitation's 7 days are over
   payload_too_large,   // body over the limit
   headers_too_large,   // request line or headers over the limit
   request_timeout,     // the client did not send the request in time

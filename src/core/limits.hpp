@@ -113,5 +113,16 @@ inline constexpr std::chrono::milliseconds smtp_total_timeout{30'000};
 inline constexpr std::chrono::milliseconds mail_claim_lease{15LL * 60 * 1000};
 static_assert(mail_claim_lease > smtp_total_timeout * static_cast<int>(mail_claim_batch_max));
 inline constexpr std::size_t mail_last_error_bytes_max = 1'000;
+// Invitations (ADR 0010). A pending invitation holds a seat until it expires; its link
+// carries a token of invitation_token_bytes random bytes, of which only the hash is stored.
+inline constexpr std::chrono::milliseconds invitation_lifetime{7LL * 24 * 60 * 60 * 1000};
+inline constexpr std::size_t invitation_token_bytes = 32;
+inline constexpr std::size_t invitation_token_length_max = 128;  // longer tokens are not ours
+inline constexpr std::size_t invitations_listed_max = 500;
+inline constexpr std::size_t invitation_teams_max = 50;
+
+// Bulk member import (PRODUCT.md §1): rows after the header, and the CSV body's size.
+inline constexpr std::size_t member_import_rows_max = 500;
+inline constexpr std::size_t member_import_bytes_max = 512 * 1024;
 
 }  // namespace roost::core::limits

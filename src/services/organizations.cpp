@@ -69,7 +69,8 @@ core::Result<OrganizationView> Organizations::create(const Caller& caller,
 }
 
 core::Result<std::vector<OrganizationView>> Organizations::list_mine(const Caller& caller) {
-  auto listed = organizations_.list_for_user(caller.user(), core::limits::orgs_per_user_listed_max);
+  auto listed = organizations_.list_for_user(caller.user(), core::limits::orgs_per_user_listed_max,
+                                             clock_.now_ms());
   if (!listed) return std::move(listed).error();
   std::vector<OrganizationView> views;
   views.reserve(listed->size());
@@ -85,7 +86,7 @@ core::Result<OrganizationView> Organizations::get(const Caller& caller, core::Or
   auto found = organizations_.find(org);
   if (!found) return std::move(found).error();
   if (!found->has_value()) return organization_gone();
-  auto usage = organizations_.usage(org);
+  auto usage = organizations_.usage(org, clock_.now_ms());
   if (!usage) return std::move(usage).error();
   return to_view(**found, resource->actor_membership->role, *usage);
 }
@@ -103,7 +104,7 @@ core::Result<OrganizationView> Organizations::rename(const Caller& caller, core:
   auto renamed = organizations_.rename(org, *normalized, clock_.now_ms(),
                                        audit(caller, "org.renamed", org_target(org), details));
   if (!renamed) return std::move(renamed).error();
-  auto usage = organizations_.usage(org);
+  auto usage = organizations_.usage(org, clock_.now_ms());
   if (!usage) return std::move(usage).error();
   return to_view(*renamed, resource->actor_membership->role, *usage);
 }
@@ -157,7 +158,7 @@ core::Result<PlanSet> Organizations::set_plan(const std::string& organization,
       "", clock_.now_ms()};
   auto changed = organizations_.set_plan(org->id, change, clock_.now_ms(), std::move(event));
   if (!changed) return std::move(changed).error();
-  auto seats = organizations_.count_seats_used(org->id);
+  auto seats = organizations_.count_seats_used(org->id, clock_.now_ms());
   if (!seats) return std::move(seats).error();
   return PlanSet{*changed, *seats};
 }

@@ -1,6 +1,7 @@
 #include "storage/organization_repository.hpp"
 
 #include "storage/repository_support.hpp"
+#include "storage/seat_usage.hpp"
 
 namespace roost::storage {
 namespace {
@@ -22,10 +23,6 @@ domain::OrgRole to_role(const std::string& name) {
 
 std::string role_text(domain::OrgRole role) { return std::string(domain::org_role_name(role)); }
 
-// The seats an organization uses, as a scalar subquery over `o` (an organizations row):
-// written once, for count_seats_used, usage and the list alike.
-constexpr std::string_view seats_used_expression =
-    "(SELECT COUNT(*) FROM memberships s WHERE s.org_id = o.id)";
 constexpr std::string_view has_logo_expression =
     "(SELECT COUNT(*) FROM org_logos l WHERE l.org_id = o.id)";
 
@@ -135,18 +132,20 @@ core::Result<std::vector<OrganizationRecord>> OrganizationRepository::find_by_na
   return organizations;
 }
 
-core::Result<std::int64_t> OrganizationRepository::count_seats_used(core::OrgId org) {
-  auto used = usage(org);
+core::Result<std::int64_t> OrganizationRepository::count_seats_used(core::OrgId org,
+                                                                    std::int64_t now_ms) {
+  auto used = usage(org, now_ms);
   if (!used) return std::move(used).error();
   return used->seats_used;
 }
 
-core::Result<OrganizationUsage> OrganizationRepository::usage(core::OrgId org) {
+core::Result<OrganizationUsage> OrganizationRepository::usage(core::OrgId org,
+                                                              std::int64_t now_ms) {
   auto found =
       query_optional(database_, TransactionMode::read_only,
-                     "SELECT " + std::string(seats_used_expression) + ", " +
-                         std::string(has_logo_expression) + " FROM organizations o WHERE o.id = $1",
-                     {org.value}, [](const Row& row) {
+                     "SELECT " + seats_used_sql("$2") + ", " + std::string(has_logo_expression) +
+                         " FROM organizations o WHERE o.id = $1",
+                     {org.value, now_ms}, [](const Row& row) {
                        return OrganizationUsage{row.integer(0), row.integer(1) > 0};
                      });
   if (!found) return std::move(found).error();
@@ -185,16 +184,16 @@ core::Result<OrganizationRecord> OrganizationRepository::set_plan(core::OrgId id
 }
 
 core::Result<std::vector<OrganizationOfUser>> OrganizationRepository::list_for_user(
-    core::UserId user, std::size_t limit) {
+    core::UserId user, std::size_t limit, std::int64_t now_ms) {
   std::vector<OrganizationOfUser> organizations;
   auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
     auto rows = transaction.query(
         "SELECT o.id, o.name, o.profile_limit, o.seat_limit, o.created_at_ms, o.updated_at_ms, "
         "m.role, " +
-            std::string(seats_used_expression) + ", " + std::string(has_logo_expression) +
+            seats_used_sql("$3") + ", " + std::string(has_logo_expression) +
             " FROM organizations o JOIN memberships m ON m.org_id = o.id "
             "WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT $2",
-        {user.value, static_cast<std::int64_t>(limit)});
+        {user.value, static_cast<std::int64_t>(limit), now_ms});
     if (!rows) return core::Result<void>(std::move(rows).error());
     for (const auto& row : rows->rows) {
       organizations.push_back({to_organization(row), to_role(row.text(6)),

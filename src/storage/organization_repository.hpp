@@ -81,14 +81,15 @@ class OrganizationRepository {
                                                              std::size_t limit);
   // The seats the organization's plan counts: its members now. The one place that counts
   // seats, so that pending invitations can be added to it.
-  core::Result<std::int64_t> count_seats_used(core::OrgId org);
+  core::Result<std::int64_t> count_seats_used(core::OrgId org, std::int64_t now_ms);
   // count_seats_used and whether a logo is stored, in one read.
-  core::Result<OrganizationUsage> usage(core::OrgId org);
+  core::Result<OrganizationUsage> usage(core::OrgId org, std::int64_t now_ms);
   // ErrorCode::not_found when the organization is gone.
   core::Result<OrganizationRecord> set_plan(core::OrgId id, const PlanChange& change,
                                             std::int64_t now_ms, AuditEvent audit);
   // The user's organizations, by name then id, at most `limit`.
-  core::Result<std::vector<OrganizationOfUser>> list_for_user(core::UserId user, std::size_t limit);
+  core::Result<std::vector<OrganizationOfUser>> list_for_user(core::UserId user, std::size_t limit,
+                                                              std::int64_t now_ms);
   // ErrorCode::not_found when the organization is gone.
   core::Result<OrganizationRecord> rename(core::OrgId id, const std::string& name,
                                           std::int64_t now_ms, AuditEvent audit);

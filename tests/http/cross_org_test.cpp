@@ -25,6 +25,8 @@ const std::map<std::string, std::string>& sample_bodies() {
       {"PATCH /api/v1/orgs/{org_id}/teams/{team_id}", R"({"name":"Outsider team"})"},
       {"PUT /api/v1/orgs/{org_id}/teams/{team_id}/members/{user_id}", R"({"team_role":"member"})"},
       {"PUT /api/v1/orgs/{org_id}/teams/{team_id}/profiles/{profile_id}", R"({"level":"manager"})"},
+      {"POST /api/v1/orgs/{org_id}/invitations",
+       R"({"email":"newcomer@example.com","role":"member"})"},
       {"POST /api/v1/orgs/{org_id}/profile-grants",
        R"({"grants":[{"team_id":{team_id},"profile_id":{profile_id},"level":"manager"}]})"},
   };

@@ -101,11 +101,11 @@ TEST_P(OrgAdminRepositoryContract, SetPlanChangesOnlyTheLimitsGivenAndIsAudited)
 }
 
 TEST_P(OrgAdminRepositoryContract, SeatsUsedCountsMembersAndNamesMatchExactly) {
-  EXPECT_EQ(organizations_->count_seats_used(acme_).value(), 1);
+  EXPECT_EQ(organizations_->count_seats_used(acme_, later_ms).value(), 1);
   ASSERT_TRUE(succeeded(organizations_->add_member({acme_, grace_, OrgRole::member, later_ms},
                                                    event(ada_, "member.added", later_ms))));
-  EXPECT_EQ(organizations_->count_seats_used(acme_).value(), 2);
-  auto listed = organizations_->list_for_user(grace_, listed_max);
+  EXPECT_EQ(organizations_->count_seats_used(acme_, later_ms).value(), 2);
+  auto listed = organizations_->list_for_user(grace_, listed_max, 1);
   ASSERT_TRUE(succeeded(listed));
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().usage.seats_used, 2);
@@ -133,7 +133,7 @@ TEST_P(OrgAdminRepositoryContract, LogoIsStoredReplacedAndRemovedWithTheOrganiza
   EXPECT_EQ((*found)->bytes, bytes);
   EXPECT_EQ((*found)->media_type, "image/png");
   EXPECT_EQ((*found)->etag, "\"e1\"");
-  EXPECT_TRUE(organizations_->usage(acme_)->has_logo);
+  EXPECT_TRUE(organizations_->usage(acme_, later_ms)->has_logo);
 
   Blob jpeg{{0xff, 0xd8, 0xff}};
   ASSERT_TRUE(succeeded(logos_->put({acme_, "image/jpeg", jpeg, "\"e2\"", later_ms + 1},

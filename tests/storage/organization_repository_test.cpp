@@ -123,14 +123,14 @@ TEST_P(OrganizationRepositoryContract, ListsOnlyTheUsersOrganizationsWithTheirRo
   auto acme = make_org("Acme", grace_);
   make_org("Zeta", grace_);
   add(acme.id, ada_, OrgRole::member);
-  auto listed = organizations_->list_for_user(ada_, 10);
+  auto listed = organizations_->list_for_user(ada_, 10, 1);
   ASSERT_TRUE(succeeded(listed));
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ((*listed)[0].organization.name, "Acme");
   EXPECT_EQ((*listed)[0].role, OrgRole::member);
   EXPECT_EQ((*listed)[1].organization.id, bikes.id);
   EXPECT_EQ((*listed)[1].role, OrgRole::owner);
-  auto limited = organizations_->list_for_user(ada_, 1);
+  auto limited = organizations_->list_for_user(ada_, 1, 1);
   ASSERT_TRUE(succeeded(limited));
   EXPECT_EQ(limited->size(), 1u);
 }

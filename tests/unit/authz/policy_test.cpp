@@ -61,6 +61,14 @@ const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
       {Action::view_audit_log,
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::invite_member,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::list_invitations,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::manage_invitation,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::import_members,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
   };
   return table;
 }
@@ -138,7 +146,7 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
       }
     }
   }
-  EXPECT_EQ(cases, 9 * 4 * 2);
+  EXPECT_EQ(cases, 13 * 4 * 2);
 }
 
 TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {
@@ -546,6 +554,33 @@ TEST(Policy, FailsClosedWithoutACallerOrAnOrganization) {
   EXPECT_EQ(decide(caller(), Action::view_org, no_org).verdict(), Verdict::not_found);
   EXPECT_EQ(decide(Actor{}, Action::view_org, org_resource(Role::owner, Where::same)).verdict(),
             Verdict::not_found);
+}
+
+// Answering an invitation: only its addressee; someone else gets 403 through the link
+// (which they hold) and 404 by id; no caller or no invitation is 404.
+TEST(Policy, OnlyTheAddresseeAnswersAnInvitation) {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  constexpr auto N = Verdict::not_found;
+  struct Case {
+    bool addressed_to_actor;
+    bool reached_by_link;
+    Verdict expected;
+  };
+  for (const auto& c :
+       {Case{true, true, A}, Case{true, false, A}, Case{false, true, D}, Case{false, false, N}}) {
+    Resource resource{"invitation"};
+    resource.invitation = InvitationTarget{c.addressed_to_actor, c.reached_by_link};
+    EXPECT_EQ(decide(caller(), Action::answer_invitation, resource).verdict(), c.expected);
+    EXPECT_EQ(decide(Actor{}, Action::answer_invitation, resource).verdict(), N);
+  }
+  Resource by_link{"invitation"};
+  by_link.invitation = InvitationTarget{false, true};
+  auto denied = require(caller(), Action::answer_invitation, by_link);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().message,
+            "missing permission: answer_invitation (this invitation is for another address)");
+  EXPECT_EQ(decide(caller(), Action::answer_invitation, Resource{}).verdict(), N);
 }
 
 }  // namespace
