@@ -3,25 +3,38 @@
 namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
-                   const core::Clock& clock, const services::OutboundSettings& outbound)
+                   const core::Clock& clock, const services::OutboundSettings& outbound,
+                   const core::Keyring& keyring)
     : outbound_(outbound),
       system_status_(database),
       users_(database),
       accounts_(users_, clock),
       session_records_(database),
       login_throttles_(database),
-      sessions_(users_, session_records_, login_throttles_, clock),
+      password_check_(users_, login_throttles_, clock),
+      totp_records_(database),
+      two_factor_(password_check_, totp_records_, keyring, clock),
+      sessions_(users_, session_records_, login_throttles_, clock, &two_factor_),
       organization_records_(database),
       organizations_(organization_records_, clock),
       members_(organization_records_, clock),
       team_records_(database),
       teams_(organization_records_, team_records_, clock),
+      api_token_records_(database),
+      api_tokens_(api_token_records_, organization_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
       org_handlers_(organizations_, blocking),
       member_handlers_(members_, blocking),
-      team_handlers_(teams_, blocking) {}
+      team_handlers_(teams_, blocking),
+      api_token_handlers_(api_tokens_, blocking),
+      two_factor_handlers_(two_factor_, blocking) {}
+
+const core::Keyring& ApiGraph::no_keyring() {
+  static const core::Keyring empty;
+  return empty;
+}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -30,6 +43,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   org_handlers_.register_routes(router);
   member_handlers_.register_routes(router);
   team_handlers_.register_routes(router);
+  api_token_handlers_.register_routes(router);
+  two_factor_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app
