@@ -3,14 +3,18 @@
 namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
-                   const core::Clock& clock, const services::OutboundSettings& outbound)
+                   const core::Clock& clock, const services::OutboundSettings& outbound,
+                   const core::Keyring& keyring)
     : outbound_(outbound),
       system_status_(database),
       users_(database),
       accounts_(users_, clock),
       session_records_(database),
       login_throttles_(database),
-      sessions_(users_, session_records_, login_throttles_, clock),
+      password_check_(users_, login_throttles_, clock),
+      totp_records_(database),
+      two_factor_(password_check_, totp_records_, keyring, clock),
+      sessions_(users_, session_records_, login_throttles_, clock, &two_factor_),
       organization_records_(database),
       organizations_(organization_records_, clock),
       members_(organization_records_, clock),
@@ -26,6 +30,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       audit_log_(organization_records_, audit_records_, clock),
       invitation_records_(database),
       invitations_(organization_records_, invitation_records_, users_, clock, outbound_),
+      api_token_records_(database),
+      api_tokens_(api_token_records_, organization_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -36,7 +42,14 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       notification_handlers_(notifications_, blocking),
       logo_handlers_(logos_, blocking),
       audit_handlers_(audit_log_, blocking),
-      invitation_handlers_(invitations_, blocking) {}
+      invitation_handlers_(invitations_, blocking),
+      api_token_handlers_(api_tokens_, blocking),
+      two_factor_handlers_(two_factor_, blocking) {}
+
+const core::Keyring& ApiGraph::no_keyring() {
+  static const core::Keyring empty;
+  return empty;
+}
 
 void ApiGraph::register_routes(api::http::Router& router) {
   system_handlers_.register_routes(router);
@@ -50,6 +63,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   logo_handlers_.register_routes(router);
   audit_handlers_.register_routes(router);
   invitation_handlers_.register_routes(router);
+  api_token_handlers_.register_routes(router);
+  two_factor_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

@@ -2,6 +2,7 @@
 
 #include "api/http/blocking_executor.hpp"
 #include "api/http/handlers/account_handlers.hpp"
+#include "api/http/handlers/api_token_handlers.hpp"
 #include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
@@ -12,9 +13,12 @@
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
+#include "api/http/handlers/two_factor_handlers.hpp"
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
+#include "core/secret_box.hpp"
 #include "services/accounts.hpp"
+#include "services/api_tokens.hpp"
 #include "services/audit_log.hpp"
 #include "services/invitations.hpp"
 #include "services/members.hpp"
@@ -22,10 +26,13 @@
 #include "services/org_logos.hpp"
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
+#include "services/password_check.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
+#include "services/two_factor.hpp"
+#include "storage/api_token_repository.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/invitation_repository.hpp"
@@ -36,6 +43,7 @@
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
+#include "storage/totp_repository.hpp"
 #include "storage/user_repository.hpp"
 
 namespace roost::app {
@@ -47,7 +55,8 @@ namespace roost::app {
 class ApiGraph {
  public:
   ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
-           const core::Clock& clock, const services::OutboundSettings& outbound);
+           const core::Clock& clock, const services::OutboundSettings& outbound,
+           const core::Keyring& keyring = no_keyring());
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
@@ -56,6 +65,10 @@ class ApiGraph {
 
   api::http::SystemHandlers& system_handlers() { return system_handlers_; }
   services::Sessions& sessions() { return sessions_; }
+  // For a graph that seals nothing (the OpenAPI coverage test): sealing fails with
+  // ErrorCode::crypto_error.
+  static const core::Keyring& no_keyring();
+  services::ApiTokens& api_tokens() { return api_tokens_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -64,6 +77,9 @@ class ApiGraph {
   services::Accounts accounts_;
   storage::SessionRepository session_records_;
   storage::LoginThrottleRepository login_throttles_;
+  services::PasswordCheck password_check_;
+  storage::TotpRepository totp_records_;
+  services::TwoFactor two_factor_;
   services::Sessions sessions_;
   storage::OrganizationRepository organization_records_;
   services::Organizations organizations_;
@@ -80,6 +96,8 @@ class ApiGraph {
   services::AuditLog audit_log_;
   storage::InvitationRepository invitation_records_;
   services::Invitations invitations_;
+  storage::ApiTokenRepository api_token_records_;
+  services::ApiTokens api_tokens_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -92,6 +110,8 @@ class ApiGraph {
   api::http::OrgLogoHandlers logo_handlers_;
   api::http::AuditHandlers audit_handlers_;
   api::http::InvitationHandlers invitation_handlers_;
+  api::http::ApiTokenHandlers api_token_handlers_;
+  api::http::TwoFactorHandlers two_factor_handlers_;
 };
 
 }  // namespace roost::app

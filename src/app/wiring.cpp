@@ -149,8 +149,8 @@ int run_serve(Config config) {
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  ApiGraph api(**database, blocking, clock, outbound);
-  api::http::SessionAuthenticator authenticator(api.sessions());
+  ApiGraph api(**database, blocking, clock, outbound, *keyring);
+  api::http::SessionAuthenticator authenticator(api.sessions(), api.api_tokens());
   api::ws::EventHub event_hub;
 
   api::http::Router router;

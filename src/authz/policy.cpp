@@ -98,10 +98,16 @@ bool at_least(Role role, Role minimum) {
 // The organization part of every organization and team decision. Fail closed: no
 // organization, no caller, or a membership of another organization all mean the caller
 // cannot see this organization at all.
+// An API token sees only the organization it was made for.
 bool sees_org(const Actor& actor, const Resource& resource) {
   return resource.org && actor.user_id && resource.actor_membership &&
-         resource.actor_membership->org == *resource.org;
+         resource.actor_membership->org == *resource.org &&
+         (!actor.api_token_org || *actor.api_token_org == resource.org->value);
 }
+
+constexpr std::string_view credentials_permission =
+    "manage_credentials (needs a login session; an API token cannot manage sessions, tokens, "
+    "the password or two-factor authentication)";
 
 Decision decide_team(const Actor& actor, const TeamRule& rule, const Resource& resource) {
   if (!sees_org(actor, resource)) return Decision::not_found();
@@ -221,6 +227,7 @@ std::string_view action_name(Action action) {
     case Action::manage_invitation: return "manage_invitation";
     case Action::import_members: return "import_members";
     case Action::answer_invitation: return "answer_invitation";
+    case Action::manage_credentials: return "manage_credentials";
   }
   return "unknown";
 }
@@ -253,6 +260,12 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     // The event stream carries tenant events once they exist; the hub's per-event
     // audience filter is what scopes them, and it is applied per subscriber.
     case Action::subscribe_events: return Decision::allow();
+    case Action::manage_credentials:
+      if (!actor.authenticated()) return Decision::not_found();
+      if (actor.api_token_id || !actor.session_id) {
+        return Decision::deny(std::string(credentials_permission));
+      }
+      return Decision::allow();
     case Action::view_org:
     case Action::rename_org:
     case Action::delete_org:

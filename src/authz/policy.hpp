@@ -24,6 +24,10 @@ struct Actor {
   // The login session the request came with (cookie); empty for other credentials.
   std::optional<std::int64_t> session_id;
   bool operator_access = false;  // the instance operator (CLI on the host)
+  // A personal API token (Bearer) instead of a session: the token's id, and the one
+  // organization it is restricted to. Every other organization is one the actor is not in.
+  std::optional<std::int64_t> api_token_id{};
+  std::optional<std::int64_t> api_token_org{};
   bool authenticated() const { return user_id.has_value(); }
 };
 
@@ -67,6 +71,9 @@ enum class Action {
   import_members,     // bulk CSV import (dry run or apply)
   // The invitee's side: accept or decline an invitation addressed to them
   answer_invitation,
+  // The caller's own credentials: sessions, API tokens, password, two-factor. Needs a login
+  // session: an API token may not mint or revoke credentials.
+  manage_credentials,
 };
 
 // The actor's membership as the service loaded it for this request: the organization it

@@ -8,6 +8,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::malformed_json: return "malformed_json";
     case ErrorCode::malformed_http: return "malformed_http";
     case ErrorCode::unauthenticated: return "unauthenticated";
+    case ErrorCode::totp_required: return "totp_required";
     case ErrorCode::permission_denied: return "permission_denied";
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::method_not_allowed: return "method_not_allowed";

@@ -13,6 +13,7 @@ enum class ErrorCode {
   malformed_json,      // the body is not JSON, or not UTF-8
   malformed_http,      // the request line or headers do not parse
   unauthenticated,     // no valid session or token
+  totp_required,       // the password was right; the account's two-factor code is missing
   permission_denied,   // authenticated, but the policy says no
   not_found,           // no such resource (or one of another organization)
   method_not_allowed,  // the path exists, the method does not

@@ -18,6 +18,7 @@ using OrgId = Id<struct OrgTag>;
 using TeamId = Id<struct TeamTag>;
 using ProfileId = Id<struct ProfileTag>;
 using SessionId = Id<struct SessionTag>;
+using ApiTokenId = Id<struct ApiTokenTag>;
 
 }  // namespace roost::core
 

@@ -124,5 +124,24 @@ inline constexpr std::size_t invitation_teams_max = 50;
 // Bulk member import (PRODUCT.md §1): rows after the header, and the CSV body's size.
 inline constexpr std::size_t member_import_rows_max = 500;
 inline constexpr std::size_t member_import_bytes_max = 512 * 1024;
+// Personal API tokens (Bearer). The secret has api_token_secret_bytes of CSPRNG output; the
+// database keeps its hash and a short prefix to tell tokens apart in lists. last_used_at is
+// written at most once per api_token_touch_interval.
+inline constexpr std::size_t api_token_secret_bytes = 32;  // 256 bits
+inline constexpr std::size_t api_token_prefix_chars = 8;   // after "roost_pat_", shown in lists
+inline constexpr std::size_t api_token_length_max = 128;   // longer Bearer values are not ours
+inline constexpr std::size_t api_token_name_length_max = 100;
+inline constexpr std::int64_t api_token_expiry_days_max = 366;
+inline constexpr std::size_t api_tokens_per_user_max = 100;
+inline constexpr std::chrono::milliseconds api_token_touch_interval{60'000};
+
+// TOTP two-factor (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps). A code of the step
+// before or after the current one is accepted too (clock drift).
+inline constexpr std::size_t totp_secret_bytes = 20;  // 160 bits, RFC 4226's recommendation
+inline constexpr std::int64_t totp_step_seconds = 30;
+inline constexpr int totp_digits = 6;
+inline constexpr std::int64_t totp_drift_steps = 1;
+inline constexpr std::size_t totp_recovery_code_count = 10;
+inline constexpr std::size_t totp_recovery_code_bytes = 10;  // 80 bits, shown as 16 base32
 
 }  // namespace roost::core::limits

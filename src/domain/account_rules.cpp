@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "domain/common_passwords.hpp"
 #include "domain/text.hpp"
 
 namespace roost::domain {
@@ -25,6 +26,11 @@ core::Result<void> check_password(std::string_view password) {
     return invalid("password", fmt::format("must be at most {} characters", password_length_max));
   }
   if (trim(password).empty()) return invalid("password", "must not be only spaces");
+  if (is_common_password(password)) {
+    return invalid("password",
+                   "is one of the most common passwords, which attackers try first; choose "
+                   "another");
+  }
   return core::success();
 }
 

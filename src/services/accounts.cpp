@@ -25,7 +25,7 @@ core::Result<Account> Accounts::sign_up(const SignUp& request) {
     taken.details.push_back({"email", "is taken; log in, or reset the password", 0, 0});
     return taken;
   }
-  return Account{created->id, created->email, created->display_name, created->created_at_ms};
+  return Account{created->id, created->email, created->display_name, created->created_at_ms, false};
 }
 
 core::Result<Account> Accounts::reset_password(const std::string& email,

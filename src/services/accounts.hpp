@@ -20,6 +20,7 @@ struct Account {
   std::string email;
   std::string display_name;
   std::int64_t created_at_ms = 0;
+  bool two_factor_enabled = false;  // filled in where the caller can see it (/me, login)
 };
 
 // Accounts: sign-up now; login, sessions, tokens and two-factor join with the identity work.

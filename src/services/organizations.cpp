@@ -75,6 +75,10 @@ core::Result<std::vector<OrganizationView>> Organizations::list_mine(const Calle
   std::vector<OrganizationView> views;
   views.reserve(listed->size());
   for (const auto& item : *listed) {
+    // An API token knows only the organization it was made for.
+    if (caller.actor.api_token_org && item.organization.id.value != *caller.actor.api_token_org) {
+      continue;
+    }
     views.push_back(to_view(item.organization, item.role, item.usage));
   }
   return views;

@@ -9,6 +9,7 @@
 #include "domain/email_address.hpp"
 #include "domain/login_throttle.hpp"
 #include "domain/text.hpp"
+#include "services/password_check.hpp"
 
 namespace roost::services {
 namespace {
@@ -38,14 +39,7 @@ std::string printable_prefix(std::string_view text, std::size_t bytes_max) {
 
 // The account subject is derived from what was typed, whether or not an account exists:
 // throttling must not reveal which emails have one.
-std::string account_subject(std::string_view email) {
-  auto parsed = domain::EmailAddress::parse(email);
-  if (parsed) return "account:" + parsed->lookup_key();
-  std::string key(domain::trim(email).substr(0, core::limits::session_user_agent_bytes_max));
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return "account:" + printable_prefix(key, key.size());
-}
+std::string account_subject(std::string_view email) { return login_account_subject(email); }
 
 std::string ip_subject(std::string_view ip) { return "ip:" + std::string(ip); }
 
@@ -88,7 +82,7 @@ bool password_matches(const std::optional<storage::UserRecord>& user, std::strin
 }
 
 Account to_account(const storage::UserRecord& user) {
-  return Account{user.id, user.email, user.display_name, user.created_at_ms};
+  return Account{user.id, user.email, user.display_name, user.created_at_ms, false};
 }
 
 core::Error session_gone() {
@@ -149,8 +143,23 @@ core::Result<LoggedIn> Sessions::log_in(const LogIn& request) {
     }
     return core::make_error(core::ErrorCode::unauthenticated, std::string(wrong_credentials));
   }
+  if (two_factor_ != nullptr) {
+    auto second = two_factor_->verify_login(user->id, request.second_factor);
+    if (!second && second.error().code == core::ErrorCode::unauthenticated) {
+      if (auto recorded = record_failure(account, address, clock_.now_ms()); !recorded) {
+        return std::move(recorded).error();
+      }
+    }
+    if (!second) return std::move(second).error();
+  }
   if (auto reset = throttles_.reset(account); !reset) return std::move(reset).error();
-  return open_session(*user, request, clock_.now_ms());
+  auto opened = open_session(*user, request, clock_.now_ms());
+  if (opened && two_factor_ != nullptr) {
+    auto enabled = two_factor_->enabled(user->id);
+    if (!enabled) return std::move(enabled).error();
+    opened->user.two_factor_enabled = *enabled;
+  }
+  return opened;
 }
 
 core::Result<LoggedIn> Sessions::open_session(const storage::UserRecord& user, const LogIn& request,
@@ -226,7 +235,13 @@ core::Result<Account> Sessions::me(core::UserId user) {
   if (!found) return std::move(found).error();
   // The session outlived its user only if the user was deleted a moment ago.
   if (!found->has_value()) return session_gone();
-  return to_account(**found);
+  auto account = to_account(**found);
+  if (two_factor_ != nullptr) {
+    auto enabled = two_factor_->enabled(user);
+    if (!enabled) return std::move(enabled).error();
+    account.two_factor_enabled = *enabled;
+  }
+  return account;
 }
 
 core::Result<void> Sessions::change_password(core::UserId user, core::SessionId keep,

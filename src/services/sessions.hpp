@@ -9,6 +9,7 @@
 #include "core/ids.hpp"
 #include "core/result.hpp"
 #include "services/accounts.hpp"
+#include "services/two_factor.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -19,7 +20,8 @@ struct LogIn {
   std::string email;
   std::string password;
   std::string user_agent;
-  std::string ip;  // the client's address, as the API layer resolved it
+  std::string ip;                     // the client's address, as the API layer resolved it
+  SecondFactorProof second_factor{};  // for an account with two-factor authentication
 };
 
 // A session as its owner sees it: never the token, never its hash.
@@ -63,12 +65,19 @@ struct PasswordChange {
 class Sessions {
  public:
   Sessions(storage::UserRepository& users, storage::SessionRepository& sessions,
-           storage::LoginThrottleRepository& throttles, const core::Clock& clock)
-      : users_(users), sessions_(sessions), throttles_(throttles), clock_(clock) {}
+           storage::LoginThrottleRepository& throttles, const core::Clock& clock,
+           TwoFactor* two_factor = nullptr)
+      : users_(users),
+        sessions_(sessions),
+        throttles_(throttles),
+        clock_(clock),
+        two_factor_(two_factor) {}
 
   // A wrong email and a wrong password are the same ErrorCode::unauthenticated, in about
   // the same time (an unknown email still costs one argon2id verification). While the
   // account or the address is locked out: ErrorCode::rate_limited with retry_after_seconds.
+  // With two-factor on, the right password alone is ErrorCode::totp_required (no failure
+  // counted); a wrong or replayed code is ErrorCode::unauthenticated and counts as a failure.
   core::Result<LoggedIn> log_in(const LogIn& request);
   // The session a cookie's token names, if it is active: ErrorCode::unauthenticated if not.
   core::Result<AuthenticatedSession> authenticate(std::string_view token);
@@ -96,6 +105,7 @@ class Sessions {
   storage::SessionRepository& sessions_;
   storage::LoginThrottleRepository& throttles_;
   const core::Clock& clock_;
+  TwoFactor* two_factor_;  // null: no account has two-factor (tests of sessions alone)
 };
 
 }  // namespace roost::services

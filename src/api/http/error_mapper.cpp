@@ -8,6 +8,7 @@ int http_status(core::ErrorCode code) {
     case ErrorCode::malformed_json:
     case ErrorCode::malformed_http: return 400;
     case ErrorCode::unauthenticated: return 401;
+    case ErrorCode::totp_required: return 401;
     case ErrorCode::permission_denied: return 403;
     case ErrorCode::not_found: return 404;
     case ErrorCode::method_not_allowed: return 405;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "api/http/bearer_token.hpp"
 #include "api/http/error_mapper.hpp"
 #include "api/http/json_body.hpp"
 #include "api/http/session_cookie.hpp"
@@ -127,7 +128,28 @@ void Pipeline::resolve_client(Request& request) const {
   request.secure_transport = request.header("x-forwarded-proto") == std::string_view("https");
 }
 
+// An Authorization header names the credential outright: a cross-site page cannot make the
+// browser send one, so a Bearer request needs no CSRF token.
+Awaitable<core::Result<void>> Pipeline::authenticate_bearer(Request& request,
+                                                            std::string_view authorization) const {
+  auto token = bearer_token(authorization);
+  if (!token) co_return std::move(token).error();
+  if (identity_.authenticator == nullptr || identity_.blocking == nullptr) {
+    co_return missing_session();
+  }
+  auto work = [authenticator = identity_.authenticator, token = std::string(*token)] {
+    return authenticator->authenticate_api_token(token);
+  };
+  auto authenticated = co_await identity_.blocking->run(std::move(work));
+  if (!authenticated) co_return std::move(authenticated).error();
+  request.actor = authenticated->actor;
+  co_return core::success();
+}
+
 Awaitable<core::Result<void>> Pipeline::authenticate(Request& request) const {
+  if (auto authorization = request.header("authorization")) {
+    co_return co_await authenticate_bearer(request, *authorization);
+  }
   auto cookie_header = request.header("cookie");
   auto token = cookie_header ? find_cookie(*cookie_header, session_cookie_name) : std::nullopt;
   if (!token) co_return missing_session();
@@ -179,8 +201,11 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
     co_return outcome;
   }
   resolve_client(request);
-  if (route.options.auth == AuthRequirement::required) {
+  if (route.options.auth != AuthRequirement::none) {
     auto authenticated = co_await authenticate(request);
+    if (authenticated && route.options.auth == AuthRequirement::session) {
+      authenticated = authz::require(request.actor, authz::Action::manage_credentials, {});
+    }
     if (!authenticated) {
       outcome.response = error_response(authenticated.error());
       co_return outcome;

@@ -60,6 +60,8 @@ class Pipeline {
   core::Result<void> prepare_body(Request& request, const Route& route) const;
   void resolve_client(Request& request) const;
   Awaitable<core::Result<void>> authenticate(Request& request) const;
+  Awaitable<core::Result<void>> authenticate_bearer(Request& request,
+                                                    std::string_view authorization) const;
 
   const Router& router_;
   Metrics& metrics_;

@@ -20,7 +20,10 @@ enum class BodyKind {
 
 enum class AuthRequirement {
   none,      // anyone (health, sign-up, login)
-  required,  // a valid session; the pipeline answers 401 without one
+  required,  // a valid session or API token; the pipeline answers 401 without one
+  // A login session: the caller's own credentials (sessions, tokens, password, 2FA). An API
+  // token is refused with 403 manage_credentials.
+  session,
 };
 
 struct RouteOptions {

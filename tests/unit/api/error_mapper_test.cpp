@@ -9,6 +9,7 @@ TEST(ErrorMapper, StatusPerCode) {
   using core::ErrorCode;
   EXPECT_EQ(http_status(ErrorCode::malformed_json), 400);
   EXPECT_EQ(http_status(ErrorCode::unauthenticated), 401);
+  EXPECT_EQ(http_status(ErrorCode::totp_required), 401);
   EXPECT_EQ(http_status(ErrorCode::permission_denied), 403);
   EXPECT_EQ(http_status(ErrorCode::not_found), 404);
   EXPECT_EQ(http_status(ErrorCode::method_not_allowed), 405);

@@ -583,5 +583,49 @@ TEST(Policy, OnlyTheAddresseeAnswersAnInvitation) {
   EXPECT_EQ(decide(caller(), Action::answer_invitation, Resource{}).verdict(), N);
 }
 
+// An actor authenticated by an API token made for `org`: no session.
+Actor token_actor(core::OrgId org) {
+  Actor actor{caller_id, std::nullopt, false};
+  actor.api_token_id = 5;
+  actor.api_token_org = org.value;
+  return actor;
+}
+
+TEST(Policy, AnApiTokenSeesOnlyItsOrganization) {
+  // In its own organization, the token is its owner with the owner's role.
+  for (const auto& rule : org_rules()) {
+    auto target = rule.action == Action::change_member_role || rule.action == Action::remove_member
+                      ? std::optional<MemberTarget>(MemberTarget{other_user, OrgRole::member, {}})
+                      : std::nullopt;
+    EXPECT_EQ(decide(token_actor(acme), rule.action, org_resource(Role::owner, Where::same, target))
+                  .verdict(),
+              Verdict::allow)
+        << action_name(rule.action);
+    // The owner of acme, with a token made for globex, does not see acme at all.
+    EXPECT_EQ(
+        decide(token_actor(globex), rule.action, org_resource(Role::owner, Where::same, target))
+            .verdict(),
+        Verdict::not_found)
+        << action_name(rule.action);
+  }
+  for (const auto& rule : team_rules()) {
+    EXPECT_EQ(decide(token_actor(globex), rule.action,
+                     team_resource(Role::owner, Where::same, InTeam::team_admin))
+                  .verdict(),
+              Verdict::not_found)
+        << action_name(rule.action);
+  }
+}
+
+TEST(Policy, ManagingCredentialsNeedsALoginSession) {
+  EXPECT_EQ(decide(caller(), Action::manage_credentials, {}).verdict(), Verdict::allow);
+  auto by_token = decide(token_actor(acme), Action::manage_credentials, {});
+  EXPECT_EQ(by_token.verdict(), Verdict::deny);
+  EXPECT_NE(by_token.missing_permission.find("manage_credentials"), std::string::npos);
+  EXPECT_NE(by_token.missing_permission.find("API token"), std::string::npos);
+  EXPECT_EQ(decide(Actor{}, Action::manage_credentials, {}).verdict(), Verdict::not_found);
+  EXPECT_EQ(action_name(Action::manage_credentials), "manage_credentials");
+}
+
 }  // namespace
 }  // namespace roost::authz

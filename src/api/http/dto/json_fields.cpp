@@ -38,6 +38,20 @@ std::int64_t JsonFields::required_integer(std::string_view name) {
   return found->get<std::int64_t>();
 }
 
+std::optional<std::int64_t> JsonFields::optional_integer(std::string_view name) {
+  if (!body_.is_object()) return std::nullopt;
+  auto found = body_.find(name);
+  if (found == body_.end() || found->is_null()) return std::nullopt;
+  return required_integer(name);
+}
+
+std::optional<std::string> JsonFields::optional_string(std::string_view name) {
+  if (!body_.is_object()) return std::nullopt;
+  auto found = body_.find(name);
+  if (found == body_.end() || found->is_null()) return std::nullopt;
+  return required_string(name);
+}
+
 std::optional<core::Error> JsonFields::error() const {
   if (problems_.empty()) return std::nullopt;
   core::Error error = core::make_error(core::ErrorCode::invalid_request,

@@ -21,6 +21,9 @@ class JsonFields {
   std::string required_string(std::string_view name);
   // A JSON integer (not a string of digits, not a fraction); 0 when missing or mistyped.
   std::int64_t required_integer(std::string_view name);
+  // Missing or null: nullopt, and no problem. Present: as required_integer/required_string.
+  std::optional<std::int64_t> optional_integer(std::string_view name);
+  std::optional<std::string> optional_string(std::string_view name);
   // The collected problems as ErrorCode::invalid_request, or nullopt when there are none.
   std::optional<core::Error> error() const;
 

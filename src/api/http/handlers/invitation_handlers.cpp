@@ -169,6 +169,10 @@ void InvitationHandlers::register_routes(Router& router) {
   signed_in_json.body = BodyKind::json;
   RouteOptions signed_in_raw = signed_in;
   signed_in_raw.body = BodyKind::raw;
+  // The invitee's side needs a login session: an API token is made for one organization,
+  // and must neither see the user's invitations to others nor join them to another.
+  RouteOptions invitee;
+  invitee.auth = AuthRequirement::session;
   router.add(
       Method::post, std::string(org_invitations_path),
       [this](Request r) { return invite(std::move(r)); }, signed_in_json);
@@ -183,21 +187,21 @@ void InvitationHandlers::register_routes(Router& router) {
       [this](Request r) { return regenerate_link(std::move(r)); }, signed_in);
   router.add(
       Method::get, std::string(my_invitations_path),
-      [this](Request r) { return mine(std::move(r)); }, signed_in);
+      [this](Request r) { return mine(std::move(r)); }, invitee);
   router.add(
       Method::post, std::string(my_invitation_accept_path),
-      [this](Request r) { return answer_by_id(std::move(r), true); }, signed_in);
+      [this](Request r) { return answer_by_id(std::move(r), true); }, invitee);
   router.add(
       Method::post, std::string(my_invitation_decline_path),
-      [this](Request r) { return answer_by_id(std::move(r), false); }, signed_in);
+      [this](Request r) { return answer_by_id(std::move(r), false); }, invitee);
   router.add(Method::get, std::string(token_path),
              [this](Request r) { return preview(std::move(r)); });
   router.add(
       Method::post, std::string(token_accept_path),
-      [this](Request r) { return answer_by_token(std::move(r), true); }, signed_in);
+      [this](Request r) { return answer_by_token(std::move(r), true); }, invitee);
   router.add(
       Method::post, std::string(token_decline_path),
-      [this](Request r) { return answer_by_token(std::move(r), false); }, signed_in);
+      [this](Request r) { return answer_by_token(std::move(r), false); }, invitee);
   router.add(
       Method::post, std::string(member_imports_path),
       [this](Request r) { return import(std::move(r)); }, signed_in_raw);

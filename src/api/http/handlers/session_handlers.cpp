@@ -25,7 +25,8 @@ nlohmann::json user_json(const services::Account& user) {
   return {{"id", user.id.value},
           {"email", user.email},
           {"display_name", user.display_name},
-          {"created_at", core::format_utc_ms(user.created_at_ms)}};
+          {"created_at", core::format_utc_ms(user.created_at_ms)},
+          {"two_factor_enabled", user.two_factor_enabled}};
 }
 
 // The ids of the caller: a route that requires authentication always has both.
@@ -45,34 +46,41 @@ Response no_content() {
 void SessionHandlers::register_routes(Router& router) {
   RouteOptions signed_in;
   signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  // Managing one's sessions and password needs a session: an API token gets 403.
+  RouteOptions session_only;
+  session_only.auth = AuthRequirement::session;
+  RouteOptions session_only_json = session_only;
+  session_only_json.body = BodyKind::json;
   router.add(
       Method::post, "/api/v1/sessions", [this](Request r) { return log_in(std::move(r)); },
       RouteOptions{BodyKind::json});
   router.add(
-      Method::get, "/api/v1/sessions", [this](Request r) { return list(std::move(r)); }, signed_in);
+      Method::get, "/api/v1/sessions", [this](Request r) { return list(std::move(r)); },
+      session_only);
   router.add(
       Method::get, "/api/v1/sessions/current", [this](Request r) { return current(std::move(r)); },
-      signed_in);
+      session_only);
   router.add(
       Method::delete_, "/api/v1/sessions/current",
-      [this](Request r) { return log_out(std::move(r)); }, signed_in);
+      [this](Request r) { return log_out(std::move(r)); }, session_only);
   router.add(
       Method::delete_, "/api/v1/sessions/{session_id}",
-      [this](Request r) { return revoke(std::move(r)); }, signed_in);
+      [this](Request r) { return revoke(std::move(r)); }, session_only);
   router.add(
       Method::get, "/api/v1/me", [this](Request r) { return me(std::move(r)); }, signed_in);
   router.add(
       Method::put, "/api/v1/me/password",
-      [this](Request r) { return change_password(std::move(r)); }, signed_in_json);
+      [this](Request r) { return change_password(std::move(r)); }, session_only_json);
 }
 
 Awaitable<Response> SessionHandlers::log_in(Request request) {
   JsonFields fields(request.json);
-  services::LogIn log_in{fields.required_string("email"), fields.required_string("password"),
-                         std::string(request.header("user-agent").value_or("")),
-                         request.client_address};
+  services::LogIn log_in{
+      fields.required_string("email"),
+      fields.required_string("password"),
+      std::string(request.header("user-agent").value_or("")),
+      request.client_address,
+      {fields.optional_string("totp_code"), fields.optional_string("recovery_code")}};
   if (auto problems = fields.error()) co_return error_response(*problems);
   auto work = [this, log_in = std::move(log_in)] { return sessions_.log_in(log_in); };
   auto logged_in = co_await blocking_.run(std::move(work));
