@@ -40,33 +40,11 @@ bench_name=http_baseline
 # shellcheck source=../lib/harness.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
 
-for value in "$duration" "$warmup" "$connections"; do
-  [[ $value =~ ^[0-9]+$ && $value -ge 1 && $value -le 600 ]] ||
-    die "BENCH_DURATION, BENCH_WARMUP and BENCH_CONNECTIONS must be integers in 1..600"
-done
-
-# --- build dir and binaries -------------------------------------------------------------
-repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build_dir=${1:-${ROOST_BUILD_DIR:-build-release}}
-if [[ $build_dir != /* && ! -d $build_dir && -d $repo_root/$build_dir ]]; then
-  build_dir=$repo_root/$build_dir
-fi
-[[ -d $build_dir ]] || die "no build directory '$build_dir' (build first: cmake -S $repo_root -B $repo_root/build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOST_BUILD_TESTS=OFF && ninja -C $repo_root/build-release roost bench_bare_responder)"
-build_dir=$(cd "$build_dir" && pwd)
+bench_prepare "$@"
 roost_bin=$build_dir/src/app/roost
 bare_bin=$build_dir/bench/bench_bare_responder
 [[ -x $roost_bin ]] || die "$roost_bin not found: ninja -C $build_dir roost"
 [[ -x $bare_bin ]] || die "$bare_bin not found: ninja -C $build_dir bench_bare_responder (configure with -DROOST_BUILD_BENCH=ON)"
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
-if [[ $build_type != Release ]]; then
-  echo "http_baseline: warning: $build_dir is a '${build_type:-unknown}' build, not Release; figures are not comparable with docs/PERFORMANCE.md" >&2
-fi
-
-# --- tools and machine ------------------------------------------------------------------
-command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
-command -v taskset >/dev/null || die "taskset is not installed: apt-get install util-linux"
-cores=$(nproc --all)
-[[ $cores -ge 2 ]] || die "needs 2 cores (server on core $server_core, wrk on core $client_core); this machine has $cores"
 
 # --- processes and cleanup --------------------------------------------------------------
 bench_setup

@@ -35,27 +35,13 @@ login_connections=4
 target_ratio=0.40
 server_core=0
 client_core=1
-for value in "$duration" "$warmup" "$connections"; do
-  [[ $value =~ ^[0-9]+$ && $value -ge 1 && $value -le 600 ]] ||
-    die "BENCH_DURATION, BENCH_WARMUP and BENCH_CONNECTIONS must be integers in 1..600"
-done
-
-repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build_dir=${1:-${ROOST_BUILD_DIR:-build-release}}
-if [[ $build_dir != /* && ! -d $build_dir && -d $repo_root/$build_dir ]]; then
-  build_dir=$repo_root/$build_dir
-fi
-[[ -d $build_dir ]] || die "no build directory '$build_dir' (see the header of this script)"
-build_dir=$(cd "$build_dir" && pwd)
+bench_prepare "$@"
 roost_bin=$build_dir/src/app/roost
 bare_bin=$build_dir/bench/bench_bare_responder
 seed_bin=$build_dir/bench/bench_seed_members
 for bin in "$roost_bin" "$bare_bin" "$seed_bin"; do
   [[ -x $bin ]] || die "$bin not found: ninja -C $build_dir roost bench_bare_responder bench_seed_members"
 done
-command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
-command -v taskset >/dev/null || die "taskset is not installed: apt-get install util-linux"
-[[ $(nproc --all) -ge 2 ]] || die "needs 2 cores"
 
 bench_setup
 echo "identity: load average $(cut -d' ' -f1-3 /proc/loadavg); build $build_dir"

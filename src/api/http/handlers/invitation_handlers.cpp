@@ -120,16 +120,6 @@ nlohmann::json report_json(const services::ImportReport& report) {
   return body;
 }
 
-core::Error not_found(std::string message) {
-  return core::make_error(core::ErrorCode::not_found, std::move(message));
-}
-
-core::Error invalid_field(std::string field, std::string message) {
-  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
-  error.details.push_back({std::move(field), std::move(message), 0, 0});
-  return error;
-}
-
 std::optional<std::int64_t> invitation_id_of(const Request& request) {
   return parse_id(request.path_parameter("invitation_id"));
 }
@@ -152,12 +142,6 @@ core::Result<std::vector<core::TeamId>> team_ids_of(const nlohmann::json& body) 
     teams.push_back(core::TeamId{item.get<std::int64_t>()});
   }
   return teams;
-}
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  return response;
 }
 
 }  // namespace

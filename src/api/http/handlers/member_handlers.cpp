@@ -17,16 +17,6 @@ nlohmann::json member_json(const services::MemberView& member) {
           {"joined_at", core::format_utc_ms(member.joined_at_ms)}};
 }
 
-core::Error not_found(std::string message) {
-  return core::make_error(core::ErrorCode::not_found, std::move(message));
-}
-
-core::Error invalid_query(std::string field, std::string message) {
-  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
-  error.details.push_back({std::move(field), std::move(message), 0, 0});
-  return error;
-}
-
 // The page to read: ?cursor= (the next_cursor of the previous page) and ?limit=.
 struct PageRequest {
   core::UserId after{0};
@@ -36,24 +26,18 @@ struct PageRequest {
 std::optional<core::Error> read_page(const Request& request, PageRequest& page) {
   if (auto cursor = request.query_parameter("cursor"); cursor && !cursor->empty()) {
     auto after = parse_id(*cursor);
-    if (!after) return invalid_query("cursor", "is not a cursor this API returned");
+    if (!after) return invalid_field("cursor", "is not a cursor this API returned");
     page.after = core::UserId{*after};
   }
   if (auto limit = request.query_parameter("limit")) {
     auto value = parse_id(*limit);
     if (!value || *value > static_cast<std::int64_t>(core::limits::members_page_size_max)) {
-      return invalid_query("limit", "must be an integer from 1 to " +
+      return invalid_field("limit", "must be an integer from 1 to " +
                                         std::to_string(core::limits::members_page_size_max));
     }
     page.limit = static_cast<std::size_t>(*value);
   }
   return std::nullopt;
-}
-
-std::optional<core::UserId> member_id_of(const Request& request) {
-  auto id = parse_id(request.path_parameter("user_id"));
-  if (!id) return std::nullopt;
-  return core::UserId{*id};
 }
 
 }  // namespace
@@ -94,13 +78,13 @@ Awaitable<Response> MemberHandlers::list(Request request) {
 Awaitable<Response> MemberHandlers::change_role(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto user = member_id_of(request);
+  auto user = path_id<core::UserId>(request, "user_id");
   if (!user) co_return error_response(not_found("no such member of this organization"));
   JsonFields fields(request.json);
   auto role_name = fields.required_string("role");
   if (auto problems = fields.error()) co_return error_response(*problems);
   auto role = domain::parse_org_role(role_name);
-  if (!role) co_return error_response(invalid_query("role", "must be owner, admin or member"));
+  if (!role) co_return error_response(invalid_field("role", "must be owner, admin or member"));
   auto work = [this, caller = caller_of(request), org = *org, user = *user, role = *role] {
     return members_.change_role(caller, org, user, role);
   };
@@ -112,16 +96,14 @@ Awaitable<Response> MemberHandlers::change_role(Request request) {
 Awaitable<Response> MemberHandlers::remove(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto user = member_id_of(request);
+  auto user = path_id<core::UserId>(request, "user_id");
   if (!user) co_return error_response(not_found("no such member of this organization"));
   auto work = [this, caller = caller_of(request), org = *org, user = *user] {
     return members_.remove(caller, org, user);
   };
   auto done = co_await blocking_.run(std::move(work));
   if (!done) co_return error_response(done.error());
-  Response response;
-  response.status = 204;
-  co_return response;
+  co_return no_content();
 }
 
 }  // namespace roost::api::http

@@ -24,25 +24,19 @@ nlohmann::json notification_json(const services::NotificationView& notification)
           {"read_at", std::move(read_at)}};
 }
 
-core::Error invalid_query(std::string field, std::string message) {
-  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
-  error.details.push_back({std::move(field), std::move(message), 0, 0});
-  return error;
-}
-
 // ?cursor= (the next_cursor of the previous page), ?limit= and ?unread=true|false.
 std::optional<core::Error> read_page(const Request& request,
                                      services::NotificationPageRequest& page) {
   page.limit = core::limits::notifications_page_size_default;
   if (auto cursor = request.query_parameter("cursor"); cursor && !cursor->empty()) {
     auto before = parse_id(*cursor);
-    if (!before) return invalid_query("cursor", "is not a cursor this API returned");
+    if (!before) return invalid_field("cursor", "is not a cursor this API returned");
     page.before = *before;
   }
   if (auto limit = request.query_parameter("limit")) {
     auto value = parse_id(*limit);
     if (!value || *value > static_cast<std::int64_t>(core::limits::notifications_page_size_max)) {
-      return invalid_query("limit", "must be an integer from 1 to " +
+      return invalid_field("limit", "must be an integer from 1 to " +
                                         std::to_string(core::limits::notifications_page_size_max));
     }
     page.limit = static_cast<std::size_t>(*value);
@@ -51,7 +45,7 @@ std::optional<core::Error> read_page(const Request& request,
     if (*unread == "true") {
       page.unread_only = true;
     } else if (*unread != "false") {
-      return invalid_query("unread", "must be true or false");
+      return invalid_field("unread", "must be true or false");
     }
   }
   return std::nullopt;
@@ -106,9 +100,7 @@ Awaitable<Response> NotificationHandlers::mark_read(Request request) {
   };
   auto done = co_await blocking_.run(std::move(work));
   if (!done) co_return error_response(done.error());
-  Response response;
-  response.status = 204;
-  co_return response;
+  co_return no_content();
 }
 
 Awaitable<Response> NotificationHandlers::mark_all_read(Request request) {

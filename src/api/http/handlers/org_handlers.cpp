@@ -28,12 +28,6 @@ Response no_such_organization() {
   return error_response(core::make_error(core::ErrorCode::not_found, "no such organization"));
 }
 
-Response no_content() {
-  Response response;
-  response.status = 204;
-  return response;
-}
-
 }  // namespace
 
 void OrgHandlers::register_routes(Router& router) {

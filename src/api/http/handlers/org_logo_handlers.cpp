@@ -103,9 +103,7 @@ Awaitable<Response> OrgLogoHandlers::remove(Request request) {
   };
   auto done = co_await blocking_.run(std::move(work));
   if (!done) co_return error_response(done.error());
-  Response response;
-  response.status = 204;
-  co_return response;
+  co_return no_content();
 }
 
 }  // namespace roost::api::http

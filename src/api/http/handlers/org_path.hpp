@@ -2,13 +2,15 @@
 
 #include <charconv>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/http/message.hpp"
+#include "core/error.hpp"
 #include "core/ids.hpp"
 #include "services/org_access.hpp"
 
-// What the organization and member handlers read from every request alike.
+// What the handlers read from every request alike, and the answers they share.
 namespace roost::api::http {
 
 // A positive decimal id, or nullopt (the handler answers as for an unknown id: 404).
@@ -26,8 +28,34 @@ inline std::optional<core::OrgId> org_id_of(const Request& request) {
   return core::OrgId{*id};
 }
 
+// The id in the path parameter `name` as the strong id type `Id` (e.g. core::TeamId), or
+// nullopt: the handler answers as for an unknown id (404).
+template <class Id>
+std::optional<Id> path_id(const Request& request, std::string_view name) {
+  auto id = parse_id(request.path_parameter(name));
+  if (!id) return std::nullopt;
+  return Id{*id};
+}
+
 inline services::Caller caller_of(const Request& request) {
   return services::Caller{request.actor, request.request_id};
+}
+
+inline core::Error not_found(std::string message) {
+  return core::make_error(core::ErrorCode::not_found, std::move(message));
+}
+
+// invalid_request naming one field, e.g. invalid_field("level", "must be viewer, ...").
+inline core::Error invalid_field(std::string field, std::string message) {
+  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
+  error.details.push_back({std::move(field), std::move(message), 0, 0});
+  return error;
+}
+
+inline Response no_content() {
+  Response response;
+  response.status = 204;
+  return response;
 }
 
 }  // namespace roost::api::http

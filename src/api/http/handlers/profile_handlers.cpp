@@ -30,22 +30,6 @@ nlohmann::json profile_json(const storage::ProfileRecord& profile) {
           {"created_at", core::format_utc_ms(profile.created_at_ms)}};
 }
 
-core::Error not_found(std::string message) {
-  return core::make_error(core::ErrorCode::not_found, std::move(message));
-}
-
-std::optional<core::TeamId> team_id_of(const Request& request) {
-  auto id = parse_id(request.path_parameter("team_id"));
-  if (!id) return std::nullopt;
-  return core::TeamId{*id};
-}
-
-std::optional<core::ProfileId> profile_id_of(const Request& request) {
-  auto id = parse_id(request.path_parameter("profile_id"));
-  if (!id) return std::nullopt;
-  return core::ProfileId{*id};
-}
-
 constexpr std::string_view level_names = "viewer, limited, publisher or manager";
 
 // {"grants": [{"team_id": 1, "profile_id": 2, "level": "publisher"}, ...]}, every problem
@@ -86,12 +70,6 @@ core::Result<std::vector<services::GrantRequest>> parse_grants(const nlohmann::j
   }
   if (!problems.details.empty()) return problems;
   return grants;
-}
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  return response;
 }
 
 }  // namespace
@@ -143,7 +121,7 @@ Awaitable<Response> ProfileHandlers::list(Request request) {
 Awaitable<Response> ProfileHandlers::get(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto profile = profile_id_of(request);
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
   if (!profile) co_return error_response(not_found("no such profile"));
   auto work = [this, caller = caller_of(request), org = *org, profile = *profile] {
     return profiles_.get(caller, org, profile);
@@ -166,7 +144,7 @@ Awaitable<Response> ProfileHandlers::get(Request request) {
 Awaitable<Response> ProfileHandlers::of_team(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
   auto work = [this, caller = caller_of(request), org = *org, team = *team] {
     return profiles_.of_team(caller, org, team);
@@ -187,9 +165,9 @@ Awaitable<Response> ProfileHandlers::of_team(Request request) {
 Awaitable<Response> ProfileHandlers::set_grant(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
-  auto profile = profile_id_of(request);
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
   if (!profile) co_return error_response(not_found("no such profile"));
   JsonFields fields(request.json);
   auto level_name = fields.required_string("level");
@@ -214,9 +192,9 @@ Awaitable<Response> ProfileHandlers::set_grant(Request request) {
 Awaitable<Response> ProfileHandlers::remove_grant(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
-  auto profile = profile_id_of(request);
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
   if (!profile) co_return error_response(not_found("no such profile"));
   auto work = [this, caller = caller_of(request), org = *org, team = *team, profile = *profile] {
     return profiles_.remove_grant(caller, org, team, profile);

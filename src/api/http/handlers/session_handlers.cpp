@@ -4,6 +4,7 @@
 
 #include "api/http/dto/json_fields.hpp"
 #include "api/http/error_mapper.hpp"
+#include "api/http/handlers/org_path.hpp"
 #include "api/http/session_cookie.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
@@ -33,12 +34,6 @@ nlohmann::json user_json(const services::Account& user) {
 core::UserId caller(const Request& request) { return core::UserId{*request.actor.user_id}; }
 core::SessionId caller_session(const Request& request) {
   return core::SessionId{*request.actor.session_id};
-}
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  return response;
 }
 
 }  // namespace

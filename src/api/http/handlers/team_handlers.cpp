@@ -27,34 +27,6 @@ nlohmann::json team_member_json(const services::TeamMemberView& member) {
           {"added_at", core::format_utc_ms(member.added_at_ms)}};
 }
 
-core::Error not_found(std::string message) {
-  return core::make_error(core::ErrorCode::not_found, std::move(message));
-}
-
-core::Error invalid_field(std::string field, std::string message) {
-  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
-  error.details.push_back({std::move(field), std::move(message), 0, 0});
-  return error;
-}
-
-std::optional<core::TeamId> team_id_of(const Request& request) {
-  auto id = parse_id(request.path_parameter("team_id"));
-  if (!id) return std::nullopt;
-  return core::TeamId{*id};
-}
-
-std::optional<core::UserId> user_id_of(const Request& request) {
-  auto id = parse_id(request.path_parameter("user_id"));
-  if (!id) return std::nullopt;
-  return core::UserId{*id};
-}
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  return response;
-}
-
 }  // namespace
 
 void TeamHandlers::register_routes(Router& router) {
@@ -118,7 +90,7 @@ Awaitable<Response> TeamHandlers::list(Request request) {
 Awaitable<Response> TeamHandlers::get(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
   auto work = [this, caller = caller_of(request), org = *org, team = *team] {
     return teams_.get(caller, org, team);
@@ -135,7 +107,7 @@ Awaitable<Response> TeamHandlers::get(Request request) {
 Awaitable<Response> TeamHandlers::rename(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
   JsonFields fields(request.json);
   auto name = fields.required_string("name");
@@ -151,7 +123,7 @@ Awaitable<Response> TeamHandlers::rename(Request request) {
 Awaitable<Response> TeamHandlers::remove(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
   auto work = [this, caller = caller_of(request), org = *org, team = *team] {
     return teams_.remove(caller, org, team);
@@ -164,9 +136,9 @@ Awaitable<Response> TeamHandlers::remove(Request request) {
 Awaitable<Response> TeamHandlers::set_member(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
-  auto user = user_id_of(request);
+  auto user = path_id<core::UserId>(request, "user_id");
   if (!user) co_return error_response(invalid_field("user_id", "is not a user id"));
   JsonFields fields(request.json);
   auto role_name = fields.required_string("team_role");
@@ -183,9 +155,9 @@ Awaitable<Response> TeamHandlers::set_member(Request request) {
 Awaitable<Response> TeamHandlers::remove_member(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
-  auto team = team_id_of(request);
+  auto team = path_id<core::TeamId>(request, "team_id");
   if (!team) co_return error_response(not_found("no such team"));
-  auto user = user_id_of(request);
+  auto user = path_id<core::UserId>(request, "user_id");
   if (!user) co_return error_response(not_found("no such member of this team"));
   auto work = [this, caller = caller_of(request), org = *org, team = *team, user = *user] {
     return teams_.remove_member(caller, org, team, user);

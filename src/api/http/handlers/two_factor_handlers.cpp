@@ -2,6 +2,7 @@
 
 #include "api/http/dto/json_fields.hpp"
 #include "api/http/error_mapper.hpp"
+#include "api/http/handlers/org_path.hpp"
 
 namespace roost::api::http {
 namespace {
@@ -76,9 +77,7 @@ Awaitable<Response> TwoFactorHandlers::disable(Request request) {
   };
   auto done = co_await blocking_.run(std::move(work));
   if (!done) co_return error_response(done.error());
-  Response response;
-  response.status = 204;
-  co_return response;
+  co_return no_content();
 }
 
 Awaitable<Response> TwoFactorHandlers::regenerate(Request request) {
