@@ -91,6 +91,31 @@ const char* role_label(Role role) {
   return "?";
 }
 
+// What every exhaustive case checks: decide() gives `expected`; require() agrees, as a 403
+// that names the missing permission (which starts with the action's name), a 404 that says
+// nothing more than "no such <kind>", or success.
+void expect_verdict(Action action, const Resource& resource, Verdict expected) {
+  auto decision = decide(caller(), action, resource);
+  EXPECT_EQ(decision.verdict(), expected);
+  auto required = require(caller(), action, resource);
+  switch (expected) {
+    case Verdict::allow: EXPECT_TRUE(required.ok()); break;
+    case Verdict::deny:
+      EXPECT_TRUE(decision.missing_permission.starts_with(action_name(action)))
+          << decision.missing_permission;
+      ASSERT_FALSE(required.ok());
+      EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
+      EXPECT_EQ(required.error().message, "missing permission: " + decision.missing_permission);
+      break;
+    case Verdict::not_found:
+      EXPECT_TRUE(decision.missing_permission.empty());  // nothing to learn from a 404
+      ASSERT_FALSE(required.ok());
+      EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
+      EXPECT_EQ(required.error().message, "no such " + std::string(resource.kind));
+      break;
+  }
+}
+
 TEST(Policy, HealthAndMetricsArePublic) {
   Actor anonymous;
   Actor user{42, false};
@@ -120,29 +145,12 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
     for (auto role : {Role::owner, Role::admin, Role::member, Role::none}) {
       for (auto where : {Where::same, Where::other}) {
         ++cases;
-        auto decision = decide(caller(), rule.action,
-                               org_resource(role, where, plain_member_target(rule.action)));
         auto expected = where == Where::other ? Verdict::not_found
                                               : expected_in_same_org().at(rule.action).at(role);
         SCOPED_TRACE(std::string(action_name(rule.action)) + " as " + role_label(role) +
                      (where == Where::same ? " of this org" : " of another org"));
-        EXPECT_EQ(decision.verdict(), expected);
-        if (expected == Verdict::deny) {
-          // The 403 names the missing permission.
-          EXPECT_TRUE(decision.missing_permission.starts_with(action_name(rule.action)))
-              << decision.missing_permission;
-          auto required = require(caller(), rule.action, org_resource(role, where));
-          ASSERT_FALSE(required.ok());
-          EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
-          EXPECT_EQ(required.error().message, "missing permission: " + decision.missing_permission);
-        }
-        if (expected == Verdict::not_found) {
-          EXPECT_TRUE(decision.missing_permission.empty());  // nothing to learn from a 404
-          auto required = require(caller(), rule.action, org_resource(role, where));
-          ASSERT_FALSE(required.ok());
-          EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
-          EXPECT_EQ(required.error().message, "no such organization");
-        }
+        expect_verdict(rule.action, org_resource(role, where, plain_member_target(rule.action)),
+                       expected);
       }
     }
   }
@@ -272,22 +280,7 @@ TEST(Policy, EveryTeamActionForEveryOrgRoleAndTeamRole) {
                            ? expected_for_plain_member().at(rule.action).at(in_team)
                            : Verdict::allow;
           }
-          auto resource = team_resource(role, where, in_team);
-          auto decision = decide(caller(), rule.action, resource);
-          EXPECT_EQ(decision.verdict(), expected);
-          if (expected == Verdict::deny) {
-            EXPECT_TRUE(decision.missing_permission.starts_with(action_name(rule.action)))
-                << decision.missing_permission;
-            auto required = require(caller(), rule.action, resource);
-            ASSERT_FALSE(required.ok());
-            EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
-          }
-          if (expected == Verdict::not_found) {
-            EXPECT_TRUE(decision.missing_permission.empty());
-            auto required = require(caller(), rule.action, resource);
-            ASSERT_FALSE(required.ok());
-            EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
-          }
+          expect_verdict(rule.action, team_resource(role, where, in_team), expected);
         }
       }
     }
@@ -474,23 +467,7 @@ TEST(Policy, EveryProfileActionForEveryOrgRoleTeamRoleAndLevel) {
                 expected = expected_profile_for_plain_member().at(action).at(level);
               }
             }
-            auto resource = profile_resource(role, where, in_team, level);
-            auto decision = decide(caller(), action, resource);
-            EXPECT_EQ(decision.verdict(), expected);
-            auto required = require(caller(), action, resource);
-            if (expected == Verdict::deny) {
-              EXPECT_TRUE(decision.missing_permission.starts_with(action_name(action)))
-                  << decision.missing_permission;
-              ASSERT_FALSE(required.ok());
-              EXPECT_EQ(required.error().code, core::ErrorCode::permission_denied);
-            } else if (expected == Verdict::not_found) {
-              EXPECT_TRUE(decision.missing_permission.empty());
-              ASSERT_FALSE(required.ok());
-              EXPECT_EQ(required.error().code, core::ErrorCode::not_found);
-              EXPECT_EQ(required.error().message, "no such profile");
-            } else {
-              EXPECT_TRUE(required.ok());
-            }
+            expect_verdict(action, profile_resource(role, where, in_team, level), expected);
           }
         }
       }
