@@ -48,21 +48,18 @@ core::Result<authz::Resource> Profiles::profile_resource(const Caller& caller, c
   return resource;
 }
 
-core::Result<std::vector<ProfileView>> Profiles::list(const Caller& caller, core::OrgId org) {
+core::Result<std::vector<storage::LeveledProfile>> Profiles::list(const Caller& caller,
+                                                                  core::OrgId org) {
   auto resource = authorize(organizations_, caller, org, authz::Action::list_profiles);
   if (!resource) return std::move(resource).error();
-  std::vector<ProfileView> views;
-  if (authz::manages_every_profile(caller.actor, *resource)) {
-    auto all = profiles_.list_for_org(org, core::limits::profiles_listed_max);
-    if (!all) return std::move(all).error();
-    for (auto& profile : *all) {
-      views.push_back({std::move(profile), domain::ProfileLevel::manager});
-    }
-    return views;
+  if (!authz::manages_every_profile(caller.actor, *resource)) {
+    return profiles_.list_granted_to(org, caller.user(), core::limits::profiles_listed_max);
   }
-  auto granted = profiles_.list_granted_to(org, caller.user(), core::limits::profiles_listed_max);
-  if (!granted) return std::move(granted).error();
-  for (auto& entry : *granted) views.push_back({std::move(entry.profile), entry.level});
+  auto all = profiles_.list_for_org(org, core::limits::profiles_listed_max);
+  if (!all) return std::move(all).error();
+  std::vector<storage::LeveledProfile> views;
+  views.reserve(all->size());
+  for (auto& profile : *all) views.push_back({std::move(profile), domain::ProfileLevel::manager});
   return views;
 }
 

@@ -15,15 +15,10 @@
 
 namespace roost::services {
 
-// A profile as the caller sees it, with the caller's own level on it.
-struct ProfileView {
-  storage::ProfileRecord profile;
-  domain::ProfileLevel my_level = domain::ProfileLevel::viewer;
-};
-
+// A profile with the caller's own level on it, and the teams that have it.
 struct ProfileDetail {
-  ProfileView view;
-  std::vector<storage::GrantRecord> grants;  // the teams that have it
+  storage::LeveledProfile view;
+  std::vector<storage::GrantRecord> grants;
 };
 
 // One requested grant: `team` gets `profile` at `level`.
@@ -42,8 +37,9 @@ class Profiles {
            storage::ProfileRepository& profiles, const core::Clock& clock)
       : organizations_(organizations), teams_(teams), profiles_(profiles), clock_(clock) {}
 
-  // Owners and admins: every profile (as managers). Members: the profiles their teams have.
-  core::Result<std::vector<ProfileView>> list(const Caller& caller, core::OrgId org);
+  // Owners and admins: every profile (as managers). Members: the profiles their teams have,
+  // each with their level on it.
+  core::Result<std::vector<storage::LeveledProfile>> list(const Caller& caller, core::OrgId org);
   core::Result<ProfileDetail> get(const Caller& caller, core::OrgId org, core::ProfileId profile);
   // The profiles a team has, with the team's level (whoever may view the team).
   core::Result<std::vector<storage::LeveledProfile>> of_team(const Caller& caller, core::OrgId org,

@@ -30,6 +30,21 @@ nlohmann::json profile_json(const storage::ProfileRecord& profile) {
           {"created_at", core::format_utc_ms(profile.created_at_ms)}};
 }
 
+// {"profiles": [...]}, each profile with its level under `level_key` ("my_level": the
+// caller's; "level": what a team grants).
+nlohmann::json profiles_json(const std::vector<storage::LeveledProfile>& profiles,
+                             std::string_view level_key) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& entry : profiles) {
+    auto item = profile_json(entry.profile);
+    item[std::string(level_key)] = domain::profile_level_name(entry.level);
+    items.push_back(std::move(item));
+  }
+  nlohmann::json body = nlohmann::json::object();
+  body["profiles"] = std::move(items);
+  return body;
+}
+
 constexpr std::string_view level_names = "viewer, limited, publisher or manager";
 
 // {"grants": [{"team_id": 1, "profile_id": 2, "level": "publisher"}, ...]}, every problem
@@ -107,15 +122,7 @@ Awaitable<Response> ProfileHandlers::list(Request request) {
   };
   auto views = co_await blocking_.run(std::move(work));
   if (!views) co_return error_response(views.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& view : *views) {
-    auto item = profile_json(view.profile);
-    item["my_level"] = domain::profile_level_name(view.my_level);
-    items.push_back(std::move(item));
-  }
-  nlohmann::json body = nlohmann::json::object();
-  body["profiles"] = std::move(items);
-  co_return json_response(200, body);
+  co_return json_response(200, profiles_json(*views, "my_level"));
 }
 
 Awaitable<Response> ProfileHandlers::get(Request request) {
@@ -129,7 +136,7 @@ Awaitable<Response> ProfileHandlers::get(Request request) {
   auto detail = co_await blocking_.run(std::move(work));
   if (!detail) co_return error_response(detail.error());
   auto body = profile_json(detail->view.profile);
-  body["my_level"] = domain::profile_level_name(detail->view.my_level);
+  body["my_level"] = domain::profile_level_name(detail->view.level);
   nlohmann::json grants = nlohmann::json::array();
   for (const auto& grant : detail->grants) {
     grants.push_back({{"team_id", grant.team.value},
@@ -151,15 +158,7 @@ Awaitable<Response> ProfileHandlers::of_team(Request request) {
   };
   auto profiles = co_await blocking_.run(std::move(work));
   if (!profiles) co_return error_response(profiles.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& entry : *profiles) {
-    auto item = profile_json(entry.profile);
-    item["level"] = domain::profile_level_name(entry.level);
-    items.push_back(std::move(item));
-  }
-  nlohmann::json body = nlohmann::json::object();
-  body["profiles"] = std::move(items);
-  co_return json_response(200, body);
+  co_return json_response(200, profiles_json(*profiles, "level"));
 }
 
 Awaitable<Response> ProfileHandlers::set_grant(Request request) {
