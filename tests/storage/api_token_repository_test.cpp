@@ -24,7 +24,6 @@ class ApiTokenRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     tokens_ = std::make_unique<ApiTokenRepository>(database());
     ada_ = make_user("ada@example.com");
@@ -32,12 +31,6 @@ class ApiTokenRepositoryContract : public MigratedDatabaseTest {
     auto org = organizations_->create({"Acme", 10, 25, ada_, created_at_ms}, audit("org.created"));
     ASSERT_TRUE(succeeded(org));
     org_ = org->id;
-  }
-
-  core::UserId make_user(const std::string& email) {
-    auto created = users_->create({email, email, "Someone", "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   core::Result<ApiTokenRecord> create(core::UserId user, const std::string& name,
@@ -58,7 +51,6 @@ class ApiTokenRepositoryContract : public MigratedDatabaseTest {
     return actions;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<ApiTokenRepository> tokens_;
   core::UserId ada_;

@@ -26,11 +26,9 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     teams_ = std::make_unique<TeamRepository>(database());
     invitations_ = std::make_unique<InvitationRepository>(database());
-    audit_ = std::make_unique<AuditRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
     grace_ = make_user("grace@example.com", "Grace");
     auto org = organizations_->create({"Acme", 10, seat_limit, ada_, now_ms}, audit_event());
@@ -39,12 +37,6 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     auto other = organizations_->create({"Globex", 10, seat_limit, grace_, now_ms}, audit_event());
     ASSERT_TRUE(succeeded(other));
     globex_ = other->id;
-  }
-
-  core::UserId make_user(const std::string& email, const std::string& name) {
-    auto created = users_->create({email, email, name, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   AuditEvent audit_event() {
@@ -85,16 +77,6 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     return value;
   }
 
-  std::vector<std::string> audit_actions(core::OrgId org) {
-    auto events = audit_->list_for_org(org, listed_max);
-    EXPECT_TRUE(succeeded(events));
-    std::vector<std::string> actions;
-    if (events.ok()) {
-      for (const auto& record : *events) actions.push_back(record.event.action);
-    }
-    return actions;
-  }
-
   std::int64_t invite(const std::string& email, const std::string& token_hash) {
     auto created = invitations_->create(batch({invitation(email, token_hash)}));
     EXPECT_TRUE(succeeded(created));
@@ -102,11 +84,9 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     return created->created[0].id;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<TeamRepository> teams_;
   std::unique_ptr<InvitationRepository> invitations_;
-  std::unique_ptr<AuditRepository> audit_;
   core::UserId ada_;
   core::UserId grace_;
   core::OrgId acme_;

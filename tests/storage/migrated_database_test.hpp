@@ -1,11 +1,15 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "scratch_database.hpp"
+#include "storage/audit_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/user_repository.hpp"
 #include "storage_test_support.hpp"
 
 namespace roost::storage::testing {
@@ -25,6 +29,26 @@ class MigratedDatabaseTest : public ::testing::TestWithParam<Backend> {
   }
 
   Database& database() { return *database_; }
+
+  // A user who exists for foreign keys and lists (a placeholder hash: never logs in).
+  core::UserId make_user(const std::string& email, const std::string& name = "Someone") {
+    UserRepository users(database());
+    auto created = users.create({email, email, name, "$argon2id$x", 1});
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::UserId{};
+  }
+
+  // The actions of the organization's audit events, oldest first.
+  std::vector<std::string> audit_actions(core::OrgId org) {
+    constexpr std::size_t listed_max = 1'000;
+    auto events = AuditRepository(database()).list_for_org(org, listed_max);
+    EXPECT_TRUE(succeeded(events));
+    std::vector<std::string> actions;
+    if (events.ok()) {
+      for (const auto& record : *events) actions.push_back(record.event.action);
+    }
+    return actions;
+  }
 
  private:
   std::unique_ptr<ScratchDatabase> scratch_;

@@ -32,16 +32,9 @@ class NotificationRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     notifications_ = std::make_unique<NotificationRepository>(database());
     ada_ = make_user("ada@example.com");
     grace_ = make_user("grace@example.com");
-  }
-
-  core::UserId make_user(const std::string& email) {
-    auto created = users_->create({email, email, email, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   std::int64_t notify(core::UserId user, const std::string& kind) {
@@ -73,7 +66,6 @@ class NotificationRepositoryContract : public MigratedDatabaseTest {
     return count.ok() ? *count : -1;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<NotificationRepository> notifications_;
   core::UserId ada_;
   core::UserId grace_;

@@ -23,7 +23,6 @@ class OrgAdminRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     logos_ = std::make_unique<OrgLogoRepository>(database());
     audit_ = std::make_unique<AuditRepository>(database());
@@ -33,12 +32,6 @@ class OrgAdminRepositoryContract : public MigratedDatabaseTest {
                                       event(ada_, "org.created", created_at_ms));
     ASSERT_TRUE(succeeded(org));
     acme_ = org->id;
-  }
-
-  core::UserId make_user(const std::string& email, const std::string& name) {
-    auto created = users_->create({email, email, name, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   static AuditEvent event(std::optional<core::UserId> actor, std::string action,
@@ -66,7 +59,6 @@ class OrgAdminRepositoryContract : public MigratedDatabaseTest {
     return names;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<OrgLogoRepository> logos_;
   std::unique_ptr<AuditRepository> audit_;

@@ -24,18 +24,11 @@ class OrganizationRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     audit_ = std::make_unique<AuditRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
     grace_ = make_user("grace@example.com", "Grace");
     linus_ = make_user("linus@example.com", "Linus");
-  }
-
-  core::UserId make_user(const std::string& email, const std::string& name) {
-    auto created = users_->create({email, email, name, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   AuditEvent audit(std::string action, core::UserId actor, std::string request_id = "req-1") {
@@ -62,17 +55,6 @@ class OrganizationRepositoryContract : public MigratedDatabaseTest {
     return (*found)->role;
   }
 
-  std::vector<std::string> audit_actions(core::OrgId org) {
-    auto events = audit_->list_for_org(org, audit_listed_max);
-    EXPECT_TRUE(succeeded(events));
-    std::vector<std::string> actions;
-    if (events.ok()) {
-      for (const auto& record : *events) actions.push_back(record.event.action);
-    }
-    return actions;
-  }
-
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<AuditRepository> audit_;
   core::UserId ada_;

@@ -26,11 +26,9 @@ class ProfileRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     teams_ = std::make_unique<TeamRepository>(database());
     profiles_ = std::make_unique<ProfileRepository>(database());
-    audit_ = std::make_unique<AuditRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
     grace_ = make_user("grace@example.com", "Grace");
     acme_ = make_org("Acme");
@@ -47,12 +45,6 @@ class ProfileRepositoryContract : public MigratedDatabaseTest {
     bikes_london_ = make_profile(acme_, "did:plc:london", "bikeslondon.test");
     bikes_sthlm_ = make_profile(acme_, "did:plc:sthlm", "bikesstockholm.test");
     globex_profile_ = make_profile(globex_, "did:plc:globex", "globex.test");
-  }
-
-  core::UserId make_user(const std::string& email, const std::string& name) {
-    auto created = users_->create({email, email, name, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   core::OrgId make_org(const std::string& name) {
@@ -79,27 +71,15 @@ class ProfileRepositoryContract : public MigratedDatabaseTest {
     return AuditEvent{{}, ada_, std::move(action), "", "{}", "req-1", later_ms};
   }
 
-  std::vector<std::string> audit_actions(core::OrgId org) {
-    auto events = audit_->list_for_org(org, listed_max);
-    EXPECT_TRUE(succeeded(events));
-    std::vector<std::string> actions;
-    if (events.ok()) {
-      for (const auto& record : *events) actions.push_back(record.event.action);
-    }
-    return actions;
-  }
-
   std::optional<ProfileLevel> level_of(core::ProfileId profile, core::UserId user) {
     auto level = profiles_->level_of(profile, user);
     EXPECT_TRUE(succeeded(level));
     return level.ok() ? *level : std::nullopt;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<TeamRepository> teams_;
   std::unique_ptr<ProfileRepository> profiles_;
-  std::unique_ptr<AuditRepository> audit_;
   core::UserId ada_, grace_;
   core::OrgId acme_, globex_;
   core::TeamId london_, stockholm_, globex_team_;

@@ -27,12 +27,6 @@ class SessionRepositoryContract : public MigratedDatabaseTest {
     grace_ = make_user("grace@example.com");
   }
 
-  core::UserId make_user(const std::string& email) {
-    auto created = users_->create({email, email, "Someone", "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
-  }
-
   SessionRecord open_session(core::UserId user, const std::string& name) {
     auto created =
         sessions_->create({"public-" + name, "hash-" + name, user, "csrf-" + name, login_at_ms,

@@ -24,10 +24,8 @@ class TeamRepositoryContract : public MigratedDatabaseTest {
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
-    users_ = std::make_unique<UserRepository>(database());
     organizations_ = std::make_unique<OrganizationRepository>(database());
     teams_ = std::make_unique<TeamRepository>(database());
-    audit_ = std::make_unique<AuditRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
     grace_ = make_user("grace@example.com", "Grace");
     linus_ = make_user("linus@example.com", "Linus");
@@ -36,12 +34,6 @@ class TeamRepositoryContract : public MigratedDatabaseTest {
     acme_ = org->id;
     ASSERT_TRUE(succeeded(organizations_->add_member({acme_, grace_, OrgRole::member, later_ms},
                                                      audit("member.added"))));
-  }
-
-  core::UserId make_user(const std::string& email, const std::string& name) {
-    auto created = users_->create({email, email, name, "$argon2id$x", 1});
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::UserId{};
   }
 
   AuditEvent audit(std::string action) {
@@ -54,16 +46,6 @@ class TeamRepositoryContract : public MigratedDatabaseTest {
     return created.ok() ? *created : TeamRecord{};
   }
 
-  std::vector<std::string> audit_actions(core::OrgId org) {
-    auto events = audit_->list_for_org(org, listed_max);
-    EXPECT_TRUE(succeeded(events));
-    std::vector<std::string> actions;
-    if (events.ok()) {
-      for (const auto& record : *events) actions.push_back(record.event.action);
-    }
-    return actions;
-  }
-
   std::vector<std::string> names(const core::Result<std::vector<TeamRecord>>& teams) {
     EXPECT_TRUE(succeeded(teams));
     std::vector<std::string> out;
@@ -73,10 +55,8 @@ class TeamRepositoryContract : public MigratedDatabaseTest {
     return out;
   }
 
-  std::unique_ptr<UserRepository> users_;
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<TeamRepository> teams_;
-  std::unique_ptr<AuditRepository> audit_;
   core::UserId ada_;
   core::UserId grace_;
   core::UserId linus_;
