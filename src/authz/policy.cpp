@@ -105,6 +105,10 @@ bool sees_org(const Actor& actor, const Resource& resource) {
          (!actor.api_token_org || *actor.api_token_org == resource.org->value);
 }
 
+constexpr std::string_view act_as_user_permission =
+    "act_as_user (needs a login session; an API token acts only inside the organization it was "
+    "made for)";
+
 constexpr std::string_view credentials_permission =
     "manage_credentials (needs a login session; an API token cannot manage sessions, tokens, "
     "the password or two-factor authentication)";
@@ -228,6 +232,7 @@ std::string_view action_name(Action action) {
     case Action::import_members: return "import_members";
     case Action::answer_invitation: return "answer_invitation";
     case Action::manage_credentials: return "manage_credentials";
+    case Action::act_as_user: return "act_as_user";
   }
   return "unknown";
 }
@@ -261,9 +266,11 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     // audience filter is what scopes them, and it is applied per subscriber.
     case Action::subscribe_events: return Decision::allow();
     case Action::manage_credentials:
+    case Action::act_as_user:
       if (!actor.authenticated()) return Decision::not_found();
       if (actor.api_token_id || !actor.session_id) {
-        return Decision::deny(std::string(credentials_permission));
+        return Decision::deny(std::string(action == Action::act_as_user ? act_as_user_permission
+                                                                        : credentials_permission));
       }
       return Decision::allow();
     case Action::view_org:

@@ -74,6 +74,10 @@ enum class Action {
   // The caller's own credentials: sessions, API tokens, password, two-factor. Needs a login
   // session: an API token may not mint or revoke credentials.
   manage_credentials,
+  // The user's affairs beyond one organization: their notifications and invitations, and
+  // creating an organization. Needs a login session: an API token acts only inside the
+  // organization it was made for.
+  act_as_user,
 };
 
 // The actor's membership as the service loaded it for this request: the organization it

@@ -2,6 +2,9 @@
 // usable as Bearer in their one organization only (another organization is 404), refused
 // for managing credentials (403), and dead at once when revoked, expired, or when their
 // owner leaves the organization (401). Bearer requests need no CSRF token.
+#include <regex>
+
+#include "../support/api_routes.hpp"
 #include "org_scenario_test.hpp"
 
 namespace roost::testing {
@@ -127,6 +130,30 @@ TEST_F(ApiTokensTest, CannotManageCredentials) {
   auto changed = bearer(token, "PUT", "/api/v1/me/password",
                         {{"current_password", password}, {"new_password", "another long one"}});
   EXPECT_EQ(changed.status, 403) << changed.body;
+  EXPECT_EQ(as(ada, "GET", "/api/v1/me/tokens").json()["tokens"].size(), 1u);
+}
+
+// Every route that needs a login session, taken from the graph serve builds: a token is
+// refused before anything is read or written, naming why.
+TEST_F(ApiTokensTest, EveryLoginSessionRouteRefusesAToken) {
+  auto ada = sign_up("ada@example.com");
+  auto org = create_org(ada, "Bikes");
+  auto token = make_token(ada, org);
+  int swept = 0;
+  for (const auto& route : api_routes()) {
+    const bool credentials = route.auth == api::http::AuthRequirement::session;
+    if (!credentials && route.auth != api::http::AuthRequirement::user_session) continue;
+    const std::string path = std::regex_replace(route.pattern, std::regex(R"(\{[a-z_]+\})"), "1");
+    auto refused = bearer(token, route.method, path, nlohmann::json::object());
+    ++swept;
+    EXPECT_EQ(refused.status, 403) << route.method << " " << path << " " << refused.body;
+    EXPECT_TRUE(error_message(refused).starts_with(
+        credentials ? "missing permission: manage_credentials" : "missing permission: act_as_user"))
+        << route.method << " " << path << " " << refused.body;
+  }
+  EXPECT_GE(swept, 18);
+  // Nothing was created: still one organization, one token.
+  EXPECT_EQ(as(ada, "GET", "/api/v1/orgs").json()["organizations"].size(), 1u);
   EXPECT_EQ(as(ada, "GET", "/api/v1/me/tokens").json()["tokens"].size(), 1u);
 }
 

@@ -30,8 +30,8 @@ std::vector<ApiRoute> api_routes() {
     graph.register_routes(router);
     for (const auto& route : router.routes()) {
       if (route.options.fallback) continue;  // the web UI's files, not part of the API
-      routes.push_back(
-          {std::string(api::http::method_name(route.method)), route.pattern, route.options.body});
+      routes.push_back({std::string(api::http::method_name(route.method)), route.pattern,
+                        route.options.body, route.options.auth});
     }
   }
   std::error_code ignored;

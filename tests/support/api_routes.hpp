@@ -12,6 +12,7 @@ struct ApiRoute {
   std::string method;   // "GET"
   std::string pattern;  // "/api/v1/orgs/{org_id}"
   api::http::BodyKind body = api::http::BodyKind::none;
+  api::http::AuthRequirement auth = api::http::AuthRequirement::none;
 };
 
 // Every API route of app::ApiGraph (the web UI's fallback route left out), built over a

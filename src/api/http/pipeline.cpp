@@ -206,6 +206,9 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
     if (authenticated && route.options.auth == AuthRequirement::session) {
       authenticated = authz::require(request.actor, authz::Action::manage_credentials, {});
     }
+    if (authenticated && route.options.auth == AuthRequirement::user_session) {
+      authenticated = authz::require(request.actor, authz::Action::act_as_user, {});
+    }
     if (!authenticated) {
       outcome.response = error_response(authenticated.error());
       co_return outcome;

@@ -24,6 +24,10 @@ enum class AuthRequirement {
   // A login session: the caller's own credentials (sessions, tokens, password, 2FA). An API
   // token is refused with 403 manage_credentials.
   session,
+  // A login session: the user's affairs beyond any one organization (their notifications,
+  // their invitations, creating an organization). An API token, made for one organization,
+  // is refused with 403 act_as_user.
+  user_session,
 };
 
 struct RouteOptions {

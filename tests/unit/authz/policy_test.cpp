@@ -604,5 +604,15 @@ TEST(Policy, ManagingCredentialsNeedsALoginSession) {
   EXPECT_EQ(action_name(Action::manage_credentials), "manage_credentials");
 }
 
+TEST(Policy, ActingAsTheUserBeyondOneOrganizationNeedsALoginSession) {
+  EXPECT_EQ(decide(caller(), Action::act_as_user, {}).verdict(), Verdict::allow);
+  auto by_token = decide(token_actor(acme), Action::act_as_user, {});
+  EXPECT_EQ(by_token.verdict(), Verdict::deny);
+  EXPECT_TRUE(by_token.missing_permission.starts_with("act_as_user"));
+  EXPECT_NE(by_token.missing_permission.find("the organization it was made for"),
+            std::string::npos);
+  EXPECT_EQ(decide(Actor{}, Action::act_as_user, {}).verdict(), Verdict::not_found);
+}
+
 }  // namespace
 }  // namespace roost::authz

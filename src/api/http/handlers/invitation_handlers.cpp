@@ -156,7 +156,7 @@ void InvitationHandlers::register_routes(Router& router) {
   // The invitee's side needs a login session: an API token is made for one organization,
   // and must neither see the user's invitations to others nor join them to another.
   RouteOptions invitee;
-  invitee.auth = AuthRequirement::session;
+  invitee.auth = AuthRequirement::user_session;
   router.add(
       Method::post, std::string(org_invitations_path),
       [this](Request r) { return invite(std::move(r)); }, signed_in_json);

@@ -58,8 +58,10 @@ core::Error no_such_notification() {
 }  // namespace
 
 void NotificationHandlers::register_routes(Router& router) {
+  // A user's notifications speak of every organization they belong to or are invited to:
+  // not for a token made for one of them.
   RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
+  signed_in.auth = AuthRequirement::user_session;
   router.add(
       Method::get, "/api/v1/me/notifications", [this](Request r) { return list(std::move(r)); },
       signed_in);

@@ -35,9 +35,11 @@ void OrgHandlers::register_routes(Router& router) {
   signed_in.auth = AuthRequirement::required;
   RouteOptions signed_in_json = signed_in;
   signed_in_json.body = BodyKind::json;
+  // Creating an organization is the user's act, not one organization's: no API token.
+  RouteOptions user_json = signed_in_json;
+  user_json.auth = AuthRequirement::user_session;
   router.add(
-      Method::post, "/api/v1/orgs", [this](Request r) { return create(std::move(r)); },
-      signed_in_json);
+      Method::post, "/api/v1/orgs", [this](Request r) { return create(std::move(r)); }, user_json);
   router.add(
       Method::get, "/api/v1/orgs", [this](Request r) { return list(std::move(r)); }, signed_in);
   router.add(
