@@ -178,6 +178,21 @@ TEST_F(ApiTokensTest, BadCredentialsAre401WithAClearMessage) {
   EXPECT_EQ(both.status, 401);
 }
 
+// Behind a reverse proxy with Basic authentication the browser sends both: the proxy's
+// header is not Roost's business, and the session cookie decides.
+TEST_F(ApiTokensTest, AnotherSchemeBesideASessionCookieLeavesTheCookieInCharge) {
+  auto ada = sign_up("ada@example.com");
+  auto org = create_org(ada, "Bikes");
+  auto behind_proxy =
+      request("GET", org_path(org), {},
+              {{"Authorization", "Basic YWRhOnB3"}, {"Cookie", "roost_session=" + ada.token}});
+  EXPECT_EQ(behind_proxy.status, 200) << behind_proxy.body;
+  auto bad_cookie =
+      request("GET", org_path(org), {},
+              {{"Authorization", "Basic YWRhOnB3"}, {"Cookie", "roost_session=nope"}});
+  EXPECT_EQ(bad_cookie.status, 401);
+}
+
 TEST_F(ApiTokensTest, CreationIsValidatedAndNeedsMembership) {
   auto ada = sign_up("ada@example.com");
   auto grace = sign_up("grace@example.com");

@@ -198,6 +198,15 @@ TEST(Metrics, PrometheusTextCountsRequests) {
             std::string::npos);
 }
 
+TEST(Logs, TheAccessLogHidesInvitationTokens) {
+  RoostServer server;
+  http_request(server.port(), "GET", "/api/v1/invitations/SeCrEt-Token_42");
+  http_request(server.port(), "POST", "/api/v1/invitations/SeCrEt-Token_42/accept");
+  auto log = server.wait_for_log("/api/v1/invitations/***/accept");
+  EXPECT_NE(log.find("/api/v1/invitations/***/accept"), std::string::npos) << log;
+  EXPECT_EQ(log.find("SeCrEt-Token_42"), std::string::npos) << log;
+}
+
 TEST(Logs, JsonAccessLogLinesParse) {
   RoostServer server({"--log-format", "json"});
   http_request(server.port(), "GET", "/healthz", {}, {{"X-Request-Id", "json-log-1"}});

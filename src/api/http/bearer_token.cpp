@@ -14,7 +14,7 @@ bool token68_character(char c) {
          c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
 }
 
-bool has_scheme(std::string_view value) {
+bool has_scheme_prefix(std::string_view value) {
   if (value.size() < scheme.size()) return false;
   return std::equal(scheme.begin(), scheme.end(), value.begin(), [](char expected, char c) {
     return expected == (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
@@ -31,9 +31,13 @@ core::Error malformed(std::string_view why) {
 
 }  // namespace
 
+bool has_bearer_scheme(std::string_view authorization) {
+  return has_scheme_prefix(authorization) &&
+         (authorization.size() == scheme.size() || authorization[scheme.size()] == ' ');
+}
+
 core::Result<std::string_view> bearer_token(std::string_view authorization) {
-  if (!has_scheme(authorization) ||
-      (authorization.size() > scheme.size() && authorization[scheme.size()] != ' ')) {
+  if (!has_bearer_scheme(authorization)) {
     return malformed("the only scheme accepted is Bearer");
   }
   auto token = authorization.substr(scheme.size());

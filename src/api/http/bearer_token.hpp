@@ -13,4 +13,7 @@ namespace roost::api::http {
 // header should learn why, not just that it failed.
 core::Result<std::string_view> bearer_token(std::string_view authorization);
 
+// Whether the header's scheme is Bearer (case-insensitive), whatever follows.
+bool has_bearer_scheme(std::string_view authorization);
+
 }  // namespace roost::api::http

@@ -147,11 +147,16 @@ Awaitable<core::Result<void>> Pipeline::authenticate_bearer(Request& request,
 }
 
 Awaitable<core::Result<void>> Pipeline::authenticate(Request& request) const {
-  if (auto authorization = request.header("authorization")) {
-    co_return co_await authenticate_bearer(request, *authorization);
-  }
   auto cookie_header = request.header("cookie");
   auto token = cookie_header ? find_cookie(*cookie_header, session_cookie_name) : std::nullopt;
+  // A Bearer header names the credential and wins over a cookie (its failure is not hidden
+  // by the session). Another scheme beside a session cookie is not ours — a reverse proxy's
+  // Basic authentication, say — and the cookie decides; alone, it is a malformed header.
+  if (auto authorization = request.header("authorization")) {
+    if (has_bearer_scheme(*authorization) || !token) {
+      co_return co_await authenticate_bearer(request, *authorization);
+    }
+  }
   if (!token) co_return missing_session();
   if (identity_.authenticator == nullptr || identity_.blocking == nullptr) {
     co_return missing_session();
@@ -229,6 +234,23 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
   co_return outcome;
 }
 
+std::string loggable_target(std::string_view target) {
+  constexpr std::string_view marker = "/invitations/";
+  std::string logged(target);
+  for (auto at = logged.find(marker); at != std::string::npos; at = logged.find(marker, at + 1)) {
+    const auto start = at + marker.size();
+    const auto end = logged.find_first_of("/?#", start);
+    const auto length = (end == std::string::npos ? logged.size() : end) - start;
+    const auto segment = std::string_view(logged).substr(start, length);
+    if (segment.empty() || segment == "***" ||
+        segment.find_first_not_of("0123456789") == std::string_view::npos) {
+      continue;
+    }
+    logged.replace(start, length, "***");
+  }
+  return logged;
+}
+
 void Pipeline::finish(const RequestSummary& request, const DispatchOutcome& outcome,
                       std::chrono::steady_clock::time_point started, std::size_t response_bytes) {
   auto elapsed = std::chrono::steady_clock::now() - started;
@@ -238,7 +260,7 @@ void Pipeline::finish(const RequestSummary& request, const DispatchOutcome& outc
       "http_request",
       {{"request_id", request.request_id},
        {"method", method_name(request.method)},
-       {"target", request.target},
+       {"target", loggable_target(request.target)},
        {"status", outcome.response.status},
        {"duration_us", static_cast<long long>(
                            std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count())},

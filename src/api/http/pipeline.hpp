@@ -22,6 +22,11 @@ struct RequestSummary {
   std::string remote_address;
 };
 
+// The request target as the access log writes it: the secret of an invitation link
+// (`/invitations/<token>`, in the API and in the web UI's path) becomes `***`, so that
+// whoever reads the logs cannot accept someone else's invitation. Numeric ids are kept.
+std::string loggable_target(std::string_view target);
+
 struct DispatchOutcome {
   Response response;
   std::size_t route_id = 0;

@@ -36,5 +36,14 @@ TEST(BearerToken, RefusesEveryOtherShapeAsUnauthenticatedSayingWhy) {
   }
 }
 
+TEST(BearerToken, TellsTheBearerSchemeFromOthers) {
+  EXPECT_TRUE(has_bearer_scheme("Bearer roost_pat_abc"));
+  EXPECT_TRUE(has_bearer_scheme("bEaReR x"));
+  EXPECT_TRUE(has_bearer_scheme("Bearer"));
+  EXPECT_FALSE(has_bearer_scheme("Bearerx abc"));
+  EXPECT_FALSE(has_bearer_scheme("Basic YWRhOnB3"));
+  EXPECT_FALSE(has_bearer_scheme(""));
+}
+
 }  // namespace
 }  // namespace roost::api::http

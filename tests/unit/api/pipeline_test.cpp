@@ -108,5 +108,18 @@ TEST(RequestId, KeepsAPlainClientIdAndReplacesAHostileOne) {
   EXPECT_NE(choose_request_id(other), choose_request_id(other));
 }
 
+TEST(LoggableTarget, HidesInvitationTokensAndKeepsIds) {
+  EXPECT_EQ(loggable_target("/api/v1/invitations/AbC-123_xyz/accept"),
+            "/api/v1/invitations/***/accept");
+  EXPECT_EQ(loggable_target("/invitations/AbC-123_xyz"), "/invitations/***");
+  EXPECT_EQ(loggable_target("/invitations/AbC?x=1"), "/invitations/***?x=1");
+  EXPECT_EQ(loggable_target("/api/v1/orgs/4/invitations/17/link"),
+            "/api/v1/orgs/4/invitations/17/link");
+  EXPECT_EQ(loggable_target("/api/v1/me/invitations/17/accept"),
+            "/api/v1/me/invitations/17/accept");
+  EXPECT_EQ(loggable_target("/api/v1/orgs/4/invitations"), "/api/v1/orgs/4/invitations");
+  EXPECT_EQ(loggable_target("/healthz"), "/healthz");
+}
+
 }  // namespace
 }  // namespace roost::api::http
