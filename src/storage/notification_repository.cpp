@@ -54,9 +54,13 @@ core::Result<std::vector<NotificationRecord>> NotificationRepository::list(
 }
 
 core::Result<std::int64_t> NotificationRepository::unread_count(core::UserId user) {
-  return query_required(
-      database_, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at_ms IS NULL",
-      {user.value}, [](const Row& row) { return row.integer(0); });
+  // A read: it must not wait for SQLite's one writer connection.
+  auto counted =
+      query_optional(database_, TransactionMode::read_only,
+                     "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at_ms IS NULL",
+                     {user.value}, [](const Row& row) { return row.integer(0); });
+  if (!counted) return std::move(counted).error();
+  return counted->value_or(0);
 }
 
 core::Result<void> NotificationRepository::mark_read(core::UserId user, std::int64_t id,

@@ -360,6 +360,11 @@ core::Result<void> OrganizationRepository::remove_member(core::OrgId org, core::
                                 R"(","reason":"removed_from_organization"})";
       if (auto appended = append_audit_event(transaction, team_audit); !appended) return appended;
     }
+    // A profile's owner is a member who gets its notices: a former member no longer is.
+    auto disowned = transaction.execute(
+        "UPDATE social_profiles SET owner_user_id = NULL WHERE org_id = $1 AND owner_user_id = $2",
+        {org.value, user.value});
+    if (!disowned) return core::Result<void>(std::move(disowned).error());
     auto removed = transaction.execute("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2",
                                        {org.value, user.value});
     if (!removed) return core::Result<void>(std::move(removed).error());

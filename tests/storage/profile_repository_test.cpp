@@ -195,6 +195,22 @@ TEST_P(ProfileRepositoryContract, DeletingATeamOrTheOrganizationDeletesItsGrants
   EXPECT_FALSE(found->has_value());
 }
 
+TEST_P(ProfileRepositoryContract, ARemovedMemberIsNoLongerTheOwnerOfTheOrganizationsProfiles) {
+  ProfileDraft owned{acme_, "bluesky", "did:plc:owned", "owned.test", "", "", "", grace_, ada_, 1};
+  auto profile = profiles_->create(owned, audit("profile.connected"));
+  ASSERT_TRUE(succeeded(profile));
+  ASSERT_EQ(profile->owner, grace_);
+  ASSERT_TRUE(succeeded(organizations_->remove_member(acme_, grace_, audit("member.removed"))));
+  auto found = profiles_->find(profile->id);
+  ASSERT_TRUE(succeeded(found));
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->owner, std::nullopt);
+  // A profile owned by another member is left alone.
+  auto other = profiles_->find(bikes_london_);
+  ASSERT_TRUE(succeeded(other));
+  EXPECT_EQ((**other).owner, ada_);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, ProfileRepositoryContract, ::testing::Values(Backend::sqlite));
 INSTANTIATE_TEST_SUITE_P(Postgres, ProfileRepositoryContract, ::testing::Values(Backend::postgres));
 
