@@ -255,6 +255,13 @@ core::Result<void> OrganizationRepository::remove(core::OrgId id, AuditEvent aud
 
 core::Result<void> OrganizationRepository::transfer_ownership(core::OrgId id, core::UserId from,
                                                               core::UserId to, AuditEvent audit) {
+  // Promoting and then demoting the same user would leave the organization without an owner.
+  if (from == to) {
+    core::Error error = core::make_error(core::ErrorCode::invalid_request,
+                                         "ownership can only be transferred to another member");
+    error.details.push_back({"user_id", "is the current owner", 0, 0});
+    return error;
+  }
   return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (auto locked = lock_organization(transaction, id); !locked) return locked;
     for (auto user : {from, to}) {

@@ -163,6 +163,11 @@ TEST_P(OrganizationRepositoryContract, TransferMakesTheTargetOwnerAndTheOldOwner
   EXPECT_TRUE(failed_with(stale, core::ErrorCode::conflict));
   EXPECT_EQ(role_of(org.id, linus_), OrgRole::member);
   EXPECT_EQ(role_of(org.id, ada_), OrgRole::admin);
+  // To oneself: refused, and the organization keeps its owner.
+  auto to_self =
+      organizations_->transfer_ownership(org.id, grace_, grace_, audit("org.transferred", grace_));
+  EXPECT_TRUE(failed_with(to_self, core::ErrorCode::invalid_request));
+  EXPECT_EQ(role_of(org.id, grace_), OrgRole::owner);
 }
 
 TEST_P(OrganizationRepositoryContract, MembersArePagedByUserId) {
