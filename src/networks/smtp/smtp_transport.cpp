@@ -265,7 +265,7 @@ core::Result<void> SmtpTransport::send(const storage::OutboundMail& mail) {
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply);
   // libcurl's messages name the host, never the URL's password.
   std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-  if (reply >= 500 && reply < 600) {
+  if (is_permanent_refusal(code, reply)) {
     return core::make_error(
         core::ErrorCode::invalid_request,
         "the mail server refused the mail (" + std::to_string(reply) + "): " + detail);
@@ -273,6 +273,18 @@ core::Result<void> SmtpTransport::send(const storage::OutboundMail& mail) {
   std::string message = "mail not sent: " + detail;
   if (reply != 0) message += " (reply " + std::to_string(reply) + ")";
   return core::make_error(core::ErrorCode::unavailable, std::move(message));
+}
+
+bool is_permanent_refusal(int curl_code, long reply) {
+  if (reply < 500 || reply >= 600) return false;
+  switch (curl_code) {
+    case CURLE_LOGIN_DENIED:        // AUTH refused: the configured credentials
+    case CURLE_WEIRD_SERVER_REPLY:  // a 5xx greeting: the server is not taking mail now
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_USE_SSL_FAILED: return false;
+    default: return true;  // MAIL FROM, RCPT TO or DATA refused
+  }
 }
 
 }  // namespace roost::networks::smtp

@@ -39,6 +39,13 @@ std::string format_message(const storage::OutboundMail& mail, std::string_view f
 // "=?UTF-8?B?...?=" words of at most 75 characters, folded; ASCII without controls as is.
 std::string encode_header_text(std::string_view text);
 
+// Whether a failed send is the server refusing this mail for good (a 5xx reply to the
+// sender, a recipient or the message), which retrying cannot change. A refused login or a
+// 5xx greeting is the server's or the configuration's state, not the mail's: retried, so
+// that a wrong --smtp-url password does not fail every queued mail for good. `curl_code` is
+// libcurl's CURLcode, `reply` the last SMTP reply code (0: none).
+bool is_permanent_refusal(int curl_code, long reply);
+
 // The libcurl implementation of MailTransport: one connection per mail.
 class SmtpTransport final : public MailTransport {
  public:

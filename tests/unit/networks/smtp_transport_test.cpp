@@ -3,6 +3,7 @@
 // real SMTP server in tests/services/mail_worker_test.cpp and tests/http/mail_test.cpp.
 #include "networks/smtp/smtp_transport.hpp"
 
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 namespace roost::networks::smtp {
@@ -148,6 +149,15 @@ TEST(Transport, ABadFromAddressIsAConfigurationError) {
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, core::ErrorCode::configuration_error);
   EXPECT_TRUE(SmtpTransport::create({"smtp://127.0.0.1:25", "roost@example.com"}).ok());
+}
+
+TEST(SmtpTransport, OnlyARefusalOfTheMailItselfIsPermanent) {
+  EXPECT_TRUE(is_permanent_refusal(CURLE_SEND_ERROR, 550));           // RCPT TO refused
+  EXPECT_TRUE(is_permanent_refusal(CURLE_RECV_ERROR, 554));           // the message refused
+  EXPECT_FALSE(is_permanent_refusal(CURLE_LOGIN_DENIED, 535));        // a wrong password: retried
+  EXPECT_FALSE(is_permanent_refusal(CURLE_WEIRD_SERVER_REPLY, 554));  // 5xx greeting
+  EXPECT_FALSE(is_permanent_refusal(CURLE_SEND_ERROR, 451));          // temporary
+  EXPECT_FALSE(is_permanent_refusal(CURLE_COULDNT_CONNECT, 0));
 }
 
 }  // namespace
