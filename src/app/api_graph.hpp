@@ -60,6 +60,10 @@ class ApiGraph {
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
+  // Before the server runs: the base of links, once the bound port is known (see
+  // Config::public_url_derived). Services read the settings by reference.
+  void set_public_url(std::string url) { outbound_.public_url = std::move(url); }
+
   // Every API route; the web UI's static files (the fallback route) are added by serve.
   void register_routes(api::http::Router& router);
 

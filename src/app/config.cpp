@@ -277,17 +277,22 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments, std::o
   return result;
 }
 
+std::string public_url_for(std::string_view listen) {
+  std::string host(listen);
+  for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
+    if (host.rfind(wildcard, 0) == 0) host = "localhost:" + host.substr(wildcard.size());
+  }
+  return "http://" + host;
+}
+
 core::Result<void> finish_config(Config& config) {
   if (config.data_dir.empty()) config.data_dir = default_data_dir();
   if (config.database_url.empty())
     config.database_url = "sqlite://" + config.data_dir + "/roost.db";
   if (config.secret_key_file.empty()) config.secret_key_file = config.data_dir + "/secret.key";
   if (config.public_url.empty()) {
-    std::string host = config.listen;
-    for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
-      if (host.rfind(wildcard, 0) == 0) host = "localhost:" + host.substr(wildcard.size());
-    }
-    config.public_url = "http://" + host;
+    config.public_url = public_url_for(config.listen);
+    config.public_url_derived = true;
   }
   while (!config.public_url.empty() && config.public_url.back() == '/') {
     config.public_url.pop_back();

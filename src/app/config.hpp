@@ -49,7 +49,13 @@ struct Config {
   // The base of links in mails and API answers; default: http://<--listen> (a wildcard
   // address becomes localhost). No trailing slash.
   std::string public_url;
+  // Set by finish_config when public_url is that default: serve then names the port it
+  // actually bound (with --listen HOST:0 the configured one is 0).
+  bool public_url_derived = false;
 };
+
+// http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.
+std::string public_url_for(std::string_view listen);
 
 enum class ConfigScope { serve, migrate };
 void add_options(CLI::App& command, Config& config, ConfigScope scope);

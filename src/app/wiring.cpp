@@ -194,6 +194,9 @@ int run_serve(Config config) {
 
   std::string url = fmt::format("http://{}:{}", server_config->address, *port);
   core::log::info("listening", {{"url", url}});
+  if (config.public_url_derived) {
+    api.set_public_url(public_url_for(fmt::format("{}:{}", server_config->address, *port)));
+  }
   if (mail_worker) mail_worker->start();
   std::cout << "roost listening on " << url << std::endl;
   server.run();

@@ -104,6 +104,10 @@ TEST_F(InvitationsTest, InviteNotifyPreviewAndAcceptWithTeams) {
   EXPECT_EQ(body["org_name"], "Bikes");
   EXPECT_EQ(body["teams"][0]["name"], "Web");
   EXPECT_NE(body["invite_url"].get<std::string>().find("/invitations/"), std::string::npos);
+  // Started on --listen 127.0.0.1:0: the link names the port actually bound, not 0.
+  EXPECT_TRUE(body["invite_url"].get<std::string>().starts_with(
+      "http://127.0.0.1:" + std::to_string(server_.port()) + "/invitations/"))
+      << body["invite_url"];
   EXPECT_EQ(created.header("location"),
             invitations_path(org) + "/" + std::to_string(body["id"].get<std::int64_t>()));
   // Seven days, as stored; the token itself is not stored, only its hash.
