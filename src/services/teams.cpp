@@ -131,15 +131,13 @@ core::Result<TeamMemberView> Teams::set_member(const Caller& caller, core::OrgId
   auto changed = teams_.set_member(team, user, role, clock_.now_ms(),
                                    audit(caller, "team.member_set", user_target(user), "{}"));
   if (!changed) return std::move(changed).error();
-  auto members = teams_.list_members(team, core::limits::team_members_listed_max);
-  if (!members) return std::move(members).error();
-  for (const auto& member : *members) {
-    if (member.user == user) {
-      return TeamMemberView{member.user, member.email, member.display_name, member.role,
-                            member.added_at_ms};
-    }
+  auto member = teams_.find_member(team, user);
+  if (!member) return std::move(member).error();
+  if (!member->has_value()) {
+    return core::make_error(core::ErrorCode::not_found, "no such member of this team");
   }
-  return core::make_error(core::ErrorCode::not_found, "no such member of this team");
+  const auto& found = **member;
+  return TeamMemberView{found.user, found.email, found.display_name, found.role, found.added_at_ms};
 }
 
 core::Result<void> Teams::remove_member(const Caller& caller, core::OrgId org, core::TeamId team,

@@ -20,6 +20,15 @@ domain::TeamRole to_team_role(const std::string& name) {
 
 std::string role_text(domain::TeamRole role) { return std::string(domain::team_role_name(role)); }
 
+constexpr std::string_view team_member_select =
+    "SELECT u.id, u.email, u.display_name, tm.team_role, tm.added_at_ms FROM team_members tm "
+    "JOIN users u ON u.id = tm.user_id";
+
+TeamMemberRecord to_team_member(const Row& row) {
+  return TeamMemberRecord{core::UserId{row.integer(0)}, row.text(1), row.text(2),
+                          to_team_role(row.text(3)), row.integer(4)};
+}
+
 core::Error no_such_team() { return core::make_error(core::ErrorCode::not_found, "no such team"); }
 
 core::Error taken_name() {
@@ -123,21 +132,17 @@ core::Result<std::optional<domain::TeamRole>> TeamRepository::find_role(core::Te
 
 core::Result<std::vector<TeamMemberRecord>> TeamRepository::list_members(core::TeamId team,
                                                                          std::size_t limit) {
-  std::vector<TeamMemberRecord> members;
-  auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
-    auto rows = transaction.query(
-        "SELECT u.id, u.email, u.display_name, tm.team_role, tm.added_at_ms FROM team_members tm "
-        "JOIN users u ON u.id = tm.user_id WHERE tm.team_id = $1 ORDER BY u.id LIMIT $2",
-        {team.value, static_cast<std::int64_t>(limit)});
-    if (!rows) return core::Result<void>(std::move(rows).error());
-    for (const auto& row : rows->rows) {
-      members.push_back({core::UserId{row.integer(0)}, row.text(1), row.text(2),
-                         to_team_role(row.text(3)), row.integer(4)});
-    }
-    return core::success();
-  });
-  if (!done) return std::move(done).error();
-  return members;
+  return query_all(
+      database_, std::string(team_member_select) + " WHERE tm.team_id = $1 ORDER BY u.id LIMIT $2",
+      {team.value, static_cast<std::int64_t>(limit)}, to_team_member);
+}
+
+core::Result<std::optional<TeamMemberRecord>> TeamRepository::find_member(core::TeamId team,
+                                                                          core::UserId user) {
+  return query_optional(
+      database_, TransactionMode::read_only,
+      std::string(team_member_select) + " WHERE tm.team_id = $1 AND tm.user_id = $2",
+      {team.value, user.value}, to_team_member);
 }
 
 core::Result<TeamRecord> TeamRepository::rename(core::TeamId id, const std::string& name,

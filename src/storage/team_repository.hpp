@@ -53,6 +53,7 @@ class TeamRepository {
   core::Result<std::vector<TeamRecord>> list_for_member(core::OrgId org, core::UserId user,
                                                         std::size_t limit);
   core::Result<std::optional<domain::TeamRole>> find_role(core::TeamId team, core::UserId user);
+  core::Result<std::optional<TeamMemberRecord>> find_member(core::TeamId team, core::UserId user);
   // The team's members by user id, at most `limit`.
   core::Result<std::vector<TeamMemberRecord>> list_members(core::TeamId team, std::size_t limit);
   // ErrorCode::not_found when the team is gone; ErrorCode::conflict for a taken name.

@@ -112,6 +112,14 @@ TEST_P(TeamRepositoryContract, MembersAreOrganizationMembersOnly) {
   ASSERT_TRUE(succeeded(changed));
   EXPECT_FALSE(changed->added);
   EXPECT_EQ(changed->previous_role, TeamRole::member);
+  auto member = teams_->find_member(web.id, grace_);
+  ASSERT_TRUE(succeeded(member));
+  ASSERT_TRUE(member->has_value());
+  EXPECT_EQ((*member)->email, "grace@example.com");
+  EXPECT_EQ((*member)->role, TeamRole::team_admin);
+  auto stranger = teams_->find_member(web.id, ada_);
+  ASSERT_TRUE(succeeded(stranger));
+  EXPECT_FALSE(stranger->has_value());
   auto role = teams_->find_role(web.id, grace_);
   ASSERT_TRUE(succeeded(role));
   EXPECT_EQ(*role, TeamRole::team_admin);
