@@ -157,11 +157,13 @@ TEST_P(ProfileRepositoryContract, GrantsAreListedChangedRemovedAndAudited) {
   auto again = profiles_->remove_grant(acme_, london_, bikes_london_, audit("x"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::not_found);
-  auto actions = audit_actions(acme_);
-  ASSERT_GE(actions.size(), 3u);
-  EXPECT_EQ(std::vector<std::string>(actions.end() - 3, actions.end()),
-            (std::vector<std::string>{"profile.granted", "profile.grant_changed",
-                                      "profile.grant_removed"}));
+  // Every grant event, in order: the repeated viewer grant recorded nothing.
+  std::vector<std::string> grant_events;
+  for (const auto& action : audit_actions(acme_)) {
+    if (action.starts_with("profile.grant")) grant_events.push_back(action);
+  }
+  EXPECT_EQ(grant_events, (std::vector<std::string>{"profile.granted", "profile.grant_changed",
+                                                    "profile.grant_removed"}));
 }
 
 TEST_P(ProfileRepositoryContract, AGrantAcrossOrganizationsWritesNothingAtAll) {

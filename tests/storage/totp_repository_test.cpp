@@ -89,6 +89,9 @@ TEST_P(TotpRepositoryContract, EnableStoresCodesAndRevokesOtherSessions) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
   EXPECT_EQ(totp_->find(ada_)->value().sealed_secret, "sealed");
+  auto twice = totp_->enable(ada_, 11, {"h4"}, now_ms, kept.id);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, core::ErrorCode::conflict);
 }
 
 TEST_P(TotpRepositoryContract, StepsOnlyMoveForward) {
