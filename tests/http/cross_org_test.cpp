@@ -58,6 +58,11 @@ class CrossOrgSweepTest : public OrgScenarioTest {
     own_org_ = create_org(outsider_, "Outsider Org");
     own_team_ = create_team(outsider_, own_org_, "Outsider Team");
     own_profile_ = connect_profile(own_org_, "did:plc:outsider", "outsider.test");
+    // A pending invitation of the victim's, so that {invitation_id} names a real one.
+    auto invited = as(victim_owner_, "POST", org_path(victim_org_) + "/invitations",
+                      {{"email", "victim.invitee@example.com"}, {"role", "member"}});
+    ASSERT_EQ(invited.status, 201) << invited.body;
+    victim_invitation_ = invited.json()["id"].get<std::int64_t>();
   }
 
   // The victim's ids in every path parameter (of a path or a sample body); `org` in {org_id}.
@@ -67,7 +72,8 @@ class CrossOrgSweepTest : public OrgScenarioTest {
         {"{org_id}", std::to_string(org)},
         {"{team_id}", std::to_string(victim_team_)},
         {"{user_id}", std::to_string(victim_member_.id)},
-        {"{profile_id}", std::to_string(victim_profile_)}};
+        {"{profile_id}", std::to_string(victim_profile_)},
+        {"{invitation_id}", std::to_string(victim_invitation_)}};
     for (const auto& [name, value] : values) {
       for (auto at = path.find(name); at != std::string::npos; at = path.find(name)) {
         path.replace(at, name.size(), value);
@@ -95,7 +101,7 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   void expect_nothing_leaked(const HttpResponse& response, const std::string& what) {
     for (const std::string secret :
          {"Victim Corp", "Victim Team", "victim-handle.test", "victim.owner@example.com",
-          "victim.member@example.com", "did:plc:victim"}) {
+          "victim.member@example.com", "did:plc:victim", "victim.invitee@example.com"}) {
       EXPECT_EQ(response.body.find(secret), std::string::npos) << what << " leaks " << secret;
     }
   }
@@ -103,6 +109,7 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   User victim_owner_, victim_member_, outsider_;
   std::int64_t victim_org_ = 0, victim_team_ = 0, victim_profile_ = 0;
   std::int64_t own_org_ = 0, own_team_ = 0, own_profile_ = 0;
+  std::int64_t victim_invitation_ = 0;
 };
 
 TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganizationsMember) {
