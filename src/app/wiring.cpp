@@ -57,11 +57,6 @@ core::Result<std::unique_ptr<storage::Database>> open_configured_database(const 
 
 namespace {
 
-core::Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config,
-                                                                  bool apply) {
-  return open_configured_database(config, apply);
-}
-
 void add_pool_metrics(api::http::Metrics& metrics, storage::Database& database) {
   metrics.add_collector([&database](std::string& out) {
     auto stats = database.pool_stats();
@@ -113,7 +108,7 @@ int run_migrate(Config config, bool status_only) {
   core::initialize_crypto();
   core::log::configure(log_format(config), log_level(config));
   if (auto finished = finish_config(config); !finished) return startup_failure(finished.error());
-  auto database = open_and_migrate(config, !status_only);
+  auto database = open_configured_database(config, !status_only);
   if (!database) return startup_failure(database.error());
   auto status = storage::migration_status(**database);
   if (!status) return startup_failure(status.error());
@@ -143,7 +138,7 @@ int run_serve(Config config) {
   auto server_config = server_options(config);
   if (!server_config) return startup_failure(server_config.error());
 
-  auto database = open_and_migrate(config, true);
+  auto database = open_configured_database(config, true);
   if (!database) return startup_failure(database.error());
   storage::InstanceSettingsRepository settings(**database);
   auto keyring = services::load_sealing_keyring(settings, config.secret_key_file);

@@ -11,6 +11,7 @@
 
 #include "core/limits.hpp"
 #include "core/random.hpp"
+#include "core/tokens.hpp"
 
 namespace roost::core {
 namespace {
@@ -24,10 +25,9 @@ Error crypto_error(std::string message) {
 }
 
 std::string base64_encode(const std::vector<unsigned char>& bytes) {
-  std::string text(sodium_base64_encoded_len(bytes.size(), base64_variant), '\0');
-  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(), base64_variant);
-  text.resize(std::strlen(text.c_str()));
-  return text;
+  return core::base64_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+      Base64::url_unpadded);
 }
 
 bool base64_decode(std::string_view text, std::vector<unsigned char>& bytes) {

@@ -6,13 +6,21 @@
 
 namespace roost::core {
 
-std::string random_token(std::size_t byte_count) {
-  auto bytes = random_bytes(byte_count);
-  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string encoded(sodium_base64_encoded_len(bytes.size(), variant), '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(), bytes.data(), bytes.size(), variant);
+std::string base64_encode(std::string_view bytes, Base64 variant) {
+  const int sodium_variant = variant == Base64::standard ? sodium_base64_VARIANT_ORIGINAL
+                                                         : sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string encoded(sodium_base64_encoded_len(bytes.size(), sodium_variant), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_variant);
   encoded.resize(encoded.find('\0'));
   return encoded;
+}
+
+std::string random_token(std::size_t byte_count) {
+  auto bytes = random_bytes(byte_count);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                       Base64::url_unpadded);
 }
 
 std::string hash_token(std::string_view token) {

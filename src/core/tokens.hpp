@@ -18,4 +18,9 @@ std::string hash_token(std::string_view token);
 // Equal contents, in a time that depends only on the lengths (which are public).
 bool constant_time_equals(std::string_view left, std::string_view right);
 
+// Base64 of `bytes` (libsodium): padded with the standard alphabet (MIME, RFC 2047), or
+// unpadded base64url (tokens, cookies, sealed values).
+enum class Base64 { standard, url_unpadded };
+std::string base64_encode(std::string_view bytes, Base64 variant);
+
 }  // namespace roost::core

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/tokens.hpp"
+
 namespace roost::domain::totp {
 namespace {
 
@@ -92,15 +94,6 @@ class Sha1 {
   std::uint64_t length_bytes_ = 0;
 };
 
-bool equal_in_constant_time(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < left.size(); ++i) {
-    difference |= static_cast<unsigned char>(left[i] ^ right[i]);
-  }
-  return difference == 0;
-}
-
 std::string percent_encode(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
@@ -171,7 +164,7 @@ std::optional<std::int64_t> matching_step(std::span<const unsigned char> key, st
   // Every candidate is computed and compared, so that the time taken does not say which.
   for (auto step = now - drift_steps; step <= now + drift_steps; ++step) {
     if (step < 0) continue;
-    if (equal_in_constant_time(hotp(key, static_cast<std::uint64_t>(step), digits), code)) {
+    if (core::constant_time_equals(hotp(key, static_cast<std::uint64_t>(step), digits), code)) {
       if (!matched) matched = step;
     }
   }

@@ -65,11 +65,6 @@ bool segments_match(const Compiled& compiled, std::span<const std::string_view> 
 
 }  // namespace
 
-bool Router::matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
-                     std::vector<PathParameter>* parameters) const {
-  return segments_match(compiled, parts, parameters);
-}
-
 RouteMatch Router::match(Method method, std::string_view path) const {
   RouteMatch result;
   auto split = split_path(path);

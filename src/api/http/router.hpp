@@ -79,8 +79,6 @@ class Router {
     std::vector<Segment> segments;
     int literal_count = 0;
   };
-  bool matches(const CompiledRoute& compiled, const std::vector<std::string_view>& parts,
-               std::vector<PathParameter>* parameters) const;
 
   std::vector<Route> routes_;
   std::vector<CompiledRoute> compiled_;

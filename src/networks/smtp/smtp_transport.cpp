@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "core/random.hpp"
+#include "core/tokens.hpp"
 
 namespace roost::networks::smtp {
 namespace {
@@ -45,37 +46,6 @@ std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
   if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) return std::nullopt;
   CurlString owned(value);
   return std::string(owned.get());
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-             (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-             static_cast<unsigned char>(bytes[i + 2]);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    auto n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-             (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 std::string without_line_breaks(std::string_view text) {
@@ -190,7 +160,7 @@ std::string encode_header_text(std::string_view text) {
     }
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?";
-    out += base64(text.substr(start, end - start));
+    out += core::base64_encode(text.substr(start, end - start), core::Base64::standard);
     out += "?=";
     start = end;
   }

@@ -8,11 +8,6 @@
 namespace roost::api::http {
 namespace {
 
-nlohmann::json optional_time(const std::optional<std::int64_t>& unix_ms) {
-  if (!unix_ms) return nullptr;
-  return core::format_utc_ms(*unix_ms);
-}
-
 nlohmann::json token_json(const services::ApiTokenView& token) {
   return {{"id", token.id.value},
           {"name", token.name},

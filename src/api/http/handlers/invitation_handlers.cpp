@@ -24,10 +24,6 @@ constexpr std::string_view token_accept_path = "/api/v1/invitations/{token}/acce
 constexpr std::string_view token_decline_path = "/api/v1/invitations/{token}/decline";
 constexpr std::string_view member_imports_path = "/api/v1/orgs/{org_id}/member-imports";
 
-nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
-  return ms ? nlohmann::json(core::format_utc_ms(*ms)) : nlohmann::json(nullptr);
-}
-
 nlohmann::json invitation_json(const services::InvitationView& view) {
   const auto& invitation = view.invitation;
   nlohmann::json teams = nlohmann::json::array();

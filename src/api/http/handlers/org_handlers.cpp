@@ -24,10 +24,6 @@ nlohmann::json organization_json(const services::OrganizationView& organization)
       {"updated_at", core::format_utc_ms(organization.updated_at_ms)}};
 }
 
-Response no_such_organization() {
-  return error_response(core::make_error(core::ErrorCode::not_found, "no such organization"));
-}
-
 }  // namespace
 
 void OrgHandlers::register_routes(Router& router) {
@@ -81,7 +77,7 @@ Awaitable<Response> OrgHandlers::list(Request request) {
 
 Awaitable<Response> OrgHandlers::get(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   auto work = [this, caller = caller_of(request), org = *org] {
     return organizations_.get(caller, org);
   };
@@ -92,7 +88,7 @@ Awaitable<Response> OrgHandlers::get(Request request) {
 
 Awaitable<Response> OrgHandlers::rename(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   JsonFields fields(request.json);
   auto name = fields.required_string("name");
   if (auto problems = fields.error()) co_return error_response(*problems);
@@ -106,7 +102,7 @@ Awaitable<Response> OrgHandlers::rename(Request request) {
 
 Awaitable<Response> OrgHandlers::remove(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   JsonFields fields(request.json);
   auto confirm_name = fields.required_string("confirm_name");
   if (auto problems = fields.error()) co_return error_response(*problems);
@@ -121,7 +117,7 @@ Awaitable<Response> OrgHandlers::remove(Request request) {
 
 Awaitable<Response> OrgHandlers::transfer_ownership(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   JsonFields fields(request.json);
   auto user_id = fields.required_integer("user_id");
   if (auto problems = fields.error()) co_return error_response(*problems);

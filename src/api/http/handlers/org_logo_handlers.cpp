@@ -8,10 +8,6 @@
 namespace roost::api::http {
 namespace {
 
-Response no_such_organization() {
-  return error_response(core::make_error(core::ErrorCode::not_found, "no such organization"));
-}
-
 std::string logo_url(core::OrgId org) {
   return "/api/v1/orgs/" + std::to_string(org.value) + "/logo";
 }
@@ -61,7 +57,7 @@ void OrgLogoHandlers::register_routes(Router& router) {
 
 Awaitable<Response> OrgLogoHandlers::put(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   auto work = [this, caller = caller_of(request), org = *org, body = std::move(request.body)] {
     return logos_.put(caller, org, body);
   };
@@ -78,7 +74,7 @@ Awaitable<Response> OrgLogoHandlers::put(Request request) {
 
 Awaitable<Response> OrgLogoHandlers::get(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   auto work = [this, caller = caller_of(request), org = *org] { return logos_.get(caller, org); };
   auto logo = co_await blocking_.run(std::move(work));
   if (!logo) co_return error_response(logo.error());
@@ -97,7 +93,7 @@ Awaitable<Response> OrgLogoHandlers::get(Request request) {
 
 Awaitable<Response> OrgLogoHandlers::remove(Request request) {
   auto org = org_id_of(request);
-  if (!org) co_return no_such_organization();
+  if (!org) co_return error_response(not_found("no such organization"));
   auto work = [this, caller = caller_of(request), org = *org] {
     return logos_.remove(caller, org);
   };

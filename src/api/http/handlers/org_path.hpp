@@ -5,7 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http/message.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "services/org_access.hpp"
@@ -50,6 +53,12 @@ inline core::Error invalid_field(std::string field, std::string message) {
   core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid " + field);
   error.details.push_back({std::move(field), std::move(message), 0, 0});
   return error;
+}
+
+// An optional time as RFC 3339 UTC, or JSON null.
+inline nlohmann::json optional_time(const std::optional<std::int64_t>& unix_ms) {
+  if (!unix_ms) return nullptr;
+  return core::format_utc_ms(*unix_ms);
 }
 
 inline Response no_content() {
