@@ -5,11 +5,79 @@
 
 namespace roost::core {
 
+namespace {
+
+// The Gregorian date of a day counted from 1970-01-01 (H. Hinnant's civil_from_days).
+struct CivilDate {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+CivilDate civil_from_days(std::int64_t days) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned shifted_month = (5 * day_of_year + 2) / 153;
+  const unsigned day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+  const unsigned month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+  return {static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+void append_digits(std::string& out, std::int64_t value, int width) {
+  char digits[4];
+  for (int i = width - 1; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(digits, static_cast<std::size_t>(width));
+}
+
+}  // namespace
+
+void append_utc_ms(std::string& out, std::int64_t unix_ms) {
+  constexpr std::int64_t ms_per_day = 86'400'000;
+  auto days = unix_ms / ms_per_day;
+  auto in_day = unix_ms % ms_per_day;
+  if (in_day < 0) {
+    in_day += ms_per_day;
+    --days;
+  }
+  const auto date = civil_from_days(days);
+  if (date.year < 0 || date.year > 9999) {
+    // Outside what four digits hold: rare enough for the general formatter.
+    constexpr std::int64_t ms_per_second = 1000;
+    auto milliseconds = ((unix_ms % ms_per_second) + ms_per_second) % ms_per_second;
+    std::chrono::sys_seconds seconds{
+        std::chrono::seconds((unix_ms - milliseconds) / ms_per_second)};
+    out += fmt::format("{:%FT%T}.{:03}Z", seconds, milliseconds);
+    return;
+  }
+  append_digits(out, date.year, 4);
+  out += '-';
+  append_digits(out, date.month, 2);
+  out += '-';
+  append_digits(out, date.day, 2);
+  out += 'T';
+  append_digits(out, in_day / 3'600'000, 2);
+  out += ':';
+  append_digits(out, in_day / 60'000 % 60, 2);
+  out += ':';
+  append_digits(out, in_day / 1000 % 60, 2);
+  out += '.';
+  append_digits(out, in_day % 1000, 3);
+  out += 'Z';
+}
+
 std::string format_utc_ms(std::int64_t unix_ms) {
-  constexpr std::int64_t ms_per_second = 1000;
-  auto milliseconds = ((unix_ms % ms_per_second) + ms_per_second) % ms_per_second;
-  std::chrono::sys_seconds seconds{std::chrono::seconds((unix_ms - milliseconds) / ms_per_second)};
-  return fmt::format("{:%FT%T}.{:03}Z", seconds, milliseconds);
+  std::string text;
+  text.reserve(24);
+  append_utc_ms(text, unix_ms);
+  return text;
 }
 
 namespace {

@@ -27,6 +27,8 @@ class SystemClock final : public Clock {
 
 // "2026-11-23T13:45:00.123Z": how instants appear in the API.
 std::string format_utc_ms(std::int64_t unix_ms);
+// The same, appended to `out` (serializers writing many instants).
+void append_utc_ms(std::string& out, std::int64_t unix_ms);
 // An RFC 3339 date-time ("2026-11-23T13:45:00Z", "2026-11-23T14:45:00.5+01:00") as Unix
 // milliseconds; nullopt when it is not one. Digits past milliseconds are dropped.
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text);

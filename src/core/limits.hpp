@@ -66,6 +66,10 @@ inline constexpr std::int64_t org_seat_limit_default = 25;
 inline constexpr std::size_t orgs_per_user_listed_max = 500;
 inline constexpr std::size_t members_page_size_default = 50;
 inline constexpr std::size_t members_page_size_max = 200;
+// Rendered member-list pages kept (api/http/member_list_cache): a 200-member page is about
+// 26 KiB, so at most 32 MiB whatever the number of organizations.
+inline constexpr std::size_t member_list_cache_pages = 4'096;
+inline constexpr std::size_t member_list_cache_bytes = 32 * 1024 * 1024;
 // A logo is stored in the database and sent whole: small enough for both. Its route lets
 // this much through whatever --max-body-bytes says (413 above).
 inline constexpr std::size_t org_logo_bytes_max = 2 * 1024 * 1024;

@@ -1,5 +1,7 @@
 #include "services/members.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/limits.hpp"
@@ -36,18 +38,31 @@ core::Result<MemberPage> Members::list(const Caller& caller, core::OrgId org, co
     return error;
   }
   // One more than asked tells whether there is a next page.
-  auto records = organizations_.list_members(org, after, limit + 1);
-  if (!records) return std::move(records).error();
+  auto listing = organizations_.list_members(org, after, limit + 1);
+  if (!listing) return std::move(listing).error();
   MemberPage page;
-  for (const auto& record : *records) {
+  page.revision = listing->revision;
+  page.members.reserve(std::min(limit, listing->members.size()));
+  for (auto& record : listing->members) {
     if (page.members.size() == limit) {
       page.next_after = page.members.back().user;
       break;
     }
-    page.members.push_back(
-        {record.user, record.email, record.display_name, record.role, record.joined_at_ms});
+    page.members.push_back({record.user, std::move(record.email), std::move(record.display_name),
+                            record.role, record.joined_at_ms});
   }
   return page;
+}
+
+core::Result<std::int64_t> Members::list_revision(const Caller& caller, core::OrgId org) {
+  auto resource = authorize(organizations_, caller, org, authz::Action::view_members);
+  if (!resource) return std::move(resource).error();
+  auto revision = organizations_.members_revision(org);
+  if (!revision) return std::move(revision).error();
+  // Deleted since the membership was read.
+  if (!revision->has_value())
+    return core::make_error(core::ErrorCode::not_found, "no such organization");
+  return **revision;
 }
 
 core::Result<storage::MembershipRecord> Members::authorize_on_member(

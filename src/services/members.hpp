@@ -23,6 +23,7 @@ struct MemberView {
 };
 
 struct MemberPage {
+  std::int64_t revision = 0;  // of the member list, read before the members (see list_revision)
   std::vector<MemberView> members;
   std::optional<core::UserId> next_after;  // the cursor of the next page, if there is one
 };
@@ -38,6 +39,10 @@ class Members {
   // Members after the user id `after` (0: from the start), at most `limit` (1..max).
   core::Result<MemberPage> list(const Caller& caller, core::OrgId org, core::UserId after,
                                 std::size_t limit);
+  // What list() checks, then only the member list's revision: it changes whenever a member
+  // joins, leaves, changes role, name or email, so a page rendered at this revision (or a
+  // later one) is still what list() would return.
+  core::Result<std::int64_t> list_revision(const Caller& caller, core::OrgId org);
   core::Result<MemberView> change_role(const Caller& caller, core::OrgId org, core::UserId user,
                                        domain::OrgRole role);
   core::Result<void> remove(const Caller& caller, core::OrgId org, core::UserId user);

@@ -309,20 +309,35 @@ core::Result<std::optional<MemberRecord>> OrganizationRepository::find_member(co
                         {org.value, user.value}, to_member);
 }
 
-core::Result<std::vector<MemberRecord>> OrganizationRepository::list_members(
-    core::OrgId org, core::UserId after_user, std::size_t limit) {
-  std::vector<MemberRecord> members;
+core::Result<MemberListing> OrganizationRepository::list_members(core::OrgId org,
+                                                                 core::UserId after_user,
+                                                                 std::size_t limit) {
+  MemberListing listing;
   auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    // The revision first: a change committed between the two reads makes the listing newer
+    // than its revision says, never older, so a cache keyed by it cannot serve stale data.
+    auto revision = transaction.query_one(
+        "SELECT members_revision FROM organizations WHERE id = $1", {org.value});
+    if (!revision) return core::Result<void>(std::move(revision).error());
+    if (revision->has_value()) listing.revision = (*revision)->integer(0);
     auto rows =
         transaction.query(std::string(member_select) +
                               " WHERE m.org_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3",
                           {org.value, after_user.value, static_cast<std::int64_t>(limit)});
     if (!rows) return core::Result<void>(std::move(rows).error());
-    for (const auto& row : rows->rows) members.push_back(to_member(row));
+    listing.members.reserve(rows->rows.size());
+    for (const auto& row : rows->rows) listing.members.push_back(to_member(row));
     return core::success();
   });
   if (!done) return std::move(done).error();
-  return members;
+  return listing;
+}
+
+core::Result<std::optional<std::int64_t>> OrganizationRepository::members_revision(
+    core::OrgId org) {
+  return query_optional(database_, TransactionMode::read_only,
+                        "SELECT members_revision FROM organizations WHERE id = $1", {org.value},
+                        [](const Row& row) { return row.integer(0); });
 }
 
 core::Result<void> OrganizationRepository::change_role(core::OrgId org, core::UserId user,

@@ -64,6 +64,11 @@ struct MemberRecord {
   std::int64_t joined_at_ms = 0;
 };
 
+struct MemberListing {
+  std::int64_t revision = 0;
+  std::vector<MemberRecord> members;
+};
+
 // Organizations and their memberships. Every change writes its audit event in the same
 // transaction (`audit`: its org is filled in here). An organization always keeps at least
 // one owner: a change that would leave none is ErrorCode::conflict, checked under a lock
@@ -103,8 +108,13 @@ class OrganizationRepository {
   // user or organization is ErrorCode::conflict.
   core::Result<void> add_member(const MembershipRecord& membership, AuditEvent audit);
   // Members ordered by user id, after `after_user` (the cursor), at most `limit`.
-  core::Result<std::vector<MemberRecord>> list_members(core::OrgId org, core::UserId after_user,
-                                                       std::size_t limit);
+  // The members after `after_user`, by user id, at most `limit`, with the revision of the
+  // member list read before them (the list is at least that recent).
+  core::Result<MemberListing> list_members(core::OrgId org, core::UserId after_user,
+                                           std::size_t limit);
+  // The revision of the organization's member list: it changes (database triggers) whenever
+  // a member joins, leaves, changes role, name or email. std::nullopt: no such organization.
+  core::Result<std::optional<std::int64_t>> members_revision(core::OrgId org);
   core::Result<std::optional<MemberRecord>> find_member(core::OrgId org, core::UserId user);
   // ErrorCode::not_found when not a member; ErrorCode::conflict for the last owner.
   core::Result<void> change_role(core::OrgId org, core::UserId user, domain::OrgRole role,

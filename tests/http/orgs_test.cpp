@@ -318,6 +318,48 @@ TEST_F(OrgsTest, ARemovedMemberLosesAccessOnTheirNextRequest) {
   EXPECT_EQ(events.back().event.target, "user:" + std::to_string(grace.id));
 }
 
+// Listed pages are kept at the member list's revision (api/http/member_list_cache): every
+// change, however it is written, shows on the very next read.
+TEST_F(OrgsTest, TheMemberListShowsEveryChangeOnTheNextRead) {
+  auto ada = sign_up("ada@example.com");
+  auto grace = sign_up("grace@example.com");
+  auto org = create_org(ada, "Bikes");
+  const auto members = org_path(org) + "/members";
+  auto listed = [&] {
+    auto response = as(ada, "GET", members);
+    EXPECT_EQ(response.status, 200) << response.body;
+    auto body = response.json();
+    std::vector<std::string> rows;
+    for (const auto& member : body["members"]) {
+      rows.push_back(member["email"].get<std::string>() + " " +
+                     member["display_name"].get<std::string>() + " " +
+                     member["role"].get<std::string>());
+    }
+    return rows;
+  };
+  EXPECT_EQ(listed(), (std::vector<std::string>{"ada@example.com ada@example.com owner"}));
+  EXPECT_EQ(listed(), (std::vector<std::string>{"ada@example.com ada@example.com owner"}));
+
+  add_member(org, grace, domain::OrgRole::member);
+  EXPECT_EQ(listed(), (std::vector<std::string>{"ada@example.com ada@example.com owner",
+                                                "grace@example.com grace@example.com member"}));
+  ASSERT_EQ(as(ada, "PATCH", member_path(org, grace), {{"role", "admin"}}).status, 200);
+  EXPECT_EQ(listed()[1], "grace@example.com grace@example.com admin");
+  {
+    auto database = open_database();
+    ASSERT_TRUE(database);
+    auto renamed = database->transact(storage::TransactionMode::read_write, [&](auto& sql) {
+      auto changed =
+          sql.execute("UPDATE users SET display_name = 'Grace Hopper' WHERE id = $1", {grace.id});
+      return changed.ok() ? core::success() : core::Result<void>(std::move(changed).error());
+    });
+    ASSERT_TRUE(renamed.ok());
+  }
+  EXPECT_EQ(listed()[1], "grace@example.com Grace Hopper admin");
+  ASSERT_EQ(as(ada, "DELETE", member_path(org, grace)).status, 204);
+  EXPECT_EQ(listed(), (std::vector<std::string>{"ada@example.com ada@example.com owner"}));
+}
+
 TEST_F(OrgsTest, StateChangesNeedTheCsrfTokenAndEveryRouteASession) {
   auto ada = sign_up("ada@example.com");
   auto org = create_org(ada, "Bikes");

@@ -55,6 +55,22 @@ class OrganizationRepositoryContract : public MigratedDatabaseTest {
     return (*found)->role;
   }
 
+  std::int64_t revision_of(core::OrgId org) {
+    auto revision = organizations_->members_revision(org);
+    EXPECT_TRUE(succeeded(revision));
+    return revision.ok() ? revision->value_or(-1) : -1;
+  }
+
+  // A change made by SQL the repositories do not (yet) offer, as another writer would.
+  void run_sql(const std::string& sql, std::int64_t id) {
+    auto done = database().transact(TransactionMode::read_write, [&](Transaction& transaction) {
+      auto changed = transaction.execute(sql, {id});
+      if (!changed) return core::Result<void>(std::move(changed).error());
+      return core::success();
+    });
+    EXPECT_TRUE(succeeded(done)) << sql;
+  }
+
   std::unique_ptr<OrganizationRepository> organizations_;
   std::unique_ptr<AuditRepository> audit_;
   core::UserId ada_;
@@ -174,20 +190,62 @@ TEST_P(OrganizationRepositoryContract, MembersArePagedByUserId) {
   auto org = make_org("Bikes", ada_);
   add(org.id, grace_, OrgRole::admin);
   add(org.id, linus_, OrgRole::member);
-  auto first = organizations_->list_members(org.id, core::UserId{0}, 2);
-  ASSERT_TRUE(succeeded(first));
+  auto first_page = organizations_->list_members(org.id, core::UserId{0}, 2);
+  ASSERT_TRUE(succeeded(first_page));
+  EXPECT_EQ(first_page->revision, revision_of(org.id));
+  auto* first = &first_page->members;
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ((*first)[0].user, ada_);
   EXPECT_EQ((*first)[0].email, "ada@example.com");
   EXPECT_EQ((*first)[0].display_name, "Ada");
   EXPECT_EQ((*first)[0].role, OrgRole::owner);
   EXPECT_EQ((*first)[1].user, grace_);
-  auto rest = organizations_->list_members(org.id, (*first)[1].user, 2);
-  ASSERT_TRUE(succeeded(rest));
+  auto rest_page = organizations_->list_members(org.id, (*first)[1].user, 2);
+  ASSERT_TRUE(succeeded(rest_page));
+  auto* rest = &rest_page->members;
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].user, linus_);
   EXPECT_EQ((*rest)[0].role, OrgRole::member);
   EXPECT_EQ((*rest)[0].joined_at_ms, later_ms);
+}
+
+// What api/http's member list cache relies on: the revision moves with every change a
+// listing would show, whoever writes it, and only with those.
+TEST_P(OrganizationRepositoryContract, TheMembersRevisionMovesWithEveryChangeOfTheList) {
+  auto org = make_org("Bikes", ada_);
+  auto other = make_org("Boats", linus_);
+  auto revision = revision_of(org.id);
+  auto moved = [&] {
+    auto now = revision_of(org.id);
+    bool changed = now != revision;
+    revision = now;
+    return changed;
+  };
+  add(org.id, grace_, OrgRole::member);
+  EXPECT_TRUE(moved()) << "a member joined";
+  ASSERT_TRUE(succeeded(
+      organizations_->change_role(org.id, grace_, OrgRole::admin, audit("member.role", ada_))));
+  EXPECT_TRUE(moved()) << "a role changed";
+  run_sql("UPDATE users SET display_name = 'Grace H.' WHERE id = $1", grace_.value);
+  EXPECT_TRUE(moved()) << "a member was renamed";
+  run_sql("UPDATE users SET email = 'gh@example.com' WHERE id = $1", grace_.value);
+  EXPECT_TRUE(moved()) << "a member's email changed";
+
+  run_sql("UPDATE users SET password_hash = 'x' WHERE id = $1", grace_.value);
+  add(other.id, grace_, OrgRole::member);
+  ASSERT_TRUE(
+      succeeded(organizations_->rename(other.id, "Ships", later_ms, audit("org.renamed", linus_))));
+  run_sql("UPDATE users SET display_name = 'Linus T.' WHERE id = $1", linus_.value);
+  EXPECT_FALSE(moved()) << "nothing this organization lists changed";
+
+  ASSERT_TRUE(
+      succeeded(organizations_->remove_member(org.id, grace_, audit("member.removed", ada_))));
+  EXPECT_TRUE(moved()) << "a member left";
+  add(org.id, linus_, OrgRole::member);
+  EXPECT_TRUE(moved());
+  run_sql("DELETE FROM users WHERE id = $1", linus_.value);
+  EXPECT_TRUE(moved()) << "a member's account was deleted";
+  EXPECT_EQ(organizations_->members_revision(core::OrgId{424242})->has_value(), false);
 }
 
 TEST_P(OrganizationRepositoryContract, AddingAMemberTwiceIsAConflict) {

@@ -1,6 +1,10 @@
 #include "core/clock.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace roost::core {
 namespace {
@@ -19,6 +23,32 @@ TEST(Rfc3339, ParsesUtcOffsetsAndFractions) {
   EXPECT_EQ(parse_rfc3339_ms("2026-11-23T13:00:00 01:00"), noon_utc_ms);
   EXPECT_EQ(parse_rfc3339_ms(format_utc_ms(noon_utc_ms + 7)), noon_utc_ms + 7);
   EXPECT_EQ(parse_rfc3339_ms("1970-01-01T00:00:00Z"), 0);
+}
+
+// The general formatter, as format_utc_ms once was: the reference the fast one must match.
+std::string reference_format(std::int64_t unix_ms) {
+  auto milliseconds = ((unix_ms % 1000) + 1000) % 1000;
+  std::chrono::sys_seconds seconds{std::chrono::seconds((unix_ms - milliseconds) / 1000)};
+  return fmt::format("{:%FT%T}.{:03}Z", seconds, milliseconds);
+}
+
+TEST(FormatUtc, MatchesTheCalendarAcrossLeapYearsAndEras) {
+  EXPECT_EQ(format_utc_ms(951'782'400'000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(format_utc_ms(1'709'251'199'999), "2024-02-29T23:59:59.999Z");
+  EXPECT_EQ(format_utc_ms(4'107'542'400'000), "2100-03-01T00:00:00.000Z");
+  EXPECT_EQ(format_utc_ms(-62'135'596'800'000), "0001-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_utc_ms(253'402'300'799'999), "9999-12-31T23:59:59.999Z");
+  // Past four-digit years the general formatter takes over.
+  EXPECT_EQ(format_utc_ms(253'402'300'800'000), reference_format(253'402'300'800'000));
+  std::mt19937_64 random(20261123);
+  std::uniform_int_distribution<std::int64_t> instants(-62'135'596'800'000, 253'402'300'799'999);
+  for (int i = 0; i < 100'000; ++i) {
+    auto instant = instants(random);
+    ASSERT_EQ(format_utc_ms(instant), reference_format(instant)) << instant;
+  }
+  std::string appended = "at ";
+  append_utc_ms(appended, noon_utc_ms);
+  EXPECT_EQ(appended, "at 2026-11-23T12:00:00.000Z");
 }
 
 TEST(Rfc3339, RefusesWhatIsNotOne) {

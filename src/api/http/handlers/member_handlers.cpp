@@ -1,6 +1,7 @@
 #include "api/http/handlers/member_handlers.hpp"
 
 #include "api/http/dto/json_fields.hpp"
+#include "api/http/dto/json_text.hpp"
 #include "api/http/error_mapper.hpp"
 #include "api/http/handlers/org_path.hpp"
 #include "core/clock.hpp"
@@ -15,6 +16,38 @@ nlohmann::json member_json(const services::MemberView& member) {
           {"display_name", member.display_name},
           {"role", domain::org_role_name(member.role)},
           {"joined_at", core::format_utc_ms(member.joined_at_ms)}};
+}
+
+// A listed page as JSON text, written directly: the same bytes as json_response would make
+// of {"members": [member_json...], "next_cursor": ...}, several times faster for 200 members.
+std::string render_member_page(const services::MemberPage& page) {
+  std::string out;
+  out.reserve(32 + page.members.size() * 160);
+  out += "{\"members\":[";
+  for (const auto& member : page.members) {
+    if (out.back() != '[') out += ',';
+    out += "{\"display_name\":";
+    append_json_string(out, member.display_name);
+    out += ",\"email\":";
+    append_json_string(out, member.email);
+    out += ",\"joined_at\":\"";
+    core::append_utc_ms(out, member.joined_at_ms);
+    out += "\",\"role\":";
+    append_json_string(out, domain::org_role_name(member.role));
+    out += ",\"user_id\":";
+    append_json_integer(out, member.user.value);
+    out += '}';
+  }
+  out += "],\"next_cursor\":";
+  if (page.next_after) {
+    out += '"';
+    append_json_integer(out, page.next_after->value);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return out;
 }
 
 // The page to read: ?cursor= (the next_cursor of the previous page) and ?limit=.
@@ -63,16 +96,25 @@ Awaitable<Response> MemberHandlers::list(Request request) {
   if (!org) co_return error_response(not_found("no such organization"));
   PageRequest page;
   if (auto problem = read_page(request, page)) co_return error_response(*problem);
-  auto work = [this, caller = caller_of(request), org = *org, page] {
-    return members_.list(caller, org, page.after, page.limit);
+  // Authorized on every request; read again only when the member list changed since the
+  // page was rendered.
+  auto work = [this, caller = caller_of(request), org = *org,
+               page]() -> core::Result<std::shared_ptr<const std::string>> {
+    auto revision = members_.list_revision(caller, org);
+    if (!revision) return std::move(revision).error();
+    MemberListCache::Key key{org.value, page.after.value, page.limit};
+    if (auto cached = pages_.find(key, *revision)) return cached;
+    auto members = members_.list(caller, org, page.after, page.limit);
+    if (!members) return std::move(members).error();
+    auto body = std::make_shared<const std::string>(render_member_page(*members));
+    pages_.store(key, members->revision, body);
+    return body;
   };
-  auto members = co_await blocking_.run(std::move(work));
-  if (!members) co_return error_response(members.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& member : members->members) items.push_back(member_json(member));
-  nlohmann::json next = nullptr;
-  if (members->next_after) next = std::to_string(members->next_after->value);
-  co_return json_response(200, {{"members", std::move(items)}, {"next_cursor", std::move(next)}});
+  auto body = co_await blocking_.run(std::move(work));
+  if (!body) co_return error_response(body.error());
+  Response response;
+  response.body = **body;
+  co_return std::move(response);  // g++ 12 copies a named local in co_return
 }
 
 Awaitable<Response> MemberHandlers::change_role(Request request) {

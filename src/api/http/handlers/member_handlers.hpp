@@ -1,12 +1,16 @@
 #pragma once
 
 #include "api/http/blocking_executor.hpp"
+#include "api/http/member_list_cache.hpp"
 #include "api/http/router.hpp"
+#include "core/limits.hpp"
 #include "services/members.hpp"
 
 namespace roost::api::http {
 
 // The members of an organization: list (cursor pages), change a role, remove or leave.
+// Listed pages are rendered straight to JSON text and kept at the member list's revision
+// (MemberListCache): a team's web clients re-read the list far more often than it changes.
 class MemberHandlers {
  public:
   MemberHandlers(services::Members& members, BlockingExecutor& blocking)
@@ -20,6 +24,8 @@ class MemberHandlers {
 
   services::Members& members_;
   BlockingExecutor& blocking_;
+  MemberListCache pages_{core::limits::member_list_cache_pages,
+                         core::limits::member_list_cache_bytes};
 };
 
 }  // namespace roost::api::http
