@@ -1,7 +1,7 @@
 #include "core/clock.hpp"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
+#include <chrono>
+#include <string>
 
 namespace roost::core {
 
@@ -48,16 +48,17 @@ void append_utc_ms(std::string& out, std::int64_t unix_ms) {
     --days;
   }
   const auto date = civil_from_days(days);
-  if (date.year < 0 || date.year > 9999) {
-    // Outside what four digits hold: rare enough for the general formatter.
-    constexpr std::int64_t ms_per_second = 1000;
-    auto milliseconds = ((unix_ms % ms_per_second) + ms_per_second) % ms_per_second;
-    std::chrono::sys_seconds seconds{
-        std::chrono::seconds((unix_ms - milliseconds) / ms_per_second)};
-    out += fmt::format("{:%FT%T}.{:03}Z", seconds, milliseconds);
-    return;
+  // ISO 8601's expanded years past four digits or before year 0: a sign, at least 4 digits.
+  auto year = date.year;
+  if (year < 0) {
+    out += '-';
+    year = -year;
   }
-  append_digits(out, date.year, 4);
+  if (year <= 9999) {
+    append_digits(out, year, 4);
+  } else {
+    out += std::to_string(year);
+  }
   out += '-';
   append_digits(out, date.month, 2);
   out += '-';
