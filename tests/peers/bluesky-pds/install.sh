@@ -23,10 +23,13 @@ rm -f "$stamp"
 # Whether npm runs install scripts depends on its version and configuration; better-sqlite3
 # is the only package here that needs one, so scripts are off and its native binding is
 # built explicitly. --build-from-source skips prebuild-install, which would try to download
-# from github.com. Node's headers come from the system package (npm_config_nodedir).
+# from github.com. Node's headers come from the system package when it has them (node-gyp
+# would otherwise download them from nodejs.org).
 npm ci --ignore-scripts --no-audit --no-fund
-npm_config_nodedir="${npm_config_nodedir:-/usr}" \
-  npm rebuild better-sqlite3 --foreground-scripts --build-from-source
+if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/common.gypi ]]; then
+  export npm_config_nodedir=/usr
+fi
+npm rebuild better-sqlite3 --foreground-scripts --build-from-source
 node -e "require('better-sqlite3')(':memory:').close()"
 echo "$want" >"$stamp"
 echo "bluesky-pds: installed in $(($(date +%s) - started)) s"
