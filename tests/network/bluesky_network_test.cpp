@@ -364,6 +364,26 @@ TEST_F(BlueskyNetworkTest, WritingToAPdsThatIsDownIsTransient) {
   EXPECT_FALSE(exists(post_collection, key));
 }
 
+TEST_F(BlueskyNetworkTest, AWriteThatGetsNoAnswerIsOutcomeUnknown) {
+  test::SilentListener silent;
+  auto settings = test::test_bluesky_settings(pds);
+  settings.total_timeout = std::chrono::milliseconds(300);
+  BlueskyNetwork impatient(settings);
+  ProfileCredentials hanging = credentials;
+  hanging.pds_url = silent.url();
+  std::string key = unique_test_record_key();
+
+  auto published = impatient.publish(hanging, key, post_with_text("sent, never answered"));
+  ASSERT_FALSE(published.ok());
+  // The request left; the server may have written it. The check by getRecord got no answer
+  // either, so the scheduler must look again before any retry.
+  EXPECT_EQ(published.error().kind, FailureKind::outcome_unknown) << describe(published.error());
+  // A read without an answer is merely transient: reading again changes nothing.
+  auto found = impatient.find_post(hanging, key);
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().kind, FailureKind::transient) << describe(found.error());
+}
+
 TEST_F(BlueskyNetworkTest, WritingIntoAnotherAccountsRepositoryIsRefused) {
   TestAccount other = test::create_test_account(pds);
   ProfileCredentials wrong_repo = credentials;

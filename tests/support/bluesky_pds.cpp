@@ -13,6 +13,8 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "core/random.hpp"
 #include "core/tokens.hpp"
@@ -196,7 +198,10 @@ std::string unique_test_record_key() {
   return key;
 }
 
-int unused_loopback_port() {
+namespace {
+
+// A TCP socket bound to a free loopback port; returns the descriptor and the port.
+std::pair<int, int> bind_loopback() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in address{};
@@ -209,8 +214,26 @@ int unused_loopback_port() {
     ::close(fd);
     throw std::runtime_error("bind failed");
   }
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return {fd, ntohs(address.sin_port)};
 }
+
+}  // namespace
+
+int unused_loopback_port() {
+  auto [fd, port] = bind_loopback();
+  ::close(fd);
+  return port;
+}
+
+SilentListener::SilentListener() {
+  constexpr int backlog = 16;
+  std::tie(fd_, port_) = bind_loopback();
+  if (::listen(fd_, backlog) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("listen failed");
+  }
+}
+
+SilentListener::~SilentListener() { ::close(fd_); }
 
 }  // namespace roost::test

@@ -58,4 +58,20 @@ std::string unique_test_record_key();
 // A loopback port nothing listens on (bound, then released).
 int unused_loopback_port();
 
+// A loopback port that listens and never accepts: the kernel completes the TCP handshake,
+// so a client sends its whole request and then waits for an answer that never comes (a
+// server that hangs after receiving a write).
+class SilentListener {
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 }  // namespace roost::test
