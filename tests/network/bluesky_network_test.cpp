@@ -2,12 +2,14 @@
 // read back from the PDS with com.atproto.repo.getRecord / listRecords and sync.getBlob.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "../support/bluesky_pds.hpp"
 #include "core/random.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/bluesky/records.hpp"
+#include "networks/http_client.hpp"
 
 namespace roost::networks::bluesky {
 namespace {
@@ -367,7 +369,7 @@ TEST_F(BlueskyNetworkTest, WritingToAPdsThatIsDownIsTransient) {
 TEST_F(BlueskyNetworkTest, AWriteThatGetsNoAnswerIsOutcomeUnknown) {
   test::SilentListener silent;
   auto settings = test::test_bluesky_settings(pds);
-  settings.total_timeout = std::chrono::milliseconds(300);
+  settings.total_timeout = std::chrono::milliseconds(1'000);
   BlueskyNetwork impatient(settings);
   ProfileCredentials hanging = credentials;
   hanging.pds_url = silent.url();
@@ -393,6 +395,24 @@ TEST_F(BlueskyNetworkTest, WritingIntoAnotherAccountsRepositoryIsRefused) {
   // The PDS answers 401 AuthenticationRequired: to Roost, these credentials do not work.
   EXPECT_EQ(published.error().kind, FailureKind::auth_revoked) << describe(published.error());
   EXPECT_TRUE(test::list_all_records(pds, other.did, post_collection).empty());
+}
+
+TEST(HttpClientAgainstThePds, AResponseOverTheCapIsNotRead) {
+  const auto& pds = test::test_pds();
+  HttpClient http(HttpTimeouts{});
+  HttpRequest request;
+  request.url = build_url(pds.pds_url, "/xrpc/com.atproto.server.describeServer");
+  auto whole = http.perform(request);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  ASSERT_EQ(whole->status, 200);
+  ASSERT_GT(whole->body.size(), 20u);
+  EXPECT_EQ(whole->headers.at("content-type").find("application/json"), 0u);
+
+  request.response_bytes_max = 20;
+  auto capped = http.perform(request);
+  ASSERT_FALSE(capped.ok());
+  EXPECT_NE(capped.error().message.find("larger than 20 bytes"), std::string::npos);
+  EXPECT_TRUE(capped.error().request_sent);
 }
 
 TEST(BlueskyNetworkConcurrency, ParallelWritersEachPublishOnce) {
