@@ -32,3 +32,18 @@ configure_build() {
 }
 
 build_jobs() { nproc 2>/dev/null || echo 2; }
+
+# node and npm run the Bluesky test peer (tests/peers/bluesky-pds: node >= 18.7, measured
+# with node 20). Installed from Debian when absent; an existing node (e.g. NodeSource's,
+# which bundles npm) is left alone.
+require_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "node and npm are missing: apt-get install nodejs npm libnode-dev" >&2
+    return 1
+  fi
+  say "installing nodejs and npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev >/dev/null
+}

@@ -148,4 +148,21 @@ inline constexpr std::int64_t totp_drift_steps = 1;
 inline constexpr std::size_t totp_recovery_code_count = 10;
 inline constexpr std::size_t totp_recovery_code_bytes = 10;  // 80 bits, shown as 16 base32
 
+// Calls to social networks (networks/http_client): every call is bounded in time and in the
+// size of what it reads back. A network's answers are small JSON documents; the cap only
+// keeps a broken or hostile server from filling memory. Idle keep-alive handles are pooled
+// up to network_idle_handles_max (above that, a finished call's handle is closed).
+inline constexpr std::chrono::milliseconds network_connect_timeout{10'000};
+inline constexpr std::chrono::milliseconds network_total_timeout{30'000};
+inline constexpr std::size_t network_response_bytes_max = 4 * 1024 * 1024;
+inline constexpr std::size_t network_idle_handles_max = 16;
+// Bluesky. An image blob is at most 1,000,000 bytes (the app.bsky.embed.images lexicon's
+// maxSize) and a post holds at most 4. A rate limit asking us to wait longer than
+// bluesky_retry_after_max is read as that long: the scheduler looks again then.
+inline constexpr std::size_t bluesky_image_bytes_max = 1'000'000;
+inline constexpr std::size_t bluesky_images_per_post_max = 4;
+inline constexpr std::chrono::seconds bluesky_retry_after_max{24 * 60 * 60};
+inline constexpr std::size_t bluesky_list_records_page_max = 100;  // the lexicon's maximum
+inline constexpr std::size_t bluesky_error_message_bytes_max = 500;
+
 }  // namespace roost::core::limits

@@ -9,12 +9,14 @@
 namespace roost::core {
 
 // An expected failure is a value. Result<T> holds either a T or an Error; callers test
-// ok() and return early. (std::expected is C++23; g++ 12 builds C++20.)
-template <class T>
+// ok() and return early. (std::expected is C++23; g++ 12 builds C++20.) A layer whose
+// callers must tell failures apart by more than an ErrorCode names its own error type E
+// (networks::NetworkError: retry, refresh or give up).
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(E error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
@@ -36,38 +38,38 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
-    return std::get<Error>(state_);
+    return std::get<E>(state_);
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
-    return std::get<Error>(std::move(state_));
+    return std::get<E>(std::move(state_));
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <class E>
+class [[nodiscard]] Result<void, E> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+  Result(E error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok_);
     return error_;
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok_);
     return std::move(error_);
   }
 
  private:
-  Error error_;
+  E error_;
   bool ok_ = true;
 };
 

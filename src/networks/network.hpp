@@ -1,11 +1,18 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
 
 // The contract every social network implements (bluesky/ first, then mastodon/ and x/).
-// Callers include only this header; app/wiring names the implementations. Publishing,
-// engagement and the connection flows join this interface with the Bluesky work.
+// Callers include only this header; app/wiring names the implementations. Every call
+// blocks (libcurl): only scheduler and service threads make them, never an I/O thread.
 namespace roost::networks {
 
 enum class NetworkKind { bluesky, mastodon, x };
@@ -13,10 +20,123 @@ enum class NetworkKind { bluesky, mastodon, x };
 std::string_view network_name(NetworkKind kind);
 std::optional<NetworkKind> parse_network(std::string_view name);
 
+// What a caller does about a failed call. The scheduler decides on this alone: retry with
+// backoff, wait, refresh, ask a person to reconnect, or give up.
+enum class FailureKind {
+  transient,        // the network or the server failed before acting: retry later
+  rate_limited,     // retry after NetworkError::retry_after (or backoff without one)
+  auth_expired,     // the access token expired: refresh it, then retry
+  auth_revoked,     // the credentials no longer work: the profile needs_reconnect
+  permanent,        // the request itself is refused (validation, size): retrying cannot help
+  outcome_unknown,  // the request was sent and no answer came: look before retrying
+  already_exists,   // a record under this key exists (NetworkError::existing says which)
+  not_found,        // no such record, account or handle
+};
+
+std::string_view failure_kind_name(FailureKind kind);
+
+// A published record: the post, like, repost or follow as the network names it.
+struct PublishedPost {
+  std::string uri;  // at://did:plc:.../app.bsky.feed.post/<rkey>
+  std::string cid;  // the content hash of that version of the record
+};
+
+struct NetworkError {
+  FailureKind kind = FailureKind::transient;
+  int http_status = 0;  // 0: no HTTP answer
+  std::string code;     // the network's error name (XRPC "ExpiredToken"), or libcurl's
+  std::string message;  // for people and logs; never holds a credential
+  std::optional<std::chrono::seconds> retry_after;  // rate_limited: when to try again
+  std::optional<PublishedPost> existing;            // already_exists: the record found
+};
+
+template <class T>
+using NetworkResult = core::Result<T, NetworkError>;
+
+// A connected profile's session. Secret: storage seals it, and nothing formats it (there is
+// deliberately no operator<<; log `did` or `handle` only). The interface keeps OAuth in view:
+// a DPoP-bound session will add its key here, and refresh() hides which kind it is.
+struct ProfileCredentials {
+  std::string did;
+  std::string handle;
+  std::string pds_url;  // the profile's own PDS, resolved at connect or set by hand
+  std::string access_jwt;
+  std::string refresh_jwt;
+};
+
+// A reference to one version of a record (a reply's root and parent, a quoted post).
+struct StrongRef {
+  std::string uri;
+  std::string cid;
+};
+
+struct PostImage {
+  std::string bytes;
+  std::string mime_type;  // image/jpeg, image/png, image/webp, image/gif
+  std::string alt;
+  std::optional<std::pair<int, int>> aspect_ratio;  // width, height
+};
+
+struct ReplyRefs {
+  StrongRef root;
+  StrongRef parent;
+};
+
+// One post as composed and validated by domain/ (length, facets, image sizes).
+struct PostContent {
+  std::string text;
+  std::string facets_json;  // a JSON array of app.bsky.richtext.facet, or empty for none
+  std::vector<std::string> langs;
+  std::vector<PostImage> images;
+  std::optional<ReplyRefs> reply;
+  std::optional<StrongRef> quote;
+  std::chrono::system_clock::time_point created_at;
+};
+
+// Every write takes a record key chosen by the caller (the scheduler derives it from the
+// outbox job): writing the same key twice leaves one record and answers already_exists, so
+// a retry after any failure is safe. Calls that take credentials by reference may refresh
+// them in place, once, when the access token expired; the caller then persists them.
 class Network {
  public:
   virtual ~Network() = default;
   virtual NetworkKind kind() const = 0;
+
+  // `identifier` is a handle or a DID; without `pds_url` the profile's PDS is resolved from
+  // it. A wrong or revoked app password is auth_revoked.
+  virtual NetworkResult<ProfileCredentials> connect_with_app_password(
+      std::string_view identifier, std::string_view app_password,
+      std::optional<std::string> pds_url) = 0;
+  // New tokens in place. auth_revoked when the refresh token no longer works.
+  virtual NetworkResult<void> refresh(ProfileCredentials& credentials) = 0;
+
+  virtual NetworkResult<PublishedPost> publish(ProfileCredentials& credentials,
+                                               std::string_view record_key,
+                                               const PostContent& content) = 0;
+  // What the network holds under the key; nullopt when nothing: how the scheduler settles an
+  // outcome_unknown before it retries.
+  virtual NetworkResult<std::optional<PublishedPost>> find_post(ProfileCredentials& credentials,
+                                                                std::string_view record_key) = 0;
+  // Deleting what is not there succeeds: the caller wanted it gone.
+  virtual NetworkResult<void> delete_post(ProfileCredentials& credentials,
+                                          std::string_view record_key) = 0;
+
+  virtual NetworkResult<PublishedPost> like(ProfileCredentials& credentials,
+                                            std::string_view record_key,
+                                            const StrongRef& subject) = 0;
+  virtual NetworkResult<void> unlike(ProfileCredentials& credentials,
+                                     std::string_view record_key) = 0;
+  virtual NetworkResult<PublishedPost> repost(ProfileCredentials& credentials,
+                                              std::string_view record_key,
+                                              const StrongRef& subject) = 0;
+  virtual NetworkResult<void> unrepost(ProfileCredentials& credentials,
+                                       std::string_view record_key) = 0;
+  // `subject_did`: the account to follow.
+  virtual NetworkResult<PublishedPost> follow(ProfileCredentials& credentials,
+                                              std::string_view record_key,
+                                              std::string_view subject_did) = 0;
+  virtual NetworkResult<void> unfollow(ProfileCredentials& credentials,
+                                       std::string_view record_key) = 0;
 };
 
 }  // namespace roost::networks

@@ -7,10 +7,10 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
-#include <mutex>
 
 #include "core/random.hpp"
 #include "core/tokens.hpp"
+#include "networks/curl_handles.hpp"
 
 namespace roost::networks::smtp {
 namespace {
@@ -21,25 +21,6 @@ constexpr std::size_t message_id_random_bytes = 16;
 core::Error bad_url(std::string message) {
   return core::make_error(core::ErrorCode::configuration_error, std::move(message));
 }
-
-void initialize_curl() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct UrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct CurlStringDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 
 std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
   char* value = nullptr;
@@ -112,7 +93,7 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 }  // namespace
 
 core::Result<ParsedSmtpUrl> parse_smtp_url(std::string_view text) {
-  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
+  CurlUrl url(curl_url());
   if (!url) return core::make_error(core::ErrorCode::internal, "curl_url failed");
   std::string owned(text);
   if (curl_url_set(url.get(), CURLUPART_URL, owned.c_str(), 0) != CURLUE_OK) {
@@ -200,7 +181,7 @@ core::Result<void> SmtpTransport::send(const storage::OutboundMail& mail) {
   if (mail.to_address.find_first_of("\r\n<>") != std::string::npos) {
     return core::make_error(core::ErrorCode::invalid_request, "invalid recipient address");
   }
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  CurlHandle curl(curl_easy_init());
   if (!curl) return core::make_error(core::ErrorCode::internal, "curl_easy_init failed");
   auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
@@ -209,7 +190,7 @@ core::Result<void> SmtpTransport::send(const storage::OutboundMail& mail) {
   Upload upload{format_message(mail, settings_.from, now_ms, message_id), 0};
   std::string from = "<" + settings_.from + ">";
   std::string to = "<" + mail.to_address + ">";
-  std::unique_ptr<curl_slist, SlistDeleter> recipients(curl_slist_append(nullptr, to.c_str()));
+  CurlSlist recipients(curl_slist_append(nullptr, to.c_str()));
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   CURL* handle = curl.get();

@@ -1,6 +1,7 @@
 #include "core/result.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
 
 namespace roost::core {
 namespace {
@@ -26,6 +27,29 @@ TEST(Result, VoidResult) {
   Result<void> failed = make_error(ErrorCode::conflict, "taken");
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().code, ErrorCode::conflict);
+}
+
+struct Refusal {
+  int reason = 0;
+};
+
+Result<std::string, Refusal> named(int value) {
+  if (value < 0) return Refusal{value};
+  return std::to_string(value);
+}
+
+TEST(Result, HoldsATypedError) {
+  auto good = named(7);
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(*good, "7");
+  auto bad = named(-3);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().reason, -3);
+  Result<void, Refusal> fine;
+  EXPECT_TRUE(fine.ok());
+  Result<void, Refusal> refused = Refusal{2};
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(std::move(refused).error().reason, 2);
 }
 
 TEST(ErrorCodeName, EveryCodeHasAStableName) {

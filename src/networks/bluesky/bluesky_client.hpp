@@ -1,0 +1,101 @@
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/limits.hpp"
+#include "networks/http_client.hpp"
+#include "networks/network.hpp"
+
+// The AT Protocol calls Roost makes (XRPC over HTTP, libcurl). One method per call; each
+// answer or failure is classified once (xrpc_error.hpp). Blocking and thread-safe.
+namespace roost::networks::bluesky {
+
+struct BlueskySettings {
+  // Where did:plc documents are read.
+  std::string plc_url = "https://plc.directory";
+  // did:web documents are read from <scheme>://<host>/.well-known/did.json; only tests use
+  // http.
+  std::string did_web_scheme = "https";
+  // A service that answers com.atproto.identity.resolveHandle for any handle (Bluesky's
+  // entryway resolves DNS and .well-known handles for us).
+  std::string handle_resolver_url = "https://bsky.social";
+  std::chrono::milliseconds connect_timeout = core::limits::network_connect_timeout;
+  std::chrono::milliseconds total_timeout = core::limits::network_total_timeout;
+};
+
+// One record of a repository as the PDS returns it.
+struct Record {
+  std::string uri;
+  std::string cid;
+  nlohmann::json value;
+};
+
+struct RecordPage {
+  std::vector<Record> records;
+  std::optional<std::string> cursor;  // nullopt: this was the last page
+};
+
+class BlueskyClient {
+ public:
+  explicit BlueskyClient(BlueskySettings settings);
+
+  // com.atproto.server.createSession. `identifier`: handle, DID or email.
+  NetworkResult<ProfileCredentials> create_session(std::string_view pds_url,
+                                                   std::string_view identifier,
+                                                   std::string_view password);
+  // com.atproto.server.refreshSession with the refresh token.
+  NetworkResult<ProfileCredentials> refresh_session(std::string_view pds_url,
+                                                    std::string_view refresh_jwt);
+
+  // A handle's DID (com.atproto.identity.resolveHandle on settings.handle_resolver_url).
+  NetworkResult<std::string> resolve_handle(std::string_view handle);
+  // The #atproto_pds service endpoint of a did:plc or did:web document.
+  NetworkResult<std::string> resolve_pds(std::string_view did);
+
+  // Writes into credentials.did's repository. A record already under `record_key` (found
+  // right away, or by getRecord after a 5xx or an unanswered request) is already_exists
+  // with NetworkError::existing set: the key makes creating idempotent.
+  NetworkResult<PublishedPost> create_record(const ProfileCredentials& credentials,
+                                             std::string_view collection,
+                                             std::string_view record_key,
+                                             const nlohmann::json& record);
+  NetworkResult<PublishedPost> put_record(const ProfileCredentials& credentials,
+                                          std::string_view collection, std::string_view record_key,
+                                          const nlohmann::json& record);
+  // Deleting a record that is not there succeeds (the PDS says so too).
+  NetworkResult<void> delete_record(const ProfileCredentials& credentials,
+                                    std::string_view collection, std::string_view record_key);
+
+  // Reads need no credentials: repositories are public.
+  NetworkResult<Record> get_record(std::string_view pds_url, std::string_view repo,
+                                   std::string_view collection, std::string_view record_key);
+  NetworkResult<RecordPage> list_records(std::string_view pds_url, std::string_view repo,
+                                         std::string_view collection, std::size_t limit,
+                                         std::optional<std::string> cursor);
+
+  // The blob object ({"$type":"blob","ref":{"$link":cid},"mimeType","size"}) to put in a
+  // record. Permanent above limits::bluesky_image_bytes_max.
+  NetworkResult<nlohmann::json> upload_blob(const ProfileCredentials& credentials,
+                                            std::string_view bytes, std::string_view mime_type);
+
+ private:
+  enum class Effect { read, write };
+  NetworkResult<nlohmann::json> call(HttpRequest request, Effect effect);
+
+  BlueskySettings settings_;
+  HttpClient http_;
+};
+
+// Where a DID's document is read: <plc_url>/<did> for did:plc, and for did:web
+// <scheme>://<host>/.well-known/did.json (a port is written %3A in the DID). Permanent for
+// any other method or a malformed DID. Exposed for tests.
+NetworkResult<std::string> did_document_url(std::string_view did, const BlueskySettings& settings);
+// The #atproto_pds endpoint of a DID document; not_found when it names none.
+NetworkResult<std::string> pds_endpoint_of(const nlohmann::json& did_document);
+
+}  // namespace roost::networks::bluesky

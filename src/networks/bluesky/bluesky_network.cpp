@@ -1,0 +1,165 @@
+#include "networks/bluesky/bluesky_network.hpp"
+
+#include <cctype>
+#include <chrono>
+
+#include "networks/bluesky/records.hpp"
+
+namespace roost::networks::bluesky {
+namespace {
+
+// What people type: "@alice.bsky.social", "Alice.bsky.social".
+std::string normalized_identifier(std::string_view identifier) {
+  if (identifier.starts_with('@')) identifier.remove_prefix(1);
+  std::string text(identifier);
+  if (!text.starts_with("did:")) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+}  // namespace
+
+BlueskyNetwork::BlueskyNetwork(BlueskySettings settings) : client_(std::move(settings)) {}
+
+template <class Call>
+auto BlueskyNetwork::with_refresh(ProfileCredentials& credentials, Call call) -> decltype(call()) {
+  auto first = call();
+  if (first.ok() || first.error().kind != FailureKind::auth_expired) return first;
+  auto refreshed = refresh(credentials);
+  if (!refreshed.ok()) return std::move(refreshed).error();
+  return call();
+}
+
+NetworkResult<ProfileCredentials> BlueskyNetwork::connect_with_app_password(
+    std::string_view identifier, std::string_view app_password,
+    std::optional<std::string> pds_url) {
+  std::string login = normalized_identifier(identifier);
+  std::optional<std::string> expected_did;
+  if (!pds_url) {
+    std::string did = login;
+    if (!login.starts_with("did:")) {
+      auto resolved = client_.resolve_handle(login);
+      if (!resolved.ok()) return std::move(resolved).error();
+      did = *resolved;
+    }
+    auto pds = client_.resolve_pds(did);
+    if (!pds.ok()) return std::move(pds).error();
+    pds_url = *pds;
+    expected_did = did;
+  }
+  auto session = client_.create_session(*pds_url, login, app_password);
+  if (!session.ok()) return session;
+  // A PDS found through the identity must speak for that identity.
+  if (expected_did && session->did != *expected_did) {
+    NetworkError error;
+    error.kind = FailureKind::permanent;
+    error.code = "IdentityMismatch";
+    error.message = "the PDS signed in another account than the handle names";
+    return error;
+  }
+  return session;
+}
+
+NetworkResult<void> BlueskyNetwork::refresh(ProfileCredentials& credentials) {
+  auto session = client_.refresh_session(credentials.pds_url, credentials.refresh_jwt);
+  if (!session.ok()) {
+    NetworkError error = std::move(session).error();
+    // An expired refresh token cannot be refreshed: the profile must be connected again.
+    if (error.kind == FailureKind::auth_expired) error.kind = FailureKind::auth_revoked;
+    return error;
+  }
+  credentials.access_jwt = std::move(session->access_jwt);
+  credentials.refresh_jwt = std::move(session->refresh_jwt);
+  credentials.handle = std::move(session->handle);
+  return {};
+}
+
+NetworkResult<PublishedPost> BlueskyNetwork::publish(ProfileCredentials& credentials,
+                                                     std::string_view record_key,
+                                                     const PostContent& content) {
+  std::vector<nlohmann::json> blobs;
+  blobs.reserve(content.images.size());
+  if (content.images.size() > core::limits::bluesky_images_per_post_max) {
+    // build_post_record says why; nothing is uploaded first.
+    return build_post_record(content, {}).error();
+  }
+  for (const PostImage& image : content.images) {
+    auto blob = with_refresh(credentials, [&] {
+      return client_.upload_blob(credentials, image.bytes, image.mime_type);
+    });
+    if (!blob.ok()) return std::move(blob).error();
+    blobs.push_back(std::move(*blob));
+  }
+  auto record = build_post_record(content, blobs);
+  if (!record.ok()) return std::move(record).error();
+  return create(credentials, post_collection, record_key, *record);
+}
+
+NetworkResult<std::optional<PublishedPost>> BlueskyNetwork::find_post(
+    ProfileCredentials& credentials, std::string_view record_key) {
+  auto record =
+      client_.get_record(credentials.pds_url, credentials.did, post_collection, record_key);
+  if (record.ok()) return std::optional<PublishedPost>(PublishedPost{record->uri, record->cid});
+  if (record.error().kind == FailureKind::not_found) return std::optional<PublishedPost>();
+  return std::move(record).error();
+}
+
+NetworkResult<void> BlueskyNetwork::delete_post(ProfileCredentials& credentials,
+                                                std::string_view record_key) {
+  return remove(credentials, post_collection, record_key);
+}
+
+NetworkResult<PublishedPost> BlueskyNetwork::like(ProfileCredentials& credentials,
+                                                  std::string_view record_key,
+                                                  const StrongRef& subject) {
+  return create(credentials, like_collection, record_key,
+                build_like_record(subject, std::chrono::system_clock::now()));
+}
+
+NetworkResult<void> BlueskyNetwork::unlike(ProfileCredentials& credentials,
+                                           std::string_view record_key) {
+  return remove(credentials, like_collection, record_key);
+}
+
+NetworkResult<PublishedPost> BlueskyNetwork::repost(ProfileCredentials& credentials,
+                                                    std::string_view record_key,
+                                                    const StrongRef& subject) {
+  return create(credentials, repost_collection, record_key,
+                build_repost_record(subject, std::chrono::system_clock::now()));
+}
+
+NetworkResult<void> BlueskyNetwork::unrepost(ProfileCredentials& credentials,
+                                             std::string_view record_key) {
+  return remove(credentials, repost_collection, record_key);
+}
+
+NetworkResult<PublishedPost> BlueskyNetwork::follow(ProfileCredentials& credentials,
+                                                    std::string_view record_key,
+                                                    std::string_view subject_did) {
+  return create(credentials, follow_collection, record_key,
+                build_follow_record(subject_did, std::chrono::system_clock::now()));
+}
+
+NetworkResult<void> BlueskyNetwork::unfollow(ProfileCredentials& credentials,
+                                             std::string_view record_key) {
+  return remove(credentials, follow_collection, record_key);
+}
+
+NetworkResult<PublishedPost> BlueskyNetwork::create(ProfileCredentials& credentials,
+                                                    std::string_view collection,
+                                                    std::string_view record_key,
+                                                    const nlohmann::json& record) {
+  return with_refresh(credentials, [&] {
+    return client_.create_record(credentials, collection, record_key, record);
+  });
+}
+
+NetworkResult<void> BlueskyNetwork::remove(ProfileCredentials& credentials,
+                                           std::string_view collection,
+                                           std::string_view record_key) {
+  return with_refresh(credentials,
+                      [&] { return client_.delete_record(credentials, collection, record_key); });
+}
+
+}  // namespace roost::networks::bluesky
