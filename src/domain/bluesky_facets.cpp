@@ -47,8 +47,8 @@ std::vector<CodePoint> decode(std::string_view text) {
 // JavaScript's \s, which the reference's regular expressions use.
 bool is_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000 || c == 0xFEFF;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000 || c == 0xFEFF;
 }
 bool is_ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
@@ -58,8 +58,8 @@ bool is_punctuation(char32_t c) { return u_ispunct(static_cast<UChar32>(c)) != 0
 // Characters that end a tag besides white space: invisible joiners and separators that
 // would otherwise glue a tag to the next word.
 bool ends_tag(char32_t c) {
-  return is_space(c) || c == 0xAD || c == 0x2060 || c == 0x200A || c == 0x200B ||
-         c == 0x200C || c == 0x200D || c == 0x20E2;
+  return is_space(c) || c == 0xAD || c == 0x2060 || c == 0x200A || c == 0x200B || c == 0x200C ||
+         c == 0x200D || c == 0x20E2;
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -89,7 +89,8 @@ class Detector {
                         code_points_[end].byte - code_points_[begin].byte);
   }
   void add(FacetKind kind, std::size_t begin, std::size_t end, std::string value) {
-    found_.push_back({kind, code_points_[begin].byte, code_points_[end].byte, std::move(value), {}});
+    found_.push_back(
+        {kind, code_points_[begin].byte, code_points_[end].byte, std::move(value), {}});
   }
 
   // Mentions and links start after white space, "(" or at the start of the text.
@@ -170,7 +171,8 @@ class Detector {
         prefix = "https://";
       }
       resume = end;
-      if (end - begin > 0 && std::u32string_view(U".,;:!?").find(at(end - 1)) != std::u32string_view::npos)
+      if (end - begin > 0 &&
+          std::u32string_view(U".,;:!?").find(at(end - 1)) != std::u32string_view::npos)
         --end;
       auto link = slice(begin, end);
       if (end > begin && at(end - 1) == ')' && link.find('(') == std::string_view::npos) --end;
@@ -183,7 +185,8 @@ class Detector {
       if (at(sign) != '#' && at(sign) != fullwidth_number_sign) continue;
       if (sign > 0 && !is_space(at(sign - 1))) continue;
       std::size_t begin = sign + 1;
-      if (begin < size() && at(begin) == variation_selector_16) continue;  // the keycap emoji #️⃣
+      if (begin < size() && at(begin) == variation_selector_16)
+        continue;  // the keycap emoji #️⃣
       std::size_t end = begin;
       bool has_word = false;  // a character that is neither a digit nor punctuation
       for (; end < size() && !ends_tag(at(end)); ++end) {
@@ -199,9 +202,8 @@ class Detector {
   }
 
   static std::vector<RichTextFacet> without_overlaps(std::vector<RichTextFacet> facets) {
-    std::stable_sort(facets.begin(), facets.end(), [](const auto& a, const auto& b) {
-      return a.byte_start < b.byte_start;
-    });
+    std::stable_sort(facets.begin(), facets.end(),
+                     [](const auto& a, const auto& b) { return a.byte_start < b.byte_start; });
     std::vector<RichTextFacet> kept;
     for (auto& facet : facets) {
       if (!kept.empty() && facet.byte_start < kept.back().byte_end) continue;

@@ -135,8 +135,8 @@ bool is_post_uri(std::string_view uri) {
 void check_reference(const BlueskyStrongRef& reference, const std::string& field,
                      std::vector<PostProblem>& problems) {
   if (!is_post_uri(reference.uri) || reference.cid.empty()) {
-    problems.push_back({PostProblemCode::bad_reference, field,
-                        "must name a post by its at:// URI and CID"});
+    problems.push_back(
+        {PostProblemCode::bad_reference, field, "must name a post by its at:// URI and CID"});
   }
 }
 
@@ -147,15 +147,14 @@ void check_text(const std::string& text, bool has_media, std::vector<PostProblem
     return;
   }
   if (trim(text).empty() && !has_media) {
-    problems.push_back({PostProblemCode::empty_post, "text", "a post needs text, an image or a quote"});
+    problems.push_back(
+        {PostProblemCode::empty_post, "text", "a post needs text, an image or a quote"});
   }
   if (*graphemes > BlueskyPostLimits::text_graphemes_max) {
     problems.push_back({PostProblemCode::text_too_long, "text",
-                        "has " + std::to_string(*graphemes) +
-                            " characters; Bluesky allows 300"});
+                        "has " + std::to_string(*graphemes) + " characters; Bluesky allows 300"});
   } else if (text.size() > BlueskyPostLimits::text_bytes_max) {
-    problems.push_back({PostProblemCode::text_too_long, "text",
-                        "is over Bluesky's 3,000 bytes"});
+    problems.push_back({PostProblemCode::text_too_long, "text", "is over Bluesky's 3,000 bytes"});
   }
 }
 
@@ -183,13 +182,13 @@ void check_languages(const std::vector<std::string>& langs, std::vector<PostProb
 void check_image(const BlueskyImage& image, const std::string& field,
                  std::vector<PostProblem>& problems) {
   if (!measure(image.bytes)) {
-    problems.push_back({PostProblemCode::image_type_unsupported, field,
-                        "is not a PNG, JPEG or WebP image"});
+    problems.push_back(
+        {PostProblemCode::image_type_unsupported, field, "is not a PNG, JPEG or WebP image"});
   }
   if (image.bytes.size() > BlueskyPostLimits::image_bytes_max) {
-    problems.push_back({PostProblemCode::image_too_large, field,
-                        "has " + std::to_string(image.bytes.size()) +
-                            " bytes; Bluesky allows 1,000,000"});
+    problems.push_back(
+        {PostProblemCode::image_too_large, field,
+         "has " + std::to_string(image.bytes.size()) + " bytes; Bluesky allows 1,000,000"});
   }
   auto alt_graphemes = count_graphemes(image.alt);
   if (!alt_graphemes) {
@@ -198,9 +197,9 @@ void check_image(const BlueskyImage& image, const std::string& field,
     problems.push_back({PostProblemCode::alt_text_missing, field + ".alt",
                         "describe the image for people who cannot see it"});
   } else if (*alt_graphemes > BlueskyPostLimits::alt_text_graphemes_max) {
-    problems.push_back({PostProblemCode::alt_text_too_long, field + ".alt",
-                        "has " + std::to_string(*alt_graphemes) +
-                            " characters; at most 2,000 are allowed"});
+    problems.push_back(
+        {PostProblemCode::alt_text_too_long, field + ".alt",
+         "has " + std::to_string(*alt_graphemes) + " characters; at most 2,000 are allowed"});
   }
 }
 
@@ -244,9 +243,9 @@ std::vector<PostProblem> find_bluesky_post_problems(const BlueskyPostDraft& draf
   check_text(draft.text, !draft.images.empty() || draft.quote.has_value(), problems);
   check_languages(draft.langs, problems);
   if (draft.images.size() > BlueskyPostLimits::images_max) {
-    problems.push_back({PostProblemCode::too_many_images, "images",
-                        "has " + std::to_string(draft.images.size()) +
-                            " images; Bluesky allows 4"});
+    problems.push_back(
+        {PostProblemCode::too_many_images, "images",
+         "has " + std::to_string(draft.images.size()) + " images; Bluesky allows 4"});
   }
   for (std::size_t index = 0; index < draft.images.size(); ++index) {
     check_image(draft.images[index], "images[" + std::to_string(index) + "]", problems);
@@ -262,11 +261,12 @@ std::vector<PostProblem> find_bluesky_post_problems(const BlueskyPostDraft& draf
 core::Result<void> check_bluesky_post(const BlueskyPostDraft& draft) {
   auto problems = find_bluesky_post_problems(draft);
   if (problems.empty()) return core::success();
-  auto error = core::make_error(core::ErrorCode::invalid_request,
-                                "Bluesky would not accept this post");
+  auto error =
+      core::make_error(core::ErrorCode::invalid_request, "Bluesky would not accept this post");
   for (const auto& problem : problems) {
     error.details.push_back(
-        {problem.field, std::string(post_problem_code_name(problem.code)) + ": " + problem.message, 0, 0});
+        {problem.field, std::string(post_problem_code_name(problem.code)) + ": " + problem.message,
+         0, 0});
   }
   return error;
 }

@@ -15,9 +15,9 @@ namespace roost::domain {
 
 // Bluesky's limits, not Roost's choices: they live with the rules that apply them.
 struct BlueskyPostLimits {
-  static constexpr std::size_t text_graphemes_max = 300;  // feed.post text maxGraphemes
-  static constexpr std::size_t text_bytes_max = 3'000;    // feed.post text maxLength
-  static constexpr std::size_t images_max = 4;            // embed.images maxLength
+  static constexpr std::size_t text_graphemes_max = 300;     // feed.post text maxGraphemes
+  static constexpr std::size_t text_bytes_max = 3'000;       // feed.post text maxLength
+  static constexpr std::size_t images_max = 4;               // embed.images maxLength
   static constexpr std::size_t image_bytes_max = 1'000'000;  // the image blob's maxSize
   // The lexicon sets none; the Bluesky app stops alt text at 2,000 graphemes.
   static constexpr std::size_t alt_text_graphemes_max = 2'000;
@@ -51,8 +51,8 @@ struct BlueskyReplyRef {
 
 struct BlueskyPostDraft {
   std::string text;
-  std::vector<std::string> langs;     // BCP 47 tags, as typed
-  std::vector<BlueskyImage> images;   // bytes and alt are what is checked
+  std::vector<std::string> langs;    // BCP 47 tags, as typed
+  std::vector<BlueskyImage> images;  // bytes and alt are what is checked
   std::optional<BlueskyReplyRef> reply;
   std::optional<BlueskyStrongRef> quote;
 };

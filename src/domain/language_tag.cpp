@@ -16,9 +16,9 @@ constexpr std::size_t extlang_count_max = 3;
 // in their registry case. The regular ones ("zh-min-nan", "art-lojban"…) parse as
 // language-extlang or language-variant anyway.
 constexpr std::array<std::string_view, 17> irregular_tags = {
-    "en-GB-oed", "i-ami",    "i-bnn",   "i-default", "i-enochian", "i-hak",
-    "i-klingon", "i-lux",    "i-mingo", "i-navajo",  "i-pwn",      "i-tao",
-    "i-tay",     "i-tsu",    "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE"};
+    "en-GB-oed", "i-ami", "i-bnn",     "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux", "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
+    "i-tay",     "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE"};
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -68,9 +68,9 @@ bool is_extension_or_private_subtag(std::string_view s, std::size_t length_min) 
 }
 
 core::Error bad_tag(std::string_view tag, std::string_view why) {
-  return core::make_error(core::ErrorCode::invalid_request,
-                          "\"" + std::string(tag) + "\" is not a language tag: " +
-                              std::string(why));
+  return core::make_error(
+      core::ErrorCode::invalid_request,
+      "\"" + std::string(tag) + "\" is not a language tag: " + std::string(why));
 }
 
 // "x-…": private use, after a tag or alone. True when the subtags from `index` on are exactly
@@ -107,20 +107,18 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
   index = 0;
 
   auto language = subtags[index];
-  if (!all_alpha(language) || language.size() < 2 || language.size() > 8 ||
-      language.size() == 4) {
-    // 4 letters are reserved; 2-3 are ISO 639, 5-8 registered languages.
-    return bad_tag(tag, "the language must be 2-3 or 5-8 letters");
+  // The grammar also allows 5-8 letters for languages registered with IANA in future, but
+  // none is: refusing them turns "english" or "french" into an error instead of a tag.
+  if (!all_alpha(language) || language.size() < 2 || language.size() > 3) {
+    return bad_tag(tag, "the language must be a 2- or 3-letter ISO 639 code");
   }
   out.push_back(lower(language));
   ++index;
-  if (language.size() <= 3) {
-    std::size_t extlangs = 0;
-    while (index < subtags.size() && subtags[index].size() == 3 && all_alpha(subtags[index]) &&
-           extlangs < extlang_count_max) {
-      out.push_back(lower(subtags[index++]));
-      ++extlangs;
-    }
+  std::size_t extlangs = 0;
+  while (index < subtags.size() && subtags[index].size() == 3 && all_alpha(subtags[index]) &&
+         extlangs < extlang_count_max) {
+    out.push_back(lower(subtags[index++]));
+    ++extlangs;
   }
   if (index < subtags.size() && is_script(subtags[index])) {
     std::string script = lower(subtags[index++]);

@@ -44,8 +44,8 @@ int read_number(std::string_view text, std::size_t position, std::size_t width) 
 }
 
 std::unique_ptr<icu::TimeZone> open_zone(std::string_view zone) {
-  return std::unique_ptr<icu::TimeZone>(icu::TimeZone::createTimeZone(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), static_cast<int32_t>(zone.size())))));
+  return std::unique_ptr<icu::TimeZone>(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(zone.data(), static_cast<int32_t>(zone.size())))));
 }
 
 // A Gregorian calendar in `zone` (proleptic: ICU's default switches to Julian before 1582).
@@ -170,9 +170,9 @@ core::Result<void> check_time_zone(std::string_view zone) {
   icu::UnicodeString canonical;
   UBool is_system = false;
   UErrorCode status = U_ZERO_ERROR;
-  icu::TimeZone::getCanonicalID(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), static_cast<int32_t>(zone.size()))),
-      canonical, is_system, status);
+  icu::TimeZone::getCanonicalID(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                    zone.data(), static_cast<int32_t>(zone.size()))),
+                                canonical, is_system, status);
   if (U_FAILURE(status) || !is_system) return unknown();
   return core::success();
 }
@@ -191,14 +191,16 @@ core::Result<ResolvedWallTime> resolve_wall_time(const LocalDateTime& local,
   UErrorCode status = U_ZERO_ERROR;
   UDate later = instant_of(calendar, local, UCAL_WALLTIME_LAST, status);
   UDate earlier = instant_of(calendar, local, UCAL_WALLTIME_FIRST, status);
-  if (U_FAILURE(status)) return invalid("ICU could not place this wall time in " + std::string(zone));
+  if (U_FAILURE(status))
+    return invalid("ICU could not place this wall time in " + std::string(zone));
 
   ResolvedWallTime resolved;
   resolved.instant_unix_ms = static_cast<std::int64_t>(earlier);
   calendar.setTime(earlier, status);
   bool occurs = wall_fields(calendar, status) == local;
   resolved.wall_time = format_calendar(calendar, resolved.utc_offset_seconds, status);
-  if (U_FAILURE(status)) return invalid("ICU could not place this wall time in " + std::string(zone));
+  if (U_FAILURE(status))
+    return invalid("ICU could not place this wall time in " + std::string(zone));
   if (!occurs) {
     resolved.rule = WallTimeRule::shifted_forward_over_gap;
   } else if (later != earlier) {

@@ -51,8 +51,7 @@ struct ResolvedWallTime {
 core::Result<void> check_time_zone(std::string_view zone);
 
 // The instant at which `local` occurs in `zone`, by the rules of WallTimeRule.
-core::Result<ResolvedWallTime> resolve_wall_time(const LocalDateTime& local,
-                                                 std::string_view zone);
+core::Result<ResolvedWallTime> resolve_wall_time(const LocalDateTime& local, std::string_view zone);
 
 // `instant_unix_ms` as the wall time of `zone`, ISO 8601 with its offset
 // ("2026-03-29T03:30:00+02:00"; milliseconds only when there are some).
