@@ -6,6 +6,7 @@
 #include <unicode/calendar.h>
 #include <unicode/gregocal.h>
 #include <unicode/timezone.h>
+#include <unicode/ucal.h>
 #include <unicode/unistr.h>
 
 namespace roost::domain {
@@ -16,6 +17,9 @@ constexpr int year_max = 9999;
 constexpr int seconds_per_minute = 60;
 constexpr int seconds_per_hour = 3600;
 constexpr int millis_per_second = 1000;
+// A Gregorian change before year 1 (ECMAScript's earliest date, year -271821): the calendar
+// is then Gregorian for every year a user can type.
+constexpr UDate proleptic_cutover_ms = -8.64e15;
 // tz names are short ("America/Argentina/ComodRivadavia" is among the longest).
 constexpr std::size_t zone_name_length_max = 64;
 
@@ -54,7 +58,7 @@ core::Result<std::unique_ptr<icu::GregorianCalendar>> open_calendar(std::string_
   UErrorCode status = U_ZERO_ERROR;
   auto calendar = std::make_unique<icu::GregorianCalendar>(open_zone(zone).release(), status);
   if (U_FAILURE(status)) return core::make_error(core::ErrorCode::internal, "ICU has no calendar");
-  calendar->setGregorianChange(-1e300, status);  // never Julian
+  calendar->setGregorianChange(proleptic_cutover_ms, status);
   if (U_FAILURE(status)) return core::make_error(core::ErrorCode::internal, "ICU has no calendar");
   return calendar;
 }
@@ -223,6 +227,13 @@ core::Result<std::string> format_in_zone(std::int64_t instant_unix_ms, std::stri
   std::string text = format_calendar(calendar, offset_seconds, status);
   if (U_FAILURE(status)) return invalid("this instant cannot be shown in " + std::string(zone));
   return text;
+}
+
+std::string time_zone_rules_version() {
+  UErrorCode status = U_ZERO_ERROR;
+  const char* version = ucal_getTZDataVersion(&status);
+  if (U_FAILURE(status) || version == nullptr) return "unknown";
+  return version;
 }
 
 }  // namespace roost::domain

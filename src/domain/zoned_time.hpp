@@ -57,4 +57,8 @@ core::Result<ResolvedWallTime> resolve_wall_time(const LocalDateTime& local, std
 // ("2026-03-29T03:30:00+02:00"; milliseconds only when there are some).
 core::Result<std::string> format_in_zone(std::int64_t instant_unix_ms, std::string_view zone);
 
+// The tz database release whose rules ICU applies ("2022e" on Debian bookworm): worth showing
+// operators, since zones whose rules changed after it resolve wrongly (ADR 0013).
+std::string time_zone_rules_version();
+
 }  // namespace roost::domain

@@ -127,6 +127,20 @@ TEST(ZonedTime, FormatsInstantsInAZone) {
   EXPECT_FALSE(format_in_zone(400'000'000'000'000, "UTC").ok());  // year 14645
 }
 
+TEST(ZonedTime, TheCalendarIsGregorianBefore1582Too) {
+  // ICU's default calendar is Julian before 1582; ISO 8601 dates are proleptic Gregorian.
+  EXPECT_EQ(*format_in_zone(-30'610'224'000'000, "UTC"), "1000-01-01T00:00:00+00:00");
+  EXPECT_EQ(resolve("0001-01-01T00:00", "UTC").instant_unix_ms, -62'135'596'800'000);
+}
+
+TEST(ZonedTime, SaysWhichTzReleaseItApplies) {
+  auto version = time_zone_rules_version();
+  // A tz release is a year and a letter ("2022e"); bookworm's ICU 72 has 2022e or later.
+  ASSERT_EQ(version.size(), 5u) << version;
+  EXPECT_GE(version, "2022e");
+  EXPECT_LE(version, "2099z");
+}
+
 TEST(ZonedTime, RuleNamesAreStable) {
   EXPECT_EQ(wall_time_rule_name(WallTimeRule::exact), "exact");
   EXPECT_EQ(wall_time_rule_name(WallTimeRule::shifted_forward_over_gap),
