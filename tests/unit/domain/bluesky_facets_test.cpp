@@ -1,6 +1,9 @@
 #include "domain/bluesky_facets.hpp"
 
+#include <array>
+#include <cctype>
 #include <map>
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -121,6 +124,73 @@ TEST(BlueskyFacets, OverlapsKeepTheFirstFacet) {
   auto facets = facets_of("https://example.com/(@bob.com");
   ASSERT_EQ(facets.size(), 1u);
   EXPECT_EQ(facets[0].kind, FacetKind::link);
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Random texts built from the pieces facets are made of: every facet found must cover text
+// that spells its value, start and end on code point boundaries, and not overlap another.
+TEST(BlueskyFacets, EveryFacetOfRandomTextCoversItsValue) {
+  constexpr std::array<std::string_view, 24> pieces = {"@",
+                                                       "#",
+                                                       "\xEF\xBC\x83",
+                                                       "a",
+                                                       "Z",
+                                                       "7",
+                                                       ".",
+                                                       "com",
+                                                       "test",
+                                                       " ",
+                                                       "\n",
+                                                       "(",
+                                                       ")",
+                                                       "-",
+                                                       "_",
+                                                       "https://",
+                                                       "!",
+                                                       ",",
+                                                       "\xC3\xA9",
+                                                       "\xF0\x9F\x8E\x89",
+                                                       "\xE2\x80\x8D",
+                                                       "\xE2\x80\x8B",
+                                                       "\xEF\xB8\x8F",
+                                                       "/"};
+  std::mt19937 random(20261204);
+  std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 40);
+  std::size_t facets_seen = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int count = length(random); count > 0; --count) text += pieces[piece(random)];
+    auto facets = facets_of(text);
+    std::size_t previous_end = 0;
+    for (const auto& facet : facets) {
+      ++facets_seen;
+      ASSERT_LT(facet.byte_start, facet.byte_end) << text;
+      ASSERT_LE(facet.byte_end, text.size()) << text;
+      ASSERT_GE(facet.byte_start, previous_end) << text;
+      previous_end = facet.byte_end;
+      for (auto boundary : {facet.byte_start, facet.byte_end}) {
+        if (boundary < text.size()) {
+          ASSERT_NE(static_cast<unsigned char>(text[boundary]) & 0xC0, 0x80) << text;
+        }
+      }
+      auto span = covered(text, facet);
+      switch (facet.kind) {
+        case FacetKind::link:
+          EXPECT_TRUE(span == facet.value || "https://" + span == facet.value) << text;
+          break;
+        case FacetKind::mention: EXPECT_EQ(lower(span), "@" + facet.value) << text; break;
+        case FacetKind::tag:
+          EXPECT_TRUE(span == "#" + facet.value || span == "\xEF\xBC\x83" + facet.value) << text;
+          break;
+      }
+    }
+  }
+  EXPECT_GT(facets_seen, 100u);  // the generator does make facets
 }
 
 TEST(BlueskyFacets, InvalidUtf8IsAnError) {
