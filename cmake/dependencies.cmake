@@ -10,6 +10,8 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
+# Grapheme segmentation and time zones (domain/graphemes, domain/zoned_time).
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 
 # Asio and Beast are compiled once, in src/api/asio_impl.cpp, instead of in every
 # translation unit that includes them: it roughly halves the build time of api/.
