@@ -148,4 +148,14 @@ inline constexpr std::int64_t totp_drift_steps = 1;
 inline constexpr std::size_t totp_recovery_code_count = 10;
 inline constexpr std::size_t totp_recovery_code_bytes = 10;  // 80 bits, shown as 16 base32
 
+// Posts and their publish jobs (ADR 0015): a page of the calendar, the duplicate warning's
+// window (the same text to the same profile this close to another post), the targets of one
+// post, the jobs one claim takes, and the error text a target and a job keep.
+inline constexpr std::size_t calendar_page_size_default = 100;
+inline constexpr std::size_t calendar_page_size_max = 500;
+inline constexpr std::chrono::milliseconds duplicate_text_window{24LL * 60 * 60 * 1000};
+inline constexpr std::size_t post_targets_max = 50;
+inline constexpr std::size_t publish_claim_batch_max = 100;
+inline constexpr std::size_t publish_error_bytes_max = 1'000;
+
 }  // namespace roost::core::limits
