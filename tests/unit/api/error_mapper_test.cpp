@@ -26,6 +26,15 @@ TEST(ErrorMapper, StatusPerCode) {
   EXPECT_EQ(http_status(ErrorCode::internal), 500);
 }
 
+TEST(ErrorMapper, AFullProfilePlanIsAConflictNamedForPrograms) {
+  auto response = error_response(
+      core::make_error(core::ErrorCode::profile_limit_reached, "the plan allows 10 profiles"));
+  EXPECT_EQ(response.status, 409);
+  auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["error"]["code"], "profile_limit_reached");
+  EXPECT_EQ(body["error"]["message"], "the plan allows 10 profiles");
+}
+
 TEST(ErrorMapper, BodyHasCodeMessageAndDetails) {
   core::Error error = core::make_error(core::ErrorCode::invalid_request, "bad row");
   error.details.push_back({"email", "is empty", 3, 1});
