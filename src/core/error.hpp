@@ -19,12 +19,11 @@ enum class ErrorCode {
   method_not_allowed,  // the path exists, the method does not
   conflict,            // the state does not allow it (duplicate, already done)
   seat_limit_reached,  // the organization's plan has no seat left (members + pending invitations)
-  profile_limit_reached,  // the organization's plan has no social profile left
-  invitation_expired,     // the invitation's 7 days are over
-  payload_too_large,      // body over the limit
-  headers_too_large,      // request line or headers over the limit
-  request_timeout,        // the client did not send the request in time
-  rate_limited,           // too many requests
+  invitation_expired,  // the invitation's 7 days are over
+  payload_too_large,   // body over the limit
+  headers_too_large,   // request line or headers over the limit
+  request_timeout,     // the client did not send the request in time
+  rate_limited,        // too many requests
   unsupported_media_type,
   unavailable,          // a dependency (database, network) does not answer
   database_error,       // the database answered with an error we did not expect
@@ -32,6 +31,8 @@ enum class ErrorCode {
   configuration_error,  // a bad option, config key, URL or key file
   crypto_error,         // sealing or opening a secret failed
   internal,             // a bug of ours
+  // the organization's plan has no social profile left to connect
+  profile_limit_reached,
 };
 
 std::string_view error_code_name(ErrorCode code);
