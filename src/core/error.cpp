@@ -14,6 +14,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::seat_limit_reached: return "seat_limit_reached";
+    case ErrorCode::profile_limit_reached: return "profile_limit_reached";
     case ErrorCode::invitation_expired: return "invitation_expired";
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::headers_too_large: return "headers_too_large";

@@ -31,6 +31,8 @@ enum class ErrorCode {
   configuration_error,  // a bad option, config key, URL or key file
   crypto_error,         // sealing or opening a secret failed
   internal,             // a bug of ours
+  // the organization's plan has no social profile left to connect
+  profile_limit_reached,
 };
 
 std::string_view error_code_name(ErrorCode code);

@@ -19,6 +19,8 @@ using TeamId = Id<struct TeamTag>;
 using ProfileId = Id<struct ProfileTag>;
 using SessionId = Id<struct SessionTag>;
 using ApiTokenId = Id<struct ApiTokenTag>;
+using PostId = Id<struct PostTag>;
+using PublishJobId = Id<struct PublishJobTag>;
 
 }  // namespace roost::core
 

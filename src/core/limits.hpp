@@ -165,4 +165,14 @@ inline constexpr std::chrono::seconds bluesky_retry_after_max{24 * 60 * 60};
 inline constexpr std::size_t bluesky_list_records_page_max = 100;  // the lexicon's maximum
 inline constexpr std::size_t bluesky_error_message_bytes_max = 500;
 
+// Posts and their publish jobs (ADR 0015): a page of the calendar, the duplicate warning's
+// window (the same text to the same profile this close to another post), the targets of one
+// post, the jobs one claim takes, and the error text a target and a job keep.
+inline constexpr std::size_t calendar_page_size_default = 100;
+inline constexpr std::size_t calendar_page_size_max = 500;
+inline constexpr std::chrono::milliseconds duplicate_text_window{24LL * 60 * 60 * 1000};
+inline constexpr std::size_t post_targets_max = 50;
+inline constexpr std::size_t publish_claim_batch_max = 100;
+inline constexpr std::size_t publish_error_bytes_max = 1'000;
+
 }  // namespace roost::core::limits

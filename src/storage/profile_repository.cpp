@@ -2,6 +2,11 @@
 
 #include <array>
 
+#include <nlohmann/json.hpp>
+
+#include "core/ids.hpp"
+#include "storage/post_lifecycle.hpp"
+#include "storage/profile_visibility.hpp"
 #include "storage/repository_support.hpp"
 
 namespace roost::storage {
@@ -83,12 +88,42 @@ core::Result<void> require_in_org(Transaction& transaction, std::string_view tab
   return core::success();
 }
 
+// Under the organization's row lock: a connection past the plan's profile limit fails.
+core::Result<void> check_profile_limit(Transaction& transaction, core::OrgId org) {
+  auto row = transaction.query_one(
+      "SELECT o.profile_limit, (SELECT COUNT(*) FROM social_profiles p WHERE p.org_id = o.id) "
+      "FROM organizations o WHERE o.id = $1",
+      {org.value});
+  if (!row) return std::move(row).error();
+  if (!row->has_value())
+    return core::make_error(core::ErrorCode::not_found, "no such organization");
+  const std::int64_t limit = (*row)->integer(0);
+  if ((*row)->integer(1) >= limit) {
+    return core::make_error(core::ErrorCode::profile_limit_reached,
+                            "the organization's plan allows " + std::to_string(limit) +
+                                " social profiles, and all are connected; remove one or ask "
+                                "the operator for a larger plan");
+  }
+  return core::success();
+}
+
+constexpr std::int64_t microseconds_per_millisecond = 1'000;
+
 }  // namespace
+
+std::string_view profile_status_name(ProfileStatus status) {
+  switch (status) {
+    case ProfileStatus::active: return "active";
+    case ProfileStatus::needs_reconnect: return "needs_reconnect";
+  }
+  return "active";
+}
 
 core::Result<ProfileRecord> ProfileRepository::create(const ProfileDraft& draft, AuditEvent audit) {
   ProfileRecord created;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (auto locked = lock_organization(transaction, draft.org); !locked) return locked;
+    if (auto room = check_profile_limit(transaction, draft.org); !room) return room;
     Value owner = nullptr;
     if (draft.owner) owner = draft.owner->value;
     Value created_by = nullptr;
@@ -138,10 +173,8 @@ core::Result<std::vector<LeveledProfile>> ProfileRepository::list_granted_to(cor
   auto rows =
       query_all(database_,
                 "SELECT " + std::string(profile_columns) +
-                    ", g.level FROM social_profiles p "
-                    "JOIN team_profile_grants g ON g.profile_id = p.id "
-                    "JOIN team_members tm ON tm.team_id = g.team_id "
-                    "WHERE p.org_id = $1 AND tm.user_id = $2 ORDER BY p.handle, p.id",
+                    ", g.level FROM social_profiles p JOIN (" + granted_profiles_sql("$2") +
+                    ") g ON g.profile_id = p.id WHERE p.org_id = $1 ORDER BY p.handle, p.id",
                 {org.value, user.value}, [](const Row& row) {
                   return LeveledProfile{to_profile(row), to_level(row.text(profile_column_count))};
                 });
@@ -163,9 +196,7 @@ core::Result<std::optional<domain::ProfileLevel>> ProfileRepository::level_of(
   std::optional<domain::ProfileLevel> level;
   auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
     auto rows = transaction.query(
-        "SELECT g.level FROM team_profile_grants g "
-        "JOIN team_members tm ON tm.team_id = g.team_id "
-        "WHERE g.profile_id = $1 AND tm.user_id = $2",
+        "SELECT g.level FROM (" + granted_profiles_sql("$2") + ") g WHERE g.profile_id = $1",
         {profile.value, user.value});
     if (!rows) return core::Result<void>(std::move(rows).error());
     level = highest(*rows, 0);
@@ -283,6 +314,202 @@ core::Result<void> ProfileRepository::remove_grant(core::OrgId org, core::TeamId
                          (*current)->text(0) + R"("})";
     return append_audit_event(transaction, audit);
   });
+}
+
+core::Result<void> ProfileRepository::set_credentials(core::ProfileId profile,
+                                                      const SealedCredentials& credentials,
+                                                      std::int64_t now_ms) {
+  const auto& sealed = credentials.sealed;
+  auto changed = execute_statement(
+      database_,
+      "UPDATE social_profiles SET credentials = $2, credentials_key_id = $3, updated_at_ms = $4 "
+      "WHERE id = $1",
+      {profile.value, Blob{std::vector<std::uint8_t>(sealed.begin(), sealed.end())},
+       credentials.key_id, now_ms});
+  if (!changed) return std::move(changed).error();
+  if (*changed == 0) return core::make_error(core::ErrorCode::not_found, "no such profile");
+  return core::success();
+}
+
+core::Result<std::optional<SealedCredentials>> ProfileRepository::credentials(
+    core::ProfileId profile) {
+  auto found = query_optional(
+      database_, TransactionMode::read_only,
+      "SELECT credentials, credentials_key_id FROM social_profiles "
+      "WHERE id = $1 AND credentials IS NOT NULL",
+      {profile.value}, [](const Row& row) {
+        const auto& bytes = row.blob(0).bytes;
+        return SealedCredentials{std::string(bytes.begin(), bytes.end()), row.text(1)};
+      });
+  if (!found) return std::move(found).error();
+  return std::move(*found);
+}
+
+core::Result<bool> ProfileRepository::set_status(core::ProfileId profile, ProfileStatus status,
+                                                 std::int64_t now_ms) {
+  bool changed = false;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    auto updated = transaction.execute(
+        "UPDATE social_profiles SET status = $2, updated_at_ms = $3 "
+        "WHERE id = $1 AND status <> $2",
+        {profile.value, std::string(profile_status_name(status)), now_ms});
+    if (!updated) return core::Result<void>(std::move(updated).error());
+    changed = *updated > 0;
+    if (changed) return core::success();
+    auto exists =
+        transaction.query_one("SELECT 1 FROM social_profiles WHERE id = $1", {profile.value});
+    if (!exists) return core::Result<void>(std::move(exists).error());
+    if (!exists->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return changed;
+}
+
+core::Result<ProfileRecord> ProfileRepository::update_settings(core::OrgId org,
+                                                               core::ProfileId profile,
+                                                               const ProfileSettingsChange& change,
+                                                               std::int64_t now_ms,
+                                                               AuditEvent audit) {
+  ProfileRecord updated;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    // Under the organization's lock: the new owner cannot leave it meanwhile.
+    if (auto locked = lock_organization(transaction, org); !locked) return locked;
+    if (auto in_org = require_in_org(transaction, "social_profiles", "profile", profile.value, org);
+        !in_org) {
+      return in_org;
+    }
+    nlohmann::json details = nlohmann::json::object();
+    if (change.owner) {
+      auto member =
+          transaction.query_one("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2",
+                                {org.value, change.owner->value});
+      if (!member) return core::Result<void>(std::move(member).error());
+      if (!member->has_value()) {
+        return core::Result<void>(core::make_error(
+            core::ErrorCode::invalid_request, "the owner must be a member of the organization"));
+      }
+      auto set = transaction.execute(
+          "UPDATE social_profiles SET owner_user_id = $2, updated_at_ms = $3 WHERE id = $1",
+          {profile.value, change.owner->value, now_ms});
+      if (!set) return core::Result<void>(std::move(set).error());
+      details["owner_user_id"] = change.owner->value;
+    } else if (change.clear_owner) {
+      auto cleared = transaction.execute(
+          "UPDATE social_profiles SET owner_user_id = NULL, updated_at_ms = $2 WHERE id = $1",
+          {profile.value, now_ms});
+      if (!cleared) return core::Result<void>(std::move(cleared).error());
+      details["owner_user_id"] = nullptr;
+    }
+    if (change.requires_confirmation) {
+      auto set = transaction.execute(
+          "UPDATE social_profiles SET requires_confirmation = $2, updated_at_ms = $3 "
+          "WHERE id = $1",
+          {profile.value, std::int64_t{*change.requires_confirmation ? 1 : 0}, now_ms});
+      if (!set) return core::Result<void>(std::move(set).error());
+      details["requires_confirmation"] = *change.requires_confirmation;
+    }
+    auto row = transaction.query_one(
+        "SELECT " + std::string(profile_columns) + " FROM social_profiles p WHERE p.id = $1",
+        {profile.value});
+    if (!row) return core::Result<void>(std::move(row).error());
+    if (!row->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    updated = to_profile(**row);
+    audit.org = org;
+    if (audit.action.empty()) audit.action = "profile.settings_changed";
+    audit.target = "profile:" + std::to_string(profile.value);
+    audit.details_json = details.dump();
+    return append_audit_event(transaction, audit);
+  });
+  if (!done) return std::move(done).error();
+  return updated;
+}
+
+core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::ProfileId profile,
+                                                       std::int64_t now_us, AuditEvent audit) {
+  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  RemovedProfile removed;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    if (auto locked = lock_organization(transaction, org); !locked) return locked;
+    auto row =
+        transaction.query_one("SELECT " + std::string(profile_columns) +
+                                  " FROM social_profiles p WHERE p.id = $1 AND p.org_id = $2",
+                              {profile.value, org.value});
+    if (!row) return core::Result<void>(std::move(row).error());
+    if (!row->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    removed.profile = to_profile(**row);
+    // The unfinished posts that go to this profile, and how many profiles each goes to.
+    auto posts = transaction.query(
+        "SELECT p.id, p.author_user_id, p.state, "
+        "(SELECT COUNT(*) FROM post_targets o WHERE o.post_id = p.id) "
+        "FROM posts p JOIN post_targets t ON t.post_id = p.id WHERE t.profile_id = $1 "
+        "AND p.state IN ('draft', 'pending_approval', 'approved', 'rejected', 'scheduled', "
+        "'publishing', 'expired') ORDER BY p.id",
+        {profile.value});
+    if (!posts) return core::Result<void>(std::move(posts).error());
+    // The lock order of post_lifecycle.hpp: the jobs, the targets, then the posts.
+    auto jobs =
+        transaction.execute("DELETE FROM publish_jobs WHERE profile_id = $1", {profile.value});
+    if (!jobs) return core::Result<void>(std::move(jobs).error());
+    auto targets =
+        transaction.execute("DELETE FROM post_targets WHERE profile_id = $1", {profile.value});
+    if (!targets) return core::Result<void>(std::move(targets).error());
+    for (const auto& post_row : posts->rows) {
+      AffectedPost affected;
+      affected.post = core::PostId{post_row.integer(0)};
+      if (auto author = post_row.optional_integer(1)) affected.author = core::UserId{*author};
+      affected.was_cancelled = post_row.integer(3) == 1;
+      const auto state = parse_post_state(post_row.text(2)).value_or(PostState::draft);
+      if (affected.was_cancelled) {
+        auto cancelled = transaction.execute(
+            "UPDATE posts SET state = 'cancelled', updated_at_ms = $2 WHERE id = $1",
+            {affected.post.value, now_ms});
+        if (!cancelled) return core::Result<void>(std::move(cancelled).error());
+        AuditEvent event = audit;
+        event.org = org;
+        event.action = "post.cancelled";
+        event.target = "post:" + std::to_string(affected.post.value);
+        event.details_json = nlohmann::json{
+            {"from", post_state_name(state)},
+            {"to", "cancelled"},
+            {"reason", "profile_removed"},
+            {"profile_id",
+             profile.value}}.dump();
+        if (auto appended = append_audit_event(transaction, event); !appended) return appended;
+      } else if (state == PostState::pending_approval) {
+        // The removed target may have been the last one waiting for a decision.
+        auto concluded = post_lifecycle::conclude_approval(transaction, affected.post, now_us);
+        if (!concluded) return core::Result<void>(std::move(concluded).error());
+      } else if (state == PostState::scheduled || state == PostState::publishing) {
+        // Its other targets may all have ended already.
+        auto settled = post_lifecycle::settle(transaction, affected.post, now_ms);
+        if (!settled) return core::Result<void>(std::move(settled).error());
+      }
+      removed.posts.push_back(affected);
+    }
+    auto deleted =
+        transaction.execute("DELETE FROM social_profiles WHERE id = $1", {profile.value});
+    if (!deleted) return core::Result<void>(std::move(deleted).error());
+    audit.org = org;
+    if (audit.action.empty()) audit.action = "profile.removed";
+    audit.target = "profile:" + std::to_string(profile.value);
+    std::int64_t cancelled_count = 0;
+    for (const auto& post : removed.posts) cancelled_count += post.was_cancelled ? 1 : 0;
+    audit.details_json = nlohmann::json{{"handle", removed.profile.handle},
+                                        {"network", removed.profile.network},
+                                        {"posts_cancelled", cancelled_count},
+                                        {"posts_affected", removed.posts.size()}}
+                             .dump();
+    return append_audit_event(transaction, audit);
+  });
+  if (!done) return std::move(done).error();
+  return removed;
 }
 
 }  // namespace roost::storage

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -66,6 +67,39 @@ struct GrantChange {
   domain::ProfileLevel level = domain::ProfileLevel::viewer;
 };
 
+// A profile's access to its network: active, or needing its owner to connect it again
+// (revoked or expired credentials).
+enum class ProfileStatus { active, needs_reconnect };
+std::string_view profile_status_name(ProfileStatus status);
+
+// A profile's credentials as core::seal made them (text naming its key) and the id of the
+// key they are sealed with (to find what a key rotation must re-seal). Never plaintext.
+struct SealedCredentials {
+  std::string sealed;
+  std::string key_id;
+  bool operator==(const SealedCredentials&) const = default;
+};
+
+// A change of a profile's settings: each field left empty stays as it is.
+struct ProfileSettingsChange {
+  std::optional<core::UserId> owner;  // must be a member of the organization
+  bool clear_owner = false;           // no owner any more (ignored when owner is given)
+  std::optional<bool> requires_confirmation;
+};
+
+// A post that had a target on a removed profile and was not finished: cancelled when that
+// was its only target, else it goes on to its other profiles. Its author is to be told.
+struct AffectedPost {
+  core::PostId post;
+  std::optional<core::UserId> author;
+  bool was_cancelled = false;
+};
+
+struct RemovedProfile {
+  ProfileRecord profile;
+  std::vector<AffectedPost> posts;  // by post id
+};
+
 // The shared social profiles of organizations and the teams they are granted to (with a
 // level). Changes lock the organization's row first and write their audit events in the
 // same transaction.
@@ -74,6 +108,7 @@ class ProfileRepository {
   explicit ProfileRepository(Database& database) : database_(database) {}
 
   // ErrorCode::conflict when the organization already has this account of this network;
+  // ErrorCode::profile_limit_reached when it has as many profiles as its plan allows;
   // ErrorCode::not_found when the organization is gone.
   core::Result<ProfileRecord> create(const ProfileDraft& draft, AuditEvent audit);
   core::Result<std::optional<ProfileRecord>> find(core::ProfileId id);
@@ -101,6 +136,26 @@ class ProfileRepository {
   // ErrorCode::not_found when the team does not have the profile.
   core::Result<void> remove_grant(core::OrgId org, core::TeamId team, core::ProfileId profile,
                                   AuditEvent audit);
+  // ErrorCode::not_found when the profile is gone.
+  core::Result<void> set_credentials(core::ProfileId profile, const SealedCredentials& credentials,
+                                     std::int64_t now_ms);
+  // Empty when none were stored.
+  core::Result<std::optional<SealedCredentials>> credentials(core::ProfileId profile);
+  // Whether the status changed (so that the owner is told once). ErrorCode::not_found when
+  // the profile is gone.
+  core::Result<bool> set_status(core::ProfileId profile, ProfileStatus status, std::int64_t now_ms);
+  // An owner who is not a member of the organization is ErrorCode::invalid_request.
+  // Audit: profile.settings_changed, with what changed.
+  core::Result<ProfileRecord> update_settings(core::OrgId org, core::ProfileId profile,
+                                              const ProfileSettingsChange& change,
+                                              std::int64_t now_ms, AuditEvent audit);
+  // Deletes the profile with its grants, targets and jobs, and in the same transaction
+  // cancels its unfinished posts that went to it alone (their queued jobs too); the others
+  // go on to their other profiles. now_us as PostRepository takes it (a post whose last
+  // approval was the removed profile's may be scheduled). Audit: profile.removed, and
+  // post.cancelled for each post cancelled.
+  core::Result<RemovedProfile> remove(core::OrgId org, core::ProfileId profile, std::int64_t now_us,
+                                      AuditEvent audit);
 
  private:
   Database& database_;

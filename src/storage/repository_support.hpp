@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -84,6 +85,17 @@ inline core::Result<void> lock_organization(Transaction& transaction, core::OrgI
   if (!locked) return std::move(locked).error();
   if (*locked == 0) return core::make_error(core::ErrorCode::not_found, "no such organization");
   return core::success();
+}
+
+// "$first, $first+1, ..." for `count` parameters: an IN list of values bound one by one.
+inline std::string placeholder_list(std::size_t first, std::size_t count) {
+  std::string list;
+  for (std::size_t index = 0; index < count; ++index) {
+    if (index > 0) list += ", ";
+    list += '$';
+    list += std::to_string(first + index);
+  }
+  return list;
 }
 
 }  // namespace roost::storage

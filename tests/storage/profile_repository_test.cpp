@@ -213,6 +213,84 @@ TEST_P(ProfileRepositoryContract, ARemovedMemberIsNoLongerTheOwnerOfTheOrganizat
   EXPECT_EQ((**other).owner, ada_);
 }
 
+TEST_P(ProfileRepositoryContract, ConnectingPastTheProfileLimitIsRefused) {
+  // Acme's plan allows 10; it has two.
+  for (int i = 0; i < 8; ++i) {
+    make_profile(acme_, "did:plc:extra" + std::to_string(i), "extra.test");
+  }
+  ProfileDraft one_more{acme_, "bluesky", "did:plc:eleventh", "eleventh.test", "", "", "",
+                        {},    {},        created_at_ms};
+  auto refused = profiles_->create(one_more, audit("profile.connected"));
+  EXPECT_TRUE(failed_with(refused, core::ErrorCode::profile_limit_reached));
+  EXPECT_NE(refused.error().message.find("10"), std::string::npos);
+  auto listed = profiles_->list_for_org(acme_, listed_max);
+  ASSERT_TRUE(succeeded(listed));
+  EXPECT_EQ(listed->size(), 10u);
+  // A larger plan lets it in.
+  ASSERT_TRUE(succeeded(organizations_->set_plan(acme_, {11, {}}, later_ms, audit("org.plan"))));
+  EXPECT_TRUE(succeeded(profiles_->create(one_more, audit("profile.connected"))));
+}
+
+TEST_P(ProfileRepositoryContract, CredentialsAreStoredSealedAndNeverListed) {
+  auto none = profiles_->credentials(bikes_london_);
+  ASSERT_TRUE(succeeded(none));
+  EXPECT_EQ(*none, std::nullopt);
+  SealedCredentials sealed{"v1.0123456789abcdef.c2VhbGVk", "0123456789abcdef"};
+  ASSERT_TRUE(succeeded(profiles_->set_credentials(bikes_london_, sealed, later_ms)));
+  auto stored = profiles_->credentials(bikes_london_);
+  ASSERT_TRUE(succeeded(stored));
+  EXPECT_EQ(*stored, sealed);
+  EXPECT_TRUE(failed_with(profiles_->set_credentials(core::ProfileId{999'999}, sealed, later_ms),
+                          core::ErrorCode::not_found));
+}
+
+TEST_P(ProfileRepositoryContract, AStatusChangeIsReportedOnce) {
+  auto changed = profiles_->set_status(bikes_london_, ProfileStatus::needs_reconnect, later_ms);
+  ASSERT_TRUE(succeeded(changed));
+  EXPECT_TRUE(*changed);
+  auto again = profiles_->set_status(bikes_london_, ProfileStatus::needs_reconnect, later_ms);
+  ASSERT_TRUE(succeeded(again));
+  EXPECT_FALSE(*again);
+  EXPECT_EQ((**profiles_->find(bikes_london_)).status, "needs_reconnect");
+  auto back = profiles_->set_status(bikes_london_, ProfileStatus::active, later_ms);
+  ASSERT_TRUE(succeeded(back));
+  EXPECT_TRUE(*back);
+  EXPECT_TRUE(
+      failed_with(profiles_->set_status(core::ProfileId{999'999}, ProfileStatus::active, later_ms),
+                  core::ErrorCode::not_found));
+}
+
+TEST_P(ProfileRepositoryContract, SettingsNameAMemberAsOwnerAndTheConfirmationFlag) {
+  ProfileSettingsChange change;
+  change.owner = grace_;
+  change.requires_confirmation = true;
+  auto updated = profiles_->update_settings(acme_, bikes_london_, change, later_ms, audit(""));
+  ASSERT_TRUE(succeeded(updated));
+  EXPECT_EQ(updated->owner, grace_);
+  EXPECT_TRUE(updated->requires_confirmation);
+  EXPECT_EQ(updated->updated_at_ms, later_ms);
+  EXPECT_EQ(audit_actions(acme_).back(), "profile.settings_changed");
+  // Only the flag: the owner stays.
+  auto flag_only =
+      profiles_->update_settings(acme_, bikes_london_, {{}, false, false}, later_ms, audit(""));
+  ASSERT_TRUE(succeeded(flag_only));
+  EXPECT_EQ(flag_only->owner, grace_);
+  EXPECT_FALSE(flag_only->requires_confirmation);
+  auto cleared =
+      profiles_->update_settings(acme_, bikes_london_, {{}, true, {}}, later_ms, audit(""));
+  ASSERT_TRUE(succeeded(cleared));
+  EXPECT_EQ(cleared->owner, std::nullopt);
+  // Someone outside the organization cannot own its profile; another organization's
+  // profile is not found.
+  auto stranger = make_user("stranger@example.com");
+  EXPECT_TRUE(failed_with(
+      profiles_->update_settings(acme_, bikes_london_, {stranger, false, {}}, later_ms, audit("")),
+      core::ErrorCode::invalid_request));
+  EXPECT_TRUE(failed_with(
+      profiles_->update_settings(acme_, globex_profile_, {grace_, false, {}}, later_ms, audit("")),
+      core::ErrorCode::not_found));
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, ProfileRepositoryContract, ::testing::Values(Backend::sqlite));
 INSTANTIATE_TEST_SUITE_P(Postgres, ProfileRepositoryContract, ::testing::Values(Backend::postgres));
 

@@ -16,6 +16,7 @@ TEST(ErrorMapper, StatusPerCode) {
   EXPECT_EQ(http_status(ErrorCode::request_timeout), 408);
   EXPECT_EQ(http_status(ErrorCode::conflict), 409);
   EXPECT_EQ(http_status(ErrorCode::seat_limit_reached), 409);
+  EXPECT_EQ(http_status(ErrorCode::profile_limit_reached), 409);
   EXPECT_EQ(http_status(ErrorCode::invitation_expired), 410);
   EXPECT_EQ(http_status(ErrorCode::payload_too_large), 413);
   EXPECT_EQ(http_status(ErrorCode::invalid_request), 422);
@@ -23,6 +24,15 @@ TEST(ErrorMapper, StatusPerCode) {
   EXPECT_EQ(http_status(ErrorCode::headers_too_large), 431);
   EXPECT_EQ(http_status(ErrorCode::unavailable), 503);
   EXPECT_EQ(http_status(ErrorCode::internal), 500);
+}
+
+TEST(ErrorMapper, AFullProfilePlanIsAConflictNamedForPrograms) {
+  auto response = error_response(
+      core::make_error(core::ErrorCode::profile_limit_reached, "the plan allows 10 profiles"));
+  EXPECT_EQ(response.status, 409);
+  auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["error"]["code"], "profile_limit_reached");
+  EXPECT_EQ(body["error"]["message"], "the plan allows 10 profiles");
 }
 
 TEST(ErrorMapper, BodyHasCodeMessageAndDetails) {

@@ -1,0 +1,91 @@
+// Removing a profile on both backends: in one transaction its unfinished posts that went
+// to it alone are cancelled with their jobs, the others go on without it, and the authors
+// to tell are returned.
+#include <gtest/gtest.h>
+
+#include "post_fixture.hpp"
+
+namespace roost::storage::testing {
+namespace {
+
+class ProfileRemovalContract : public PostFixture {
+ protected:
+  RemovedProfile remove(core::ProfileId profile) {
+    auto removed = profiles_->remove(acme_, profile, start_us + us_per_ms, audit());
+    EXPECT_TRUE(succeeded(removed));
+    return removed.ok() ? *removed : RemovedProfile{};
+  }
+};
+
+TEST_P(ProfileRemovalContract, CancelsThePostsThatWentToItAloneAndKeepsTheOthers) {
+  auto alone = scheduled({london_}, start_ms + hour_ms);
+  auto shared = scheduled({london_, stockholm_}, start_ms + hour_ms);
+  auto draft = create(new_post({london_}, PostState::draft, std::nullopt));
+  auto elsewhere = scheduled({paris_}, start_ms + hour_ms);
+  auto removed = remove(london_);
+  EXPECT_EQ(removed.profile.handle, "london.test");
+  ASSERT_EQ(removed.posts.size(), 3u);
+  EXPECT_EQ(removed.posts[0].post, alone.id);
+  EXPECT_EQ(removed.posts[0].author, ada_);
+  EXPECT_TRUE(removed.posts[0].was_cancelled);
+  EXPECT_EQ(removed.posts[1].post, shared.id);
+  EXPECT_FALSE(removed.posts[1].was_cancelled);
+  EXPECT_EQ(removed.posts[2].post, draft.id);
+  EXPECT_TRUE(removed.posts[2].was_cancelled);
+  EXPECT_EQ(find(alone.id).state, PostState::cancelled);
+  EXPECT_EQ(find(draft.id).state, PostState::cancelled);
+  auto kept = find(shared.id);
+  EXPECT_EQ(kept.state, PostState::scheduled);
+  ASSERT_EQ(kept.targets.size(), 1u);
+  EXPECT_EQ(kept.targets[0].profile, stockholm_);
+  EXPECT_EQ(find(elsewhere.id).state, PostState::scheduled);
+  // Only the other profiles' jobs are left to claim.
+  auto claimed = claim(start_ms + hour_ms);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& job : claimed) EXPECT_NE(job.job.profile, london_);
+  auto found = profiles_->find(london_);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_FALSE(found->has_value());
+  auto actions = audit_actions(acme_);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "post.cancelled"), 2);
+  EXPECT_EQ(actions.back(), "profile.removed");
+}
+
+TEST_P(ProfileRemovalContract, APublishedPostIsNotAffected) {
+  auto post = scheduled({london_}, start_ms);
+  auto claimed = claim(start_ms);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(succeeded(jobs_->complete(
+      claimed[0].lease, {"at://did:plc:london/app.bsky.feed.post/3k", "bafy"}, start_ms)));
+  auto removed = remove(london_);
+  EXPECT_TRUE(removed.posts.empty());
+  EXPECT_EQ(find(post.id).state, PostState::published);
+}
+
+TEST_P(ProfileRemovalContract, ThePendingApprovalOfTheRemovedProfileNoLongerHoldsThePost) {
+  auto post =
+      create(new_post({london_, stockholm_}, PostState::pending_approval, start_ms + hour_ms));
+  ASSERT_TRUE(succeeded(posts_->decide(acme_, post.id, stockholm_, ApprovalDecision::approved, ada_,
+                                       "", start_us, audit())));
+  auto removed = remove(london_);
+  ASSERT_EQ(removed.posts.size(), 1u);
+  EXPECT_FALSE(removed.posts[0].was_cancelled);
+  EXPECT_EQ(find(post.id).state, PostState::scheduled);
+  auto job = jobs_->find_for_target(post.id, stockholm_);
+  ASSERT_TRUE(succeeded(job));
+  EXPECT_TRUE(job->has_value());
+}
+
+TEST_P(ProfileRemovalContract, AProfileOfAnotherOrganizationIsNotFound) {
+  auto refused = profiles_->remove(acme_, globex_profile_, start_us, audit());
+  EXPECT_TRUE(failed_with(refused, core::ErrorCode::not_found));
+  auto found = profiles_->find(globex_profile_);
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_TRUE(found->has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, ProfileRemovalContract, ::testing::Values(Backend::sqlite));
+INSTANTIATE_TEST_SUITE_P(Postgres, ProfileRemovalContract, ::testing::Values(Backend::postgres));
+
+}  // namespace
+}  // namespace roost::storage::testing
