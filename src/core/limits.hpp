@@ -148,4 +148,8 @@ inline constexpr std::int64_t totp_drift_steps = 1;
 inline constexpr std::size_t totp_recovery_code_count = 10;
 inline constexpr std::size_t totp_recovery_code_bytes = 10;  // 80 bits, shown as 16 base32
 
+// Web UI (api/http/static_files): the largest file served from --web-root; the built
+// bundle's files are far smaller.
+inline constexpr std::uintmax_t static_file_bytes_max = 16 * 1024 * 1024;
+
 }  // namespace roost::core::limits

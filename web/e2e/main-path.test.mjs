@@ -1,0 +1,170 @@
+// The main path of the web UI in a real browser against the real roost binary: sign-up,
+// an organization, a CSV import of three members (a broken file first, then dry run and
+// apply), a team, the profiles and the audit log; an invitee who accepts and sees a
+// member's screens; and a member of another organization who sees nothing of this one.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRoost } from './roost.mjs';
+import { launchBrowser, newUserPage, screenshot } from './browser.mjs';
+
+const password = 'a long passphrase for tests';
+let roost;
+let browser;
+let orgUrl;
+
+before(async () => {
+  roost = await startRoost();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await roost?.stop();
+});
+
+async function signUp(page, email, name) {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  return page;
+}
+
+function tableRows(page, name) {
+  return page.getByRole('table', { name }).locator('tbody tr');
+}
+
+const brokenCsv = 'email,full_name,teams\nana@example.com,Ana,Social\nnot-an-email,Bo,\n';
+const membersCsv =
+  'email,full_name,job_title,organization_role,teams\r\n' +
+  'ana@example.com,Ana Lima,Editor,member,Social\r\n' +
+  'bo@example.com,Bo Chen,Writer,member,Social;Press\r\n' +
+  'cy@example.com,Cy Okafor,Lead,admin,\r\n';
+
+test('an admin signs up, creates an organization, imports members, creates a team and reads the audit log', async () => {
+  const page = await newUserPage(browser, roost.url);
+  await signUp(page, 'ada@example.com', 'Ada Admin');
+  await screenshot(page, 'signup');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Welcome to Roost' }).waitFor();
+
+  await page.getByLabel('Organization name').fill('Acme Social');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  orgUrl = new URL(page.url()).pathname.replace(/\/members$/, '');
+  assert.match(orgUrl, /^\/orgs\/\d+$/);
+  assert.equal(await tableRows(page, 'Members').count(), 1);
+  await page.getByText('Seats: 1 / 25').waitFor();
+
+  // A broken file: every row reported, nothing can be applied.
+  await page.getByRole('link', { name: 'Import members' }).click();
+  await page.locator('input[type=file]').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(brokenCsv) });
+  await page.getByText('Dry run: 1 of 2 rows ready, 1 with errors.').waitFor();
+  const brokenRows = tableRows(page, 'Dry-run results');
+  assert.equal(await brokenRows.count(), 2);
+  assert.match(await brokenRows.nth(1).innerText(), /Line 3, column 1/);
+  assert.equal(await page.getByRole('button', { name: /^Apply/ }).isDisabled(), true);
+  await screenshot(page, 'import-dry-run-errors');
+
+  // The good file: dry run, then apply.
+  await page.locator('input[type=file]').setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(membersCsv) });
+  await page.getByText('Dry run: 3 of 3 rows ready, 0 with errors.').waitFor();
+  assert.equal(await tableRows(page, 'Dry-run results').count(), 3);
+  await page.getByText('Teams that will be created: Social, Press').waitFor();
+  await screenshot(page, 'import-dry-run');
+  await page.getByRole('button', { name: 'Apply: invite 3 people' }).click();
+  await page.getByText('Imported: 3 invitations sent.').waitFor();
+  assert.equal(await tableRows(page, 'Import results').getByText('Invited').count(), 3);
+
+  await page.getByRole('link', { name: 'Members' }).click();
+  await page.getByRole('heading', { name: 'Pending invitations (3)' }).waitFor();
+  await screenshot(page, 'members');
+
+  await page.getByRole('link', { name: 'Teams' }).click();
+  await page.getByLabel('New team name').fill('Community');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await page.getByRole('link', { name: 'Community' }).waitFor();
+  for (const imported of ['Social', 'Press']) await page.getByRole('link', { name: imported }).waitFor();
+  await page.getByRole('link', { name: 'Community' }).click();
+  await page.getByLabel('Add a member of the organization').click();
+  await page.getByRole('option', { name: /Ada Admin/ }).click();
+  await page.getByRole('button', { name: 'Add to team' }).click();
+  await tableRows(page, 'Team members').filter({ hasText: 'ada@example.com' }).waitFor();
+  await screenshot(page, 'team');
+
+  await page.getByRole('link', { name: 'Social profiles' }).click();
+  await page.getByText('0 / 10 profiles').waitFor();
+  await screenshot(page, 'profiles');
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  const auditRows = tableRows(page, 'Audit log');
+  await auditRows.filter({ hasText: 'team.member_set' }).first().waitFor();
+  const auditText = await page.getByRole('table', { name: 'Audit log' }).innerText();
+  for (const action of ['org.created', 'invitation.created', 'team.created']) assert.match(auditText, new RegExp(action.replace('.', '\\.')));
+  await page.getByLabel('Filter by action').fill('invitation.*');
+  await page.waitForFunction(() => !document.querySelector('table[aria-label="Audit log"]')?.textContent?.includes('team.created'));
+  assert.equal(await auditRows.count(), 3);
+  await screenshot(page, 'audit-log');
+  await page.context().close();
+});
+
+test('an invitee accepts from the bell and the invitation list, and sees a member\'s screens', async () => {
+  const page = await newUserPage(browser, roost.url, 'dark');
+  await signUp(page, 'ana@example.com', 'Ana Lima');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Welcome to Roost' }).waitFor();
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  await page.getByText('Ada Admin invited you to Acme Social as member.').waitFor();
+  await screenshot(page, 'notifications-dark');
+  await page.keyboard.press('Escape');
+  await screenshot(page, 'invitations-dark');
+  await page.getByRole('button', { name: 'Accept the invitation to Acme Social' }).click();
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  await page.getByText('Only owners and admins can invite, change roles or remove members.').waitFor();
+  assert.equal(await page.getByRole('form', { name: 'Invite a member' }).count(), 0);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByText('Only owners and admins can read the audit log.').waitFor();
+  await page.getByRole('link', { name: 'Teams' }).click();
+  await page.getByRole('link', { name: 'Social' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Community' }).count(), 0);
+  await page.context().close();
+});
+
+test('a member of another organization sees nothing of this one', async () => {
+  const page = await newUserPage(browser, roost.url);
+  await signUp(page, 'mallory@example.com', 'Mallory');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Organization name').fill('Other Org');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+
+  for (const section of ['members', 'teams', 'profiles', 'audit', 'import']) {
+    await page.goto(`${orgUrl}/${section}`);
+    await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, /Acme|ada@example\.com|Community/, section);
+  }
+  await page.getByLabel('Organization').click();
+  const options = await page.getByRole('option').allInnerTexts();
+  assert.deepEqual(options, ['Other Org', '+ New organization']);
+  const status = await page.evaluate((path) => fetch(`/api/v1${path}/members`).then((r) => r.status), orgUrl);
+  assert.equal(status, 404);
+  await page.context().close();
+});
+
+test('login asks for the password again after logging out, and explains a wrong one', async () => {
+  const page = await newUserPage(browser, roost.url);
+  await page.goto('/orgs/1/members');
+  await page.getByRole('heading', { name: 'Log in to Roost' }).waitFor();
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').waitFor();
+  await screenshot(page, 'login-error');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('heading', { name: 'Log in to Roost' }).waitFor();
+  await page.context().close();
+});
