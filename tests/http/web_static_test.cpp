@@ -37,7 +37,8 @@ class WebStaticTest : public ::testing::Test {
 
   void TearDown() override { std::filesystem::remove_all(base_); }
 
-  HttpResponse get(const std::string& target, const std::map<std::string, std::string>& headers = {}) {
+  HttpResponse get(const std::string& target,
+                   const std::map<std::string, std::string>& headers = {}) {
     return http_request(server_.port(), "GET", target, {}, headers);
   }
 
@@ -56,7 +57,8 @@ TEST_F(WebStaticTest, ServesIndexAtTheRootRevalidatedEveryTime) {
 }
 
 TEST_F(WebStaticTest, ClientSideRoutesFallBackToIndex) {
-  for (const std::string path : {"/login", "/orgs/12/members", "/orgs/12/teams/3", "/invitations/abc?x=1"}) {
+  for (const std::string path : {"/login", "/orgs/12/members", "/orgs/12/members/",
+                                 "/orgs/12/teams/3", "/invitations/abc?x=1"}) {
     auto response = get(path);
     EXPECT_EQ(response.status, 200) << path;
     EXPECT_EQ(response.body, index_html) << path;

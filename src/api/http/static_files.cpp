@@ -51,6 +51,8 @@ std::optional<std::filesystem::path> StaticFiles::relative_path_of(std::string_v
   while (true) {
     auto slash = rest.find('/');
     auto segment = rest.substr(0, slash);
+    // A trailing slash ("/orgs/3/") names the same client-side route as without it.
+    if (segment.empty() && slash == std::string_view::npos) break;
     if (!is_safe_segment(segment)) return std::nullopt;
     relative /= std::filesystem::path(std::string(segment));
     if (slash == std::string_view::npos) break;
@@ -75,7 +77,8 @@ Awaitable<Response> StaticFiles::serve(Request request) {
   co_return co_await blocking_.run(std::move(work));
 }
 
-Response StaticFiles::read(const std::string& path, std::optional<std::string> if_none_match) const {
+Response StaticFiles::read(const std::string& path,
+                           std::optional<std::string> if_none_match) const {
   auto relative = relative_path_of(path);
   if (!relative) return not_found(path);
   std::filesystem::path file = web_root_ / *relative;

@@ -20,8 +20,8 @@ class StaticFiles {
   void register_routes(Router& router);
 
   // The file under the web root that a URL path names, or nothing when the path could
-  // leave the root or name a hidden file: no empty, ".", ".." or dot-led segment, no
-  // backslash, NUL or colon. Pure: touches no disk.
+  // leave the root or name a hidden file: no empty (but a trailing), ".", ".." or dot-led
+  // segment, no backslash, NUL or colon. Pure: touches no disk.
   static std::optional<std::filesystem::path> relative_path_of(std::string_view url_path);
 
  private:

@@ -30,13 +30,16 @@ async function currentSession(): Promise<SessionLogin | null> {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
+  // Another user's data must not outlive their session; the session query itself stays
+  // (its observer would miss a fresh one).
+  const forgetOtherQueries = () => queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
   const session = useQuery({ queryKey: ['session'], queryFn: currentSession, staleTime: Infinity });
   const value: SessionState = {
     user: session.data?.user ?? null,
     loading: session.isPending,
     signedIn: (login) => {
       setCsrfToken(login.csrf_token);
-      queryClient.clear();
+      forgetOtherQueries();
       queryClient.setQueryData(['session'], login);
     },
     signOut: async () => {
@@ -44,7 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await api('/sessions/current', { method: 'DELETE' });
       } finally {
         setCsrfToken(null);
-        queryClient.clear();
+        forgetOtherQueries();
         queryClient.setQueryData(['session'], null);
       }
     },

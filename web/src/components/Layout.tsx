@@ -16,6 +16,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useMyInvitations, useOrgs } from '../api/queries';
 import { useSession } from '../api/session';
+import { MoonIcon, SunIcon } from './Icons';
 import { NotificationBell } from './NotificationBell';
 
 export const lastOrgKey = 'roost.lastOrg';
@@ -27,7 +28,7 @@ function ThemeToggle() {
   return (
     <ActionIcon variant="default" size="lg" aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`}
       onClick={() => setColorScheme(next)}>
-      <span aria-hidden>{scheme === 'dark' ? '☀' : '☾'}</span>
+      {scheme === 'dark' ? <SunIcon /> : <MoonIcon />}
     </ActionIcon>
   );
 }

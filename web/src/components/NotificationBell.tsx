@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { keys, useNotifications } from '../api/queries';
 import type { Notification } from '../api/types';
 import { ErrorAlert } from './ErrorAlert';
+import { BellIcon } from './Icons';
 
 export function describeNotification(notification: Notification): string {
   const payload = notification.payload as Record<string, string | number | undefined>;
@@ -36,7 +37,7 @@ export function NotificationBell() {
       <Popover.Target>
         <Indicator label={unread} size={16} disabled={unread === 0} offset={4}>
           <ActionIcon variant="default" size="lg" aria-label={label} title={label}>
-            <span aria-hidden>🔔</span>
+            <BellIcon />
           </ActionIcon>
         </Indicator>
       </Popover.Target>
@@ -62,7 +63,11 @@ export function NotificationBell() {
               aria-label={`${describeNotification(notification)}${notification.read_at ? '' : ' (unread, mark read)'}`}
             >
               <Group gap="xs" wrap="nowrap" align="flex-start">
-                {notification.read_at === null && <Badge size="xs">new</Badge>}
+                {notification.read_at === null && (
+                  <Badge size="xs" style={{ flexShrink: 0, overflow: "visible" }}>
+                    new
+                  </Badge>
+                )}
                 <div>
                   <Text size="sm">{describeNotification(notification)}</Text>
                   <Text size="xs" c="dimmed">

@@ -109,7 +109,7 @@ function ImportBody({ org }: { org: Organization }) {
           {checked && (
             <Group>
               <Button disabled={!ready} loading={busy === 'apply'} onClick={() => csv && run(false, csv)}>
-                Apply: invite {report.rows_ok} people
+                Apply: invite {report.rows_ok} {report.rows_ok === 1 ? 'person' : 'people'}
               </Button>
               {!ready && <Text size="sm">Fix the rows marked in red, then choose the file again.</Text>}
             </Group>

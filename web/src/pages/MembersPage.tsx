@@ -72,7 +72,14 @@ function roleChoices(org: Organization, member: Member): { choices: OrgRole[]; r
   return { choices: ['admin', 'member'] };
 }
 
-function MemberRow({ org, member, onRemove }: { org: Organization; member: Member; onRemove: (m: Member) => void }) {
+interface MemberRowProps {
+  org: Organization;
+  member: Member;
+  onlyOwner: boolean;
+  onRemove: (member: Member) => void;
+}
+
+function MemberRow({ org, member, onlyOwner, onRemove }: MemberRowProps) {
   const queryClient = useQueryClient();
   const { user } = useSession();
   const changeRole = useMutation({
@@ -82,7 +89,9 @@ function MemberRow({ org, member, onRemove }: { org: Organization; member: Membe
   });
   const { choices, reason } = roleChoices(org, member);
   const self = user?.id === member.user_id;
-  const mayRemove = self || (canManageOrg(org) && (member.role !== 'owner' || org.role === 'owner'));
+  // The last owner can neither leave nor be removed (409): transfer ownership first.
+  const lastOwner = member.role === 'owner' && onlyOwner;
+  const mayRemove = !lastOwner && (self || (canManageOrg(org) && (member.role !== 'owner' || org.role === 'owner')));
   return (
     <Table.Tr>
       <Table.Td>{member.display_name}</Table.Td>
@@ -172,6 +181,7 @@ function MembersBody({ org }: { org: Organization }) {
     },
   });
   const list = members.data?.pages.flatMap((page) => page.members) ?? [];
+  const onlyOwner = !members.hasNextPage && list.filter((member) => member.role === 'owner').length === 1;
   const manage = canManageOrg(org);
   return (
     <>
@@ -210,7 +220,7 @@ function MembersBody({ org }: { org: Organization }) {
           </Table.Thead>
           <Table.Tbody>
             {list.map((member) => (
-              <MemberRow key={member.user_id} org={org} member={member} onRemove={setRemoving} />
+              <MemberRow key={member.user_id} org={org} member={member} onlyOwner={onlyOwner} onRemove={setRemoving} />
             ))}
           </Table.Tbody>
         </Table>

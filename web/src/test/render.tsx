@@ -43,3 +43,19 @@ export function cannedFetch(responses: { status: number; body?: unknown; headers
 export function apiError(status: number, code: string, message: string, details: unknown[] = []) {
   return { status, body: { error: { code, message, details } } };
 }
+
+type Canned = { status: number; body?: unknown; headers?: Record<string, string> };
+
+// A fetch that answers by path (query string ignored), for screens that load several
+// resources at once in no fixed order. An unknown path fails the test.
+export function routedFetch(routes: Record<string, Canned>) {
+  return async (url: string) => {
+    const path = url.split('?')[0];
+    const canned = routes[path];
+    if (!canned) throw new Error(`unexpected request ${url}`);
+    return new Response(canned.body === undefined ? null : JSON.stringify(canned.body), {
+      status: canned.status,
+      headers: { 'Content-Type': 'application/json', ...canned.headers },
+    });
+  };
+}
