@@ -120,10 +120,18 @@ TEST_F(WebStaticTest, HeadHasTheHeadersAndNoBody) {
 
 TEST_F(WebStaticTest, NoPathLeavesTheWebRoot) {
   auto absolute_secret = (base_ / "secret.txt").string();
-  for (const std::string target :
-       {"/../secret.txt", "/assets/../../secret.txt", "/./../secret.txt", "/..%2fsecret.txt",
-        "/%2e%2e/secret.txt", "/assets/..\\..\\secret.txt", "/" + absolute_secret,
-        "//" + absolute_secret, "/.env", "/assets/.%2e/.%2e/secret.txt", "/C:/secret.txt"}) {
+  std::vector<std::string> targets{"/../secret.txt",
+                                   "/assets/../../secret.txt",
+                                   "/./../secret.txt",
+                                   "/..%2fsecret.txt",
+                                   "/%2e%2e/secret.txt",
+                                   "/assets/..\\..\\secret.txt",
+                                   "/" + absolute_secret,
+                                   "//" + absolute_secret,
+                                   "/.env",
+                                   "/assets/.%2e/.%2e/secret.txt",
+                                   "/C:/secret.txt"};
+  for (const auto& target : targets) {
     auto response = get(target);
     EXPECT_EQ(response.body.find(secret), std::string::npos) << target;
     EXPECT_TRUE(response.status == 404 || response.status == 400 ||
