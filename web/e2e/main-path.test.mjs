@@ -131,6 +131,40 @@ test('an invitee signs up, accepts the invitation and sees a member\'s screens',
   await page.context().close();
 });
 
+async function logIn(page, email) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('an invitation link brings a new user in: sign up from the link, come back, accept', async () => {
+  const admin = await newUserPage(browser, roost.url);
+  await logIn(admin, 'ada@example.com');
+  await admin.getByRole('heading', { name: 'Members' }).waitFor();
+  await admin.getByRole('form', { name: 'Invite a member' }).getByLabel('Email').fill('dee@example.com');
+  await admin.getByRole('button', { name: 'Send invitation' }).click();
+  const link = (await admin.locator('code').filter({ hasText: '/invitations/' }).innerText()).trim();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/invitations\/\S+$/);
+  await admin.context().close();
+
+  const page = await newUserPage(browser, roost.url);
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Join Acme Social' }).waitFor();
+  await page.getByText('Ada Admin invited dee@example.com as').waitFor();
+  await screenshot(page, 'invitation-link');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill('dee@example.com');
+  await page.getByLabel('Display name').fill('Dee');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Join Acme Social' }).waitFor();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  await tableRows(page, 'Members').filter({ hasText: 'dee@example.com' }).waitFor();
+  await page.context().close();
+});
+
 test('a member of another organization sees nothing of this one', async () => {
   const page = await newUserPage(browser, roost.url);
   await signUp(page, 'mallory@example.com', 'Mallory');
@@ -155,7 +189,8 @@ test('a member of another organization sees nothing of this one', async () => {
 
 test('login asks for the password again after logging out, and explains a wrong one', async () => {
   const page = await newUserPage(browser, roost.url);
-  await page.goto('/orgs/1/members');
+  // Signed out, a deep link asks to log in, then comes back to it.
+  await page.goto(`${orgUrl}/teams`);
   await page.getByRole('heading', { name: 'Log in to Roost' }).waitFor();
   await page.getByLabel('Email').fill('ada@example.com');
   await page.getByLabel('Password').fill('not the password');
@@ -164,9 +199,9 @@ test('login asks for the password again after logging out, and explains a wrong 
   await screenshot(page, 'login-error');
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Members' }).waitFor();
-  // Ana's acceptance reached Ada's bell.
-  await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  await page.getByRole('heading', { name: 'Teams' }).waitFor();
+  // Ana's and Dee's acceptances reached Ada's bell.
+  await page.getByRole('button', { name: 'Notifications, 2 unread' }).click();
   await page.getByText('ana@example.com accepted your invitation to Acme Social.').waitFor();
   await screenshot(page, 'notifications');
   await page.getByRole('button', { name: 'Mark all read' }).click();

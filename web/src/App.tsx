@@ -1,12 +1,14 @@
 import { Center, Loader } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
+import { safeNext } from './api/next';
 import { useSession } from './api/session';
 import { ErrorAlert } from './components/ErrorAlert';
 import { Layout } from './components/Layout';
 import { AuditPage } from './pages/AuditPage';
 import { HomePage } from './pages/HomePage';
 import { ImportPage } from './pages/ImportPage';
+import { InvitationLinkPage } from './pages/InvitationLinkPage';
 import { InvitationsPage } from './pages/InvitationsPage';
 import { LoginPage } from './pages/LoginPage';
 import { MembersPage } from './pages/MembersPage';
@@ -26,14 +28,18 @@ function SignedIn({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!user) {
+    const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return <Navigate to={`/login${next}`} replace />;
+  }
   return <Layout>{children}</Layout>;
 }
 
 function SignedOut({ children }: { children: ReactNode }) {
   const { user, loading } = useSession();
+  const [searchParams] = useSearchParams();
   if (loading) return null;
-  if (user) return <Navigate to="/" replace />;
+  if (user) return <Navigate to={safeNext(searchParams.get('next'))} replace />;
   return <>{children}</>;
 }
 
@@ -49,6 +55,7 @@ export function App() {
       <Route path="/signup" element={<SignedOut><SignUpPage /></SignedOut>} />
       <Route path="/" element={<SignedIn><HomePage /></SignedIn>} />
       <Route path="/invitations" element={<SignedIn><InvitationsPage /></SignedIn>} />
+      <Route path="/invitations/:token" element={<InvitationLinkPage />} />
       <Route path="/orgs/new" element={<SignedIn><NewOrgPage /></SignedIn>} />
       <Route path="/orgs/:orgId" element={<Navigate to="members" replace />} />
       <Route path="/orgs/:orgId/members" element={<SignedIn><MembersPage /></SignedIn>} />

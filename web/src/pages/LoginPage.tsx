@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { safeNext } from '../api/next';
 import { api, ApiError } from '../api/client';
 import type { SessionLogin } from '../api/types';
 import { useSession } from '../api/session';
@@ -13,6 +14,8 @@ type Step = 'password' | 'totp' | 'recovery';
 export function LoginPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const next = safeNext(searchParams.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -30,7 +33,7 @@ export function LoginPage() {
     try {
       const login = await api<SessionLogin>('/sessions', { method: 'POST', json: body });
       signedIn(login);
-      navigate('/');
+      navigate(next);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'totp_required') {
         setStep('totp');
@@ -102,7 +105,7 @@ export function LoginPage() {
           </Button>
           <Text size="sm">
             New to Roost?{' '}
-            <Anchor component={Link} to="/signup">
+            <Anchor component={Link} to={`/signup${searchParams.has('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
               Create an account
             </Anchor>
           </Text>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { safeNext } from '../api/next';
 import { api } from '../api/client';
 import { fieldError } from '../api/errors';
 import type { Account, SessionLogin } from '../api/types';
@@ -11,6 +12,8 @@ import { ErrorAlert } from '../components/ErrorAlert';
 export function SignUpPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const next = safeNext(searchParams.get('next'));
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -28,7 +31,7 @@ export function SignUpPage() {
       });
       const login = await api<SessionLogin>('/sessions', { method: 'POST', json: { email, password } });
       signedIn(login);
-      navigate('/');
+      navigate(next);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -76,7 +79,7 @@ export function SignUpPage() {
           </Button>
           <Text size="sm">
             Already have an account?{' '}
-            <Anchor component={Link} to="/login">
+            <Anchor component={Link} to={`/login${searchParams.has('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
               Log in
             </Anchor>
           </Text>
