@@ -34,15 +34,16 @@ configure_build() {
 build_jobs() { nproc 2>/dev/null || echo 2; }
 
 # Builds the web UI into web/dist: `npm ci` only when package-lock.json changed since the
-# last install (npm's own cache makes a re-install offline), then type-check and bundle.
+# last install (tarballs come from npm's cache; metadata is revalidated, as the lock file
+# records no download addresses), then type-check and bundle.
 build_web() {
   local web="$roost_root/web" stamp="$roost_root/web/node_modules/.roost-lock-sha256" lock_hash
   lock_hash=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
     say "installing the web UI's packages (npm ci)"
-    (cd "$web" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error) || return 1
     echo "$lock_hash" >"$stamp"
   fi
   say "building the web UI (web/dist)"
-  (cd "$web" && npm run --silent build >/dev/null)
+  (cd "$web" && npm run --silent build >/dev/null) || return 1
 }
