@@ -169,6 +169,27 @@ test('an invitation link brings a new user in: sign up from the link, come back,
   await page.context().close();
 });
 
+test('an admin changes a member\'s role and removes a member after confirming', async () => {
+  const page = await newUserPage(browser, roost.url);
+  await logIn(page, 'ada@example.com');
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  await page.getByRole('textbox', { name: 'Role of Ana Lima' }).click();
+  await page.getByRole('option', { name: 'admin' }).click();
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Role of Ana Lima"]')?.value === 'admin');
+  await page.reload();
+  assert.equal(await page.getByRole('textbox', { name: 'Role of Ana Lima' }).inputValue(), 'admin');
+  await page.getByRole('button', { name: 'Remove Dee' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove from the organization?' });
+  await dialog.getByText('Dee (dee@example.com) loses access to Acme Social at once.').waitFor();
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await tableRows(page, 'Members').filter({ hasText: 'dee@example.com' }).waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+  await tableRows(page, 'Audit log').filter({ hasText: 'member.removed' }).waitFor();
+  await tableRows(page, 'Audit log').filter({ hasText: 'member.role_changed' }).waitFor();
+  await page.context().close();
+});
+
 test('a member of another organization sees nothing of this one', async () => {
   const page = await newUserPage(browser, roost.url);
   await signUp(page, 'mallory@example.com', 'Mallory');
@@ -201,8 +222,9 @@ test('login asks for the password again after logging out, and explains a wrong 
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('alert').waitFor();
   await screenshot(page, 'login-error');
+  // From the keyboard: Enter in the password field submits.
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Password').press('Enter');
   await page.getByRole('heading', { name: 'Teams' }).waitFor();
   // Ana's and Dee's acceptances reached Ada's bell.
   await page.getByRole('button', { name: 'Notifications, 2 unread' }).click();
