@@ -14,5 +14,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // The CI machine is shared and slow at times: a first render can take seconds.
+    testTimeout: 30_000,
   },
 });
