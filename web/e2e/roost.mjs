@@ -48,11 +48,14 @@ export async function startRoost() {
   return {
     url,
     log: () => log,
+    // A clean shutdown is part of the test: SIGTERM must end roost with 0 (a sanitizer
+    // finding or a crash would not).
     async stop() {
-      const exited = new Promise((done) => child.once('exit', done));
+      const exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
       child.kill('SIGTERM');
-      await exited;
+      const { code, signal } = await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`roost exited with ${code ?? signal} after SIGTERM:\n${log}`);
     },
   };
 }
