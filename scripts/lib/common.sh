@@ -47,3 +47,19 @@ require_node() {
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev >/dev/null
 }
+
+# Builds the web UI into web/dist: `npm ci` only when package-lock.json changed since the
+# last install (tarballs come from npm's cache; metadata is revalidated, as the lock file
+# records no download addresses), then type-check and bundle.
+build_web() {
+  local web="$roost_root/web" stamp="$roost_root/web/node_modules/.roost-lock-sha256" lock_hash
+  require_node || return 1
+  lock_hash=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+    say "installing the web UI's packages (npm ci)"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$lock_hash" >"$stamp"
+  fi
+  say "building the web UI (web/dist)"
+  (cd "$web" && npm run --silent build >/dev/null) || return 1
+}

@@ -175,4 +175,8 @@ inline constexpr std::size_t post_targets_max = 50;
 inline constexpr std::size_t publish_claim_batch_max = 100;
 inline constexpr std::size_t publish_error_bytes_max = 1'000;
 
+// Web UI (api/http/static_files): the largest file served from --web-root; the built
+// bundle's files are far smaller.
+inline constexpr std::uintmax_t static_file_bytes_max = 16 * 1024 * 1024;
+
 }  // namespace roost::core::limits

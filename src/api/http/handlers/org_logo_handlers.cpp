@@ -1,6 +1,7 @@
 #include "api/http/handlers/org_logo_handlers.hpp"
 
 #include "api/http/error_mapper.hpp"
+#include "api/http/etag.hpp"
 #include "api/http/handlers/org_path.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
@@ -10,22 +11,6 @@ namespace {
 
 std::string logo_url(core::OrgId org) {
   return "/api/v1/orgs/" + std::to_string(org.value) + "/logo";
-}
-
-// Does If-None-Match name this ETag? ("*", or a list that holds it, weak or strong.)
-bool matches_etag(std::optional<std::string_view> if_none_match, std::string_view etag) {
-  if (!if_none_match) return false;
-  std::string_view rest = *if_none_match;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    auto candidate = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
-    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
-    if (candidate.starts_with("W/")) candidate.remove_prefix(2);
-    if (candidate == "*" || candidate == etag) return true;
-  }
-  return false;
 }
 
 // The headers of a logo response, 200 and 304 alike: members only, never sniffed as
@@ -80,7 +65,7 @@ Awaitable<Response> OrgLogoHandlers::get(Request request) {
   if (!logo) co_return error_response(logo.error());
   Response response;
   add_logo_headers(response, logo->etag);
-  if (matches_etag(request.header("if-none-match"), logo->etag)) {
+  if (if_none_match_matches(request.header("if-none-match"), logo->etag)) {
     response.status = 304;
     response.content_type = logo->media_type;
     co_return response;

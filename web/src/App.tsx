@@ -1,0 +1,70 @@
+import { Center, Loader } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
+import { safeNext } from './api/next';
+import { useSession } from './api/session';
+import { ErrorAlert } from './components/ErrorAlert';
+import { Layout } from './components/Layout';
+import { AuditPage } from './pages/AuditPage';
+import { HomePage } from './pages/HomePage';
+import { ImportPage } from './pages/ImportPage';
+import { InvitationLinkPage } from './pages/InvitationLinkPage';
+import { InvitationsPage } from './pages/InvitationsPage';
+import { LoginPage } from './pages/LoginPage';
+import { MembersPage } from './pages/MembersPage';
+import { NewOrgPage } from './pages/NewOrgPage';
+import { ProfilesPage } from './pages/ProfilesPage';
+import { SignUpPage } from './pages/SignUpPage';
+import { TeamPage } from './pages/TeamPage';
+import { TeamsPage } from './pages/TeamsPage';
+
+function SignedIn({ children }: { children: ReactNode }) {
+  const { user, loading } = useSession();
+  const location = useLocation();
+  if (loading) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (!user) {
+    const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return <Navigate to={`/login${next}`} replace />;
+  }
+  return <Layout>{children}</Layout>;
+}
+
+function SignedOut({ children }: { children: ReactNode }) {
+  const { user, loading } = useSession();
+  const [searchParams] = useSearchParams();
+  if (loading) return null;
+  if (user) return <Navigate to={safeNext(searchParams.get('next'))} replace />;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  return <ErrorAlert error={new Error('There is no page at this address.')} />;
+}
+
+// Every organization route names its organization: switching is navigating.
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<SignedOut><LoginPage /></SignedOut>} />
+      <Route path="/signup" element={<SignedOut><SignUpPage /></SignedOut>} />
+      <Route path="/" element={<SignedIn><HomePage /></SignedIn>} />
+      <Route path="/invitations" element={<SignedIn><InvitationsPage /></SignedIn>} />
+      <Route path="/invitations/:token" element={<InvitationLinkPage />} />
+      <Route path="/orgs/new" element={<SignedIn><NewOrgPage /></SignedIn>} />
+      <Route path="/orgs/:orgId" element={<Navigate to="members" replace />} />
+      <Route path="/orgs/:orgId/members" element={<SignedIn><MembersPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/import" element={<SignedIn><ImportPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/teams" element={<SignedIn><TeamsPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/teams/:teamId" element={<SignedIn><TeamPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/profiles" element={<SignedIn><ProfilesPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/audit" element={<SignedIn><AuditPage /></SignedIn>} />
+      <Route path="*" element={<SignedIn><NotFound /></SignedIn>} />
+    </Routes>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import { Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { safeNext } from '../api/next';
+import { api, ApiError } from '../api/client';
+import type { SessionLogin } from '../api/types';
+import { useSession } from '../api/session';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+type Step = 'password' | 'totp' | 'recovery';
+
+// Login in one or two steps: the password, then (for an account with two-factor
+// authentication, answered 401 totp_required) the authenticator's code or a recovery code.
+export function LoginPage() {
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const next = safeNext(searchParams.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [step, setStep] = useState<Step>('password');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body: Record<string, string> = { email, password };
+    if (step === 'totp') body.totp_code = code.trim();
+    if (step === 'recovery') body.recovery_code = code.trim();
+    try {
+      const login = await api<SessionLogin>('/sessions', { method: 'POST', json: body });
+      signedIn(login);
+      navigate(next);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'totp_required') {
+        setStep('totp');
+      } else {
+        setError(caught);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper maw={420} mx="auto" mt="xl" p="xl" withBorder>
+      <form onSubmit={submit} aria-label="Log in">
+        <Stack>
+          <Title order={1} size="h2">
+            Log in to Roost
+          </Title>
+          {step === 'password' ? (
+            <>
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(event) => setEmail(event.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.currentTarget.value)}
+              />
+            </>
+          ) : (
+            <>
+              <Text size="sm">
+                {step === 'totp'
+                  ? 'Two-factor authentication is on for this account. Enter the 6-digit code from your authenticator app.'
+                  : 'Enter one of your recovery codes. Each works once.'}
+              </Text>
+              <TextInput
+                label={step === 'totp' ? 'Authentication code' : 'Recovery code'}
+                autoComplete="one-time-code"
+                inputMode={step === 'totp' ? 'numeric' : 'text'}
+                required
+                autoFocus
+                value={code}
+                onChange={(event) => setCode(event.currentTarget.value)}
+              />
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  setCode('');
+                  setStep(step === 'totp' ? 'recovery' : 'totp');
+                }}
+              >
+                {step === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator code instead'}
+              </Anchor>
+            </>
+          )}
+          <ErrorAlert error={error} />
+          <Button type="submit" loading={busy}>
+            {step === 'password' ? 'Log in' : 'Verify'}
+          </Button>
+          <Text size="sm">
+            New to Roost?{' '}
+            <Anchor component={Link} to={`/signup${searchParams.has('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
+              Create an account
+            </Anchor>
+          </Text>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

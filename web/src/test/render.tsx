@@ -1,0 +1,61 @@
+import type { ReactElement } from 'react';
+import { render } from '@testing-library/react';
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MemoryRouter } from 'react-router-dom';
+import { SessionProvider } from '../api/session';
+
+export function renderScreen(ui: ReactElement, path = '/') {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <MantineProvider>
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          <SessionProvider>{ui}</SessionProvider>
+        </MemoryRouter>
+      </QueryClientProvider>
+    </MantineProvider>,
+  );
+}
+
+// A fetch that answers each call with the next canned response and records the requests:
+// the component tests check what the screen sends and shows; the end-to-end tests run the
+// real server.
+export function cannedFetch(responses: { status: number; body?: unknown; headers?: Record<string, string> }[]) {
+  const requests: { url: string; method: string; body: unknown; headers: Record<string, string> }[] = [];
+  const fetchMock = async (url: string, init: RequestInit = {}) => {
+    requests.push({
+      url,
+      method: init.method ?? 'GET',
+      body: typeof init.body === 'string' && init.body.startsWith('{') ? JSON.parse(init.body) : init.body,
+      headers: (init.headers ?? {}) as Record<string, string>,
+    });
+    const next = responses.shift();
+    if (!next) throw new Error(`unexpected request ${url}`);
+    return new Response(next.body === undefined ? null : JSON.stringify(next.body), {
+      status: next.status,
+      headers: { 'Content-Type': 'application/json', ...next.headers },
+    });
+  };
+  return { fetchMock, requests };
+}
+
+export function apiError(status: number, code: string, message: string, details: unknown[] = []) {
+  return { status, body: { error: { code, message, details } } };
+}
+
+type Canned = { status: number; body?: unknown; headers?: Record<string, string> };
+
+// A fetch that answers by path (query string ignored), for screens that load several
+// resources at once in no fixed order. An unknown path fails the test.
+export function routedFetch(routes: Record<string, Canned>) {
+  return async (url: string) => {
+    const path = url.split('?')[0];
+    const canned = routes[path];
+    if (!canned) throw new Error(`unexpected request ${url}`);
+    return new Response(canned.body === undefined ? null : JSON.stringify(canned.body), {
+      status: canned.status,
+      headers: { 'Content-Type': 'application/json', ...canned.headers },
+    });
+  };
+}
