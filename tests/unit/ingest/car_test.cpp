@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cbor_encoder.hpp"
+#include "fixtures.hpp"
 
 namespace roost::ingest {
 namespace {
@@ -37,6 +37,21 @@ TEST(Car, IndexesEveryBlockByItsCid) {
     EXPECT_EQ(Bytes(found->begin(), found->end()), block.data);
   }
   EXPECT_FALSE(car.find(compute_cid(CidCodec::raw, Bytes{9})));
+}
+
+TEST(Car, ReadsTheReferenceImplementationsArchive) {
+  const Bytes bytes = test::read_fixture("commit_two_ops.car.hex");
+  Car car;
+  auto parsed = car.parse(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_EQ(car.roots().size(), 1u);
+  EXPECT_EQ(to_string(car.roots()[0]), test::fixture_cid("commit"));
+  EXPECT_EQ(car.blocks().size(), 3u);
+  for (const char* label : {"commit", "post", "like"}) {
+    auto cid = parse_cid_string(test::fixture_cid(label));
+    ASSERT_TRUE(cid.ok());
+    EXPECT_TRUE(car.find(*cid)) << label;
+  }
 }
 
 TEST(Car, AnArchiveWithoutBlocksHasItsRootsOnly) {
