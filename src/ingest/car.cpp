@@ -19,6 +19,18 @@ core::Error car_error(std::string_view why, std::size_t offset) {
 
 bool cid_less(const CarBlock& left, const CarBlock& right) { return left.cid < right.cid; }
 
+bool hashes_to_its_cid(const Cid& cid, std::span<const std::uint8_t> data) {
+  // A fuzzer cannot forge a sha2-256: its builds skip the check so that mutated records
+  // reach the decoders behind it (fuzz/CMakeLists.txt). Every other build checks.
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  (void)cid;
+  (void)data;
+  return true;
+#else
+  return compute_cid(cid.codec, data) == cid;
+#endif
+}
+
 }  // namespace
 
 core::Result<std::size_t> Car::parse_header(std::span<const std::uint8_t> bytes) {
@@ -42,7 +54,8 @@ core::Result<std::size_t> Car::parse_header(std::span<const std::uint8_t> bytes)
   return length->size + length->value;
 }
 
-core::Result<void> Car::parse(std::span<const std::uint8_t> bytes) {
+core::Result<void> Car::parse(std::span<const std::uint8_t> bytes, BlockCheck check) {
+  check_ = check;
   roots_.clear();
   blocks_.clear();
   auto header_size = parse_header(bytes);
@@ -61,13 +74,9 @@ core::Result<void> Car::parse(std::span<const std::uint8_t> bytes) {
       return car_error(fmt::format("section CID: {}", why), at + length->size);
     }
     const auto data = section.subspan(read.size);
-    // A fuzzer cannot forge a sha2-256: its builds skip the check so that mutated records
-    // reach the decoders behind it (fuzz/CMakeLists.txt). Every other build checks.
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    if (compute_cid(read.cid.codec, data) != read.cid) {
+    if (check == BlockCheck::every_block && !hashes_to_its_cid(read.cid, data)) {
       return car_error("block does not hash to its CID", at + length->size);
     }
-#endif
     blocks_.push_back({read.cid, data});
     at += length->size + length->value;
   }
@@ -75,10 +84,15 @@ core::Result<void> Car::parse(std::span<const std::uint8_t> bytes) {
   return core::success();
 }
 
-std::optional<std::span<const std::uint8_t>> Car::find(const Cid& cid) const {
+core::Result<std::optional<std::span<const std::uint8_t>>> Car::find(const Cid& cid) const {
+  using Found = std::optional<std::span<const std::uint8_t>>;
   auto found = std::lower_bound(blocks_.begin(), blocks_.end(), CarBlock{cid, {}}, cid_less);
-  if (found == blocks_.end() || found->cid != cid) return std::nullopt;
-  return found->data;
+  if (found == blocks_.end() || found->cid != cid) return Found();
+  if (check_ == BlockCheck::blocks_read && !hashes_to_its_cid(cid, found->data)) {
+    return core::make_error(core::ErrorCode::invalid_request,
+                            fmt::format("CAR: block {} does not hash to its CID", to_string(cid)));
+  }
+  return Found(found->data);
 }
 
 }  // namespace roost::ingest

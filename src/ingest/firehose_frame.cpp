@@ -183,7 +183,7 @@ core::Result<void> FrameDecoder::decode_commit(Value body, CommitEvent& commit) 
   // A tooBig commit may carry no blocks at all; its records are then reported missing.
   if (blocks->empty()) {
     car_ = Car();
-  } else if (auto parsed = car_.parse(*blocks); !parsed.ok()) {
+  } else if (auto parsed = car_.parse(*blocks, check_); !parsed.ok()) {
     return frame_error(fmt::format("blocks: {}", parsed.error().message));
   }
 
@@ -219,24 +219,25 @@ core::Result<void> FrameDecoder::decode_op(Value op, RecordOp& out) {
   if (out.action == OpAction::delete_) out.cid.reset();
   out.record = RecordStatus::not_read;
   out.post.clear();
-  if (out.action == OpAction::create && out.collection == post_collection) read_post(out);
+  if (out.action == OpAction::create && out.collection == post_collection) return read_post(out);
   return core::success();
 }
 
-void FrameDecoder::read_post(RecordOp& op) {
+core::Result<void> FrameDecoder::read_post(RecordOp& op) {
   auto block = car_.find(*op.cid);
-  if (!block) {
+  if (!block.ok()) return frame_error(fmt::format("blocks: {}", block.error().message));
+  if (!*block) {
     op.record = RecordStatus::missing;
-    return;
+    return core::success();
   }
   // One user's malformed record spoils that op only, not the commit's other ops.
   op.record = RecordStatus::invalid;
-  auto record = record_.parse(*block);
-  if (!record.ok()) return;
-  if ((*record)["$type"].text() != post_collection) return;
+  auto record = record_.parse(**block);
+  if (!record.ok()) return core::success();
+  if ((*record)["$type"].text() != post_collection) return core::success();
   auto text = (*record)["text"].text();
   auto created_at = (*record)["createdAt"].text();
-  if (!text || !created_at) return;
+  if (!text || !created_at) return core::success();
 
   Post& post = op.post;
   post.text = *text;
@@ -249,6 +250,7 @@ void FrameDecoder::read_post(RecordOp& op) {
   post.reply_parent_uri = reply["parent"]["uri"].text().value_or("");
   post.quote_uri = quoted_uri((*record)["embed"]);
   op.record = RecordStatus::post;
+  return core::success();
 }
 
 }  // namespace roost::ingest::firehose

@@ -102,19 +102,25 @@ struct Frame {
 // a malformed op path, more than core::limits::firehose_commit_ops_max ops, or a message over
 // core::limits::firehose_frame_bytes_max. A header of an unknown type is not an error: the
 // Frame says EventType::unknown and its body is not read (the lexicon may grow).
+//
+// `check` says which CAR blocks are hashed (Car): every_block by default; blocks_read hashes
+// only the post records the decoder reads (about 3× faster per commit, ADR 0017).
 class FrameDecoder {
  public:
+  explicit FrameDecoder(BlockCheck check = BlockCheck::every_block) : check_(check) {}
+
   core::Result<void> decode(std::span<const std::uint8_t> message, Frame& frame);
 
  private:
   core::Result<void> decode_commit(dag_cbor::Value body, CommitEvent& commit);
   core::Result<void> decode_op(dag_cbor::Value op, RecordOp& out);
-  void read_post(RecordOp& op);
+  core::Result<void> read_post(RecordOp& op);
 
   dag_cbor::Document header_;
   dag_cbor::Document body_;
   dag_cbor::Document record_;
   Car car_;
+  BlockCheck check_;
 };
 
 }  // namespace roost::ingest::firehose

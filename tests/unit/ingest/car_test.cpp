@@ -33,10 +33,13 @@ TEST(Car, IndexesEveryBlockByItsCid) {
   EXPECT_EQ(car.blocks().size(), 3u);
   for (const test::Block& block : {sample.record, sample.picture, sample.commit}) {
     auto found = car.find(block.cid);
-    ASSERT_TRUE(found);
-    EXPECT_EQ(Bytes(found->begin(), found->end()), block.data);
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(*found);
+    EXPECT_EQ(Bytes((*found)->begin(), (*found)->end()), block.data);
   }
-  EXPECT_FALSE(car.find(compute_cid(CidCodec::raw, Bytes{9})));
+  auto absent = car.find(compute_cid(CidCodec::raw, Bytes{9}));
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(*absent);
 }
 
 TEST(Car, ReadsTheReferenceImplementationsArchive) {
@@ -50,7 +53,7 @@ TEST(Car, ReadsTheReferenceImplementationsArchive) {
   for (const char* label : {"commit", "post", "like"}) {
     auto cid = parse_cid_string(test::fixture_cid(label));
     ASSERT_TRUE(cid.ok());
-    EXPECT_TRUE(car.find(*cid)) << label;
+    EXPECT_TRUE(car.find(*cid).value()) << label;
   }
 }
 
@@ -67,6 +70,19 @@ TEST(Car, RefusesABlockThatDoesNotHashToItsCid) {
   test::Block forged = sample.record;
   forged.data.back() ^= 0x01;
   expect_refused(test::car({sample.commit.cid}, {sample.commit, forged}), "does not hash");
+}
+
+TEST(Car, CheckingOnlyTheBlocksReadRefusesAForgedBlockWhenItIsRead) {
+  Sample sample;
+  test::Block forged = sample.record;
+  forged.data.back() ^= 0x01;
+  const Bytes bytes = test::car({sample.commit.cid}, {sample.commit, forged, sample.picture});
+  Car car;
+  ASSERT_TRUE(car.parse(bytes, BlockCheck::blocks_read).ok());
+  EXPECT_TRUE(car.find(sample.picture.cid).value());
+  auto read = car.find(forged.cid);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().message.find("does not hash"), std::string::npos);
 }
 
 TEST(Car, RefusesMalformedHeaders) {
