@@ -101,7 +101,8 @@ struct Frame {
 // body, a missing or mistyped field, a bad CAR (a block not matching its CID included),
 // a malformed op path, more than core::limits::firehose_commit_ops_max ops, or a message over
 // core::limits::firehose_frame_bytes_max. A header of an unknown type is not an error: the
-// Frame says EventType::unknown and its body is not read (the lexicon may grow).
+// Frame says EventType::unknown and its body is not read (the lexicon may grow). After an
+// error the Frame holds whatever was decoded before it: read a Frame only after ok().
 //
 // `check` says which CAR blocks are hashed (Car): every_block by default; blocks_read hashes
 // only the post records the decoder reads (about 3× faster per commit, ADR 0017).
