@@ -179,4 +179,12 @@ inline constexpr std::size_t publish_error_bytes_max = 1'000;
 // bundle's files are far smaller.
 inline constexpr std::uintmax_t static_file_bytes_max = 16 * 1024 * 1024;
 
+// The Bluesky firehose (ingest/, ADR 0017). One WebSocket message is one frame; the
+// subscribeRepos lexicon caps a commit's CAR at 2,000,000 bytes and its ops at 200, so a
+// frame past firehose_frame_bytes_max is not a relay's. DAG-CBOR nesting is bounded so that
+// the recursive decoder's stack is (records nest about six deep).
+inline constexpr std::size_t firehose_frame_bytes_max = 4 * 1024 * 1024;
+inline constexpr std::size_t firehose_commit_ops_max = 200;
+inline constexpr std::size_t dag_cbor_depth_max = 64;
+
 }  // namespace roost::core::limits
