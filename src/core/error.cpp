@@ -31,6 +31,14 @@ std::string_view error_code_name(ErrorCode code) {
   return "internal";
 }
 
+std::string quoted(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  out.append(text).push_back('"');
+  return out;
+}
+
 Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message), {}};
 }

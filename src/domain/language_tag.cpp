@@ -68,9 +68,8 @@ bool is_extension_or_private_subtag(std::string_view s, std::size_t length_min) 
 }
 
 core::Error bad_tag(std::string_view tag, std::string_view why) {
-  return core::make_error(
-      core::ErrorCode::invalid_request,
-      "\"" + std::string(tag) + "\" is not a language tag: " + std::string(why));
+  return core::make_error(core::ErrorCode::invalid_request,
+                          core::quoted(tag) + " is not a language tag: " + std::string(why));
 }
 
 // "x-…": private use, after a tag or alone. True when the subtags from `index` on are exactly
@@ -158,7 +157,7 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
   if (index < subtags.size()) {
     std::size_t private_start = index;
     if (!parse_private_use(subtags, index)) {
-      return bad_tag(tag, "\"" + std::string(subtags[private_start]) + "\" is out of place");
+      return bad_tag(tag, core::quoted(subtags[private_start]) + " is out of place");
     }
     for (std::size_t i = private_start; i < subtags.size(); ++i) out.push_back(lower(subtags[i]));
   }

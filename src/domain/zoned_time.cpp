@@ -139,8 +139,8 @@ core::Result<LocalDateTime> parse_local_date_time(std::string_view text) {
   constexpr std::size_t minutes_length = 16;  // YYYY-MM-DDTHH:MM
   constexpr std::size_t seconds_length = 19;  // YYYY-MM-DDTHH:MM:SS
   auto malformed = [&] {
-    return invalid("\"" + std::string(text.substr(0, seconds_length + 1)) +
-                   "\" is not a date and time of the form 2026-03-29T14:30");
+    return invalid(core::quoted(text.substr(0, seconds_length + 1)) +
+                   " is not a date and time of the form 2026-03-29T14:30");
   };
   if (text.size() != minutes_length && text.size() != seconds_length) return malformed();
   if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':') return malformed();
@@ -158,15 +158,15 @@ core::Result<LocalDateTime> parse_local_date_time(std::string_view text) {
     return malformed();
   }
   if (local.day > days_in_month(local.year, local.month)) {
-    return invalid("\"" + std::string(text) + "\" is not a date of the calendar");
+    return invalid(core::quoted(text) + " is not a date of the calendar");
   }
   return local;
 }
 
 core::Result<void> check_time_zone(std::string_view zone) {
   auto unknown = [&] {
-    return invalid("\"" + std::string(zone.substr(0, zone_name_length_max)) +
-                   "\" is not a known IANA time zone");
+    return invalid(core::quoted(zone.substr(0, zone_name_length_max)) +
+                   " is not a known IANA time zone");
   };
   if (zone.empty() || zone.size() > zone_name_length_max) return unknown();
   // IANA's current names are Area/Location; of the rest only UTC is worth accepting.

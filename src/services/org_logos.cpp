@@ -27,10 +27,8 @@ core::Result<storage::OrgLogo> OrgLogos::put(const Caller& caller, core::OrgId o
     return core::make_error(core::ErrorCode::unsupported_media_type,
                             "a logo must be a PNG, JPEG or WebP image");
   }
-  // A strong ETag: the quoted hash of the bytes (appended, not concatenated: g++ 12's
-  // -Wrestrict misfires on "\"" + std::string).
-  std::string etag(1, '"');
-  etag.append(core::hash_token(bytes)).push_back('"');
+  // A strong ETag: the quoted hash of the bytes.
+  std::string etag = core::quoted(core::hash_token(bytes));
   storage::OrgLogo logo{org, std::string(*media_type), storage::Blob{{bytes.begin(), bytes.end()}},
                         std::move(etag), clock_.now_ms()};
   auto details = nlohmann::json{{"media_type", logo.media_type}, {"bytes", bytes.size()}};

@@ -115,7 +115,7 @@ core::Result<void> attach_details(Transaction& transaction, std::vector<PostReco
   if (visible_to) {
     target_params.emplace_back(visible_to->value);
     target_sql += " AND t.profile_id IN (SELECT v.profile_id FROM (" +
-                  granted_profiles_sql("$" + std::to_string(target_params.size())) + ") v)";
+                  granted_profiles_sql(placeholder(target_params.size())) + ") v)";
   }
   target_sql += " ORDER BY t.post_id, t.profile_id";
   auto targets = transaction.query(target_sql, target_params);

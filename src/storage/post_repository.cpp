@@ -276,7 +276,7 @@ core::Result<CalendarPage> PostRepository::list_calendar(const CalendarQuery& qu
   std::vector<Value> params{query.org.value, query.from_ms, query.until_ms};
   auto next_param = [&params](Value value) {
     params.push_back(std::move(value));
-    return "$" + std::to_string(params.size());
+    return placeholder(params.size());
   };
   std::string sql = "SELECT " + post_lifecycle::post_columns +
                     " FROM posts p WHERE p.org_id = $1 AND p.calendar_at_ms >= $2 "

@@ -99,7 +99,7 @@ Response StaticFiles::read(const std::string& path,
 
   Response response;
   response.content_type = std::string(content_type_for(file));
-  std::string etag = "\"" + core::hash_token(body).substr(0, 32) + "\"";
+  std::string etag = core::quoted(core::hash_token(body).substr(0, 32));
   response.headers.push_back({"etag", etag});
   response.headers.push_back(
       {"cache-control", std::string(immutable ? immutable_cache : revalidate_cache)});
