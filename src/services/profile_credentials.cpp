@@ -1,0 +1,64 @@
+#include "services/profile_credentials.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace roost::services {
+namespace {
+
+std::string seal_context(core::ProfileId profile) {
+  return "profile:" + std::to_string(profile.value) + ":credentials";
+}
+
+}  // namespace
+
+core::Result<storage::SealedCredentials> seal_credentials(
+    const core::Keyring& keyring, core::ProfileId profile,
+    const networks::ProfileCredentials& credentials) {
+  const nlohmann::json plain = {{"did", credentials.did},
+                                {"handle", credentials.handle},
+                                {"pds_url", credentials.pds_url},
+                                {"access_jwt", credentials.access_jwt},
+                                {"refresh_jwt", credentials.refresh_jwt}};
+  auto sealed = core::seal(keyring, plain.dump(), seal_context(profile));
+  if (!sealed) return std::move(sealed).error();
+  auto key_id = core::sealed_key_id(*sealed);
+  if (!key_id) return std::move(key_id).error();
+  return storage::SealedCredentials{std::move(*sealed), std::move(*key_id)};
+}
+
+core::Result<networks::ProfileCredentials> open_credentials(
+    const core::Keyring& keyring, core::ProfileId profile,
+    const storage::SealedCredentials& sealed) {
+  auto opened = core::open(keyring, sealed.sealed, seal_context(profile));
+  if (!opened) return std::move(opened).error();
+  auto plain = nlohmann::json::parse(*opened, nullptr, /*allow_exceptions=*/false);
+  auto text = [&plain](const char* name) -> std::string {
+    auto found = plain.find(name);
+    return found != plain.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
+  if (!plain.is_object() || text("did").empty() || text("pds_url").empty()) {
+    return core::make_error(core::ErrorCode::internal,
+                            "the profile's stored credentials are not readable");
+  }
+  return networks::ProfileCredentials{text("did"), text("handle"), text("pds_url"),
+                                      text("access_jwt"), text("refresh_jwt")};
+}
+
+core::Result<void> ProfileCredentialVault::store(core::ProfileId profile,
+                                                 const networks::ProfileCredentials& credentials) {
+  auto sealed = seal_credentials(keyring_, profile, credentials);
+  if (!sealed) return std::move(sealed).error();
+  return profiles_.set_credentials(profile, *sealed, clock_.now_ms());
+}
+
+core::Result<networks::ProfileCredentials> ProfileCredentialVault::load(core::ProfileId profile) {
+  auto stored = profiles_.credentials(profile);
+  if (!stored) return std::move(stored).error();
+  if (!*stored) {
+    return core::make_error(core::ErrorCode::not_found, "the profile has no stored credentials");
+  }
+  return open_credentials(keyring_, profile, **stored);
+}
+
+}  // namespace roost::services
