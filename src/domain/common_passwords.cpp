@@ -3,26 +3,17 @@
 #include <string>
 #include <unordered_set>
 
+#include "domain/embedded_list.hpp"
+
 namespace roost::domain {
 namespace {
 
 char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Built once, on first use, from the embedded text; the views point into that text, which
-// lives for the whole process.
+// Built once, on first use, from the embedded text (which lives for the whole process).
 const std::unordered_set<std::string_view>& common_passwords() {
-  static const std::unordered_set<std::string_view> set = [] {
-    std::unordered_set<std::string_view> lines;
-    std::string_view text = common_passwords_text();
-    while (!text.empty()) {
-      auto end = text.find('\n');
-      auto line = text.substr(0, end);
-      if (!line.empty()) lines.insert(line);
-      if (end == std::string_view::npos) break;
-      text.remove_prefix(end + 1);
-    }
-    return lines;
-  }();
+  static const std::unordered_set<std::string_view> set =
+      embedded_list_lines(common_passwords_text());
   return set;
 }
 

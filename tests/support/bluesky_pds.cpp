@@ -18,6 +18,7 @@
 
 #include "core/random.hpp"
 #include "core/tokens.hpp"
+#include "domain/bluesky_record_key.hpp"
 #include "networks/http_client.hpp"
 
 namespace roost::test {
@@ -176,9 +177,8 @@ std::vector<networks::bluesky::Record> list_all_records(const TestPds& pds, std:
 }
 
 std::string unique_test_record_key() {
-  // A TID: 53 bits of microseconds and 10 bits of clock id, base32-sortable. A counter above
-  // the clock keeps keys of one process distinct even within one microsecond.
-  static constexpr std::string_view alphabet = "234567abcdefghijklmnopqrstuvwxyz";
+  // The clock, made strictly increasing: keys of one process stay distinct even within one
+  // microsecond. The TID itself is domain's, the one the scheduler's record keys use.
   static std::atomic<std::int64_t> last{0};
   auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
@@ -188,14 +188,8 @@ std::string unique_test_record_key() {
   do {
     next = std::max(now, micros + 1);
   } while (!last.compare_exchange_weak(micros, next));
-  static const std::uint64_t clock_id = std::stoul(core::random_hex(2), nullptr, 16) % 1024;
-  std::uint64_t value = (static_cast<std::uint64_t>(next) << 10) | clock_id;
-  std::string key(13, '2');
-  for (int i = 12; i >= 0; --i) {
-    key[static_cast<std::size_t>(i)] = alphabet[value & 31];
-    value >>= 5;
-  }
-  return key;
+  static const int clock_id = static_cast<int>(std::stoul(core::random_hex(2), nullptr, 16) % 1024);
+  return domain::make_tid(next, clock_id).value();
 }
 
 namespace {

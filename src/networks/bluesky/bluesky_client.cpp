@@ -76,6 +76,24 @@ bool is_did_character(char c) {
          c == '_' || c == '-' || c == ':' || c == '%';
 }
 
+// A createRecord or putRecord call writing `record` under `record_key` in the profile's repo.
+HttpRequest record_write(const ProfileCredentials& credentials, std::string_view method,
+                         std::string_view collection, std::string_view record_key,
+                         const nlohmann::json& record) {
+  HttpRequest request;
+  request.method = HttpMethod::post;
+  request.url = build_url(credentials.pds_url, xrpc(method));
+  request.bearer_token = credentials.access_jwt;
+  request.content_type = json_type;
+  request.body = nlohmann::json{
+      {"repo", credentials.did},
+      {"collection", collection},
+      {"rkey", record_key},
+      {"record",
+       record}}.dump();
+  return request;
+}
+
 }  // namespace
 
 BlueskyClient::BlueskyClient(BlueskySettings settings)
@@ -196,18 +214,9 @@ NetworkResult<PublishedPost> BlueskyClient::create_record(const ProfileCredentia
                                                           std::string_view collection,
                                                           std::string_view record_key,
                                                           const nlohmann::json& record) {
-  HttpRequest request;
-  request.method = HttpMethod::post;
-  request.url = build_url(credentials.pds_url, xrpc("com.atproto.repo.createRecord"));
-  request.bearer_token = credentials.access_jwt;
-  request.content_type = json_type;
-  request.body = nlohmann::json{
-      {"repo", credentials.did},
-      {"collection", collection},
-      {"rkey", record_key},
-      {"record",
-       record}}.dump();
-  auto body = call(std::move(request), Effect::write);
+  auto body = call(
+      record_write(credentials, "com.atproto.repo.createRecord", collection, record_key, record),
+      Effect::write);
   if (body.ok()) return published_from(*body, "createRecord");
 
   NetworkError error = std::move(body).error();
@@ -237,19 +246,10 @@ NetworkResult<PublishedPost> BlueskyClient::put_record(const ProfileCredentials&
                                                        std::string_view collection,
                                                        std::string_view record_key,
                                                        const nlohmann::json& record) {
-  HttpRequest request;
-  request.method = HttpMethod::post;
-  request.url = build_url(credentials.pds_url, xrpc("com.atproto.repo.putRecord"));
-  request.bearer_token = credentials.access_jwt;
-  request.content_type = json_type;
-  request.body = nlohmann::json{
-      {"repo", credentials.did},
-      {"collection", collection},
-      {"rkey", record_key},
-      {"record",
-       record}}.dump();
   // Putting the same record twice leaves the same state: an unanswered put may be repeated.
-  auto body = call(std::move(request), Effect::read);
+  auto body =
+      call(record_write(credentials, "com.atproto.repo.putRecord", collection, record_key, record),
+           Effect::read);
   if (!body.ok()) return std::move(body).error();
   return published_from(*body, "putRecord");
 }
