@@ -1,21 +1,14 @@
 import { Badge, List, Table, Text } from '@mantine/core';
 import { describeDetail } from '../api/errors';
 import type { MemberImportReport } from '../api/types';
+import { TableHead } from './TableHead';
 
 // One row per CSV line of a dry run (or an apply): its outcome and every problem of it,
 // named by line and column.
 export function ImportReportTable({ report }: { report: MemberImportReport }) {
   return (
     <Table striped aria-label={report.dry_run ? 'Dry-run results' : 'Import results'}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Line</Table.Th>
-          <Table.Th>Email</Table.Th>
-          <Table.Th>Role</Table.Th>
-          <Table.Th>Teams</Table.Th>
-          <Table.Th>Result</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <TableHead columns={['Line', 'Email', 'Role', 'Teams', 'Result']} />
       <Table.Tbody>
         {report.rows.map((row) => (
           <Table.Tr key={row.line}>

@@ -5,6 +5,7 @@ import { canManageOrg, useAudit } from '../api/queries';
 import type { AuditEvent, Organization } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OnlyAdmins, OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
 
 function actorName(event: AuditEvent): string {
   if (!event.actor) return 'Operator';
@@ -34,15 +35,7 @@ function AuditBody({ org }: { org: Organization }) {
         <Loader aria-label="Loading the audit log" />
       ) : (
         <Table striped aria-label="Audit log">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Actor</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Target</Table.Th>
-              <Table.Th>Details</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Time', 'Actor', 'Action', 'Target', 'Details']} />
           <Table.Tbody>
             {list.map((event) => (
               <Table.Tr key={event.id}>

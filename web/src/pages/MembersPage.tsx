@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import {
   Anchor, Button, Code, CopyButton, Group, Loader, Modal, Paper, Progress, Select, Stack,
-  Table, Text, TextInput, Title, VisuallyHidden,
+  Table, Text, TextInput, Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
@@ -12,6 +12,7 @@ import { useSession } from '../api/session';
 import type { Invitation, Member, Organization, OrgRole } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OnlyAdmins, OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
 
 function InviteForm({ org }: { org: Organization }) {
   const queryClient = useQueryClient();
@@ -138,16 +139,7 @@ function PendingInvitations({ org }: { org: Organization }) {
       <ErrorAlert error={revoke.error} />
       {pending.length > 0 && (
         <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Email', 'Role', 'Expires']} actions />
           <Table.Tbody>
             {pending.map((invitation) => (
               <Table.Tr key={invitation.id}>
@@ -207,17 +199,7 @@ function MembersBody({ org }: { org: Organization }) {
         <Loader aria-label="Loading members" />
       ) : (
         <Table striped highlightOnHover aria-label="Members">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Joined</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Name', 'Email', 'Role', 'Joined']} actions />
           <Table.Tbody>
             {list.map((member) => (
               <MemberRow key={member.user_id} org={org} member={member} onlyOwner={onlyOwner} onRemove={setRemoving} />

@@ -3,6 +3,7 @@ import { useMembers, useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
 
 export function planUsage(used: number, limit: number): string {
   return `${used} / ${limit} profiles`;
@@ -54,16 +55,7 @@ function ProfilesBody({ org }: { org: Organization }) {
         </Alert>
       )}
       <Table striped aria-label="Social profiles">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Profile</Table.Th>
-            <Table.Th>Network</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Confirmation</Table.Th>
-            <Table.Th>Your level</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={['Profile', 'Network', 'Status', 'Owner', 'Confirmation', 'Your level']} />
         <Table.Tbody>
           {list.map((profile) => (
             <Table.Tr key={profile.id}>

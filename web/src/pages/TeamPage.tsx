@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Button, Group, Loader, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
@@ -8,6 +8,7 @@ import { useSession } from '../api/session';
 import type { Organization, ProfileLevel, TeamRole } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
 
 const levels: ProfileLevel[] = ['viewer', 'limited', 'publisher', 'manager'];
 const teamRoles: TeamRole[] = ['member', 'team_admin'];
@@ -89,16 +90,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
         </Group>
       )}
       <Table striped aria-label="Team members">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Team role</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={['Name', 'Email', 'Team role']} actions />
         <Table.Tbody>
           {team.data.members.map((member) => (
             <Table.Tr key={member.user_id}>
@@ -145,15 +137,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
       )}
       <ErrorAlert error={teamProfiles.error} />
       <Table striped aria-label="Team profiles">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Profile</Table.Th>
-            <Table.Th>Level</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={['Profile', 'Level']} actions />
         <Table.Tbody>
           {(teamProfiles.data ?? []).map((profile) => (
             <Table.Tr key={profile.id}>

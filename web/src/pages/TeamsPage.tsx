@@ -8,6 +8,7 @@ import { canManageOrg, keys, useTeams } from '../api/queries';
 import type { Organization, Team } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OnlyAdmins, OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
 
 function CreateTeamForm({ org }: { org: Organization }) {
   const queryClient = useQueryClient();
@@ -50,12 +51,7 @@ function TeamsBody({ org }: { org: Organization }) {
         <Loader aria-label="Loading teams" />
       ) : (
         <Table striped highlightOnHover aria-label="Teams">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Team</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Team', 'Created']} />
           <Table.Tbody>
             {teams.data?.map((team) => (
               <Table.Tr key={team.id}>
