@@ -544,19 +544,25 @@ void PublishDispatcher::run() {
   while (!stopping_) {
     woken_ = false;
     lock.unlock();
-    // A pass runs without the lock: stop() only waits for the jobs in flight.
-    auto claimed = run_once();
+    // A pass runs without the lock: stop() only waits for the jobs in flight. Claiming is a
+    // write (SQLite's one writer): only claim when something is due.
+    beat();
     std::chrono::milliseconds wait = options_.poll_interval;
-    if (!claimed) {
-      core::log::warn("publish.claim_failed", {{"error", claimed.error().message}});
-    } else if (*claimed >= options_.batch_max) {
-      wait = std::chrono::milliseconds(0);  // more may be due
-    } else if (auto next = jobs_.next_due_at(); next && next->has_value()) {
-      // Sleep until the next job is due, not a poll interval: due jobs go out on time.
+    auto next = jobs_.next_due_at();
+    if (!next) {
+      core::log::warn("publish.next_due_unreadable", {{"error", next.error().message}});
+    } else if (next->has_value()) {
       auto until = std::chrono::milliseconds(**next - clock_.now_ms());
-      wait = std::clamp(until, std::chrono::milliseconds(0), options_.poll_interval);
-      // Due, yet nothing to claim: another process holds its row for a moment.
-      if (wait.count() == 0 && *claimed == 0) wait = contended_wait;
+      if (until.count() > 0) {
+        // Sleep until the next job is due, not a poll interval: due jobs go out on time.
+        wait = std::min(until, options_.poll_interval);
+      } else if (auto claimed = run_once(); !claimed) {
+        core::log::warn("publish.claim_failed", {{"error", claimed.error().message}});
+      } else {
+        // Look again at once; due, yet nothing to claim: another process holds its row for
+        // a moment.
+        wait = *claimed == 0 ? contended_wait : std::chrono::milliseconds(0);
+      }
     }
     lock.lock();
     if (wait.count() > 0) {
