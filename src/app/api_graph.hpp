@@ -68,6 +68,7 @@ class ApiGraph {
   void register_routes(api::http::Router& router);
 
   api::http::SystemHandlers& system_handlers() { return system_handlers_; }
+  services::SystemStatus& system_status() { return system_status_; }
   services::Sessions& sessions() { return sessions_; }
   // For a graph that seals nothing (the OpenAPI coverage test): sealing fails with
   // ErrorCode::crypto_error.

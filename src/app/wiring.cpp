@@ -18,13 +18,20 @@
 #include "app/api_graph.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
 #include "scheduler/mail_worker.hpp"
+#include "scheduler/publish_dispatcher.hpp"
+#include "services/profile_credentials.hpp"
 #include "services/sealing_keys.hpp"
 #include "storage/database.hpp"
 #include "storage/instance_settings_repository.hpp"
 #include "storage/mail_outbox_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/notification_repository.hpp"
+#include "storage/post_repository.hpp"
+#include "storage/profile_repository.hpp"
+#include "storage/publish_job_repository.hpp"
 
 namespace roost::app {
 namespace {
@@ -99,6 +106,23 @@ void add_mail_metrics(api::http::Metrics& metrics, const scheduler::MailWorker& 
                    "roost_mail_given_up_total {4}\n",
                    counts.outbox_pending, counts.outbox_failed, counts.sent_total,
                    counts.attempts_failed_total, counts.given_up_total);
+  });
+}
+
+void add_publish_metrics(api::http::Metrics& metrics,
+                         const scheduler::PublishDispatcher& dispatcher) {
+  metrics.add_collector([&dispatcher](std::string& out) {
+    auto counts = dispatcher.counts();
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP roost_publish_jobs_total Publish jobs this process ended, by outcome.\n"
+                   "# TYPE roost_publish_jobs_total counter\n"
+                   "roost_publish_jobs_total{{outcome=\"published\"}} {0}\n"
+                   "roost_publish_jobs_total{{outcome=\"found_existing\"}} {1}\n"
+                   "roost_publish_jobs_total{{outcome=\"retried\"}} {2}\n"
+                   "roost_publish_jobs_total{{outcome=\"failed\"}} {3}\n"
+                   "roost_publish_jobs_total{{outcome=\"lease_lost\"}} {4}\n",
+                   counts.published_total, counts.found_existing_total, counts.retried_total,
+                   counts.failed_total, counts.lease_lost_total);
   });
 }
 
@@ -192,12 +216,33 @@ int run_serve(Config config) {
   if (config.public_url_derived) {
     api.set_public_url(public_url_for(fmt::format("{}:{}", server_config->address, *port)));
   }
+  // Publishing: every network call goes to the profile's own server, so the network needs
+  // no settings beyond its defaults.
+  networks::bluesky::BlueskyNetwork bluesky{networks::bluesky::BlueskySettings{}};
+  storage::PublishJobRepository publish_jobs(**database);
+  storage::PostRepository posts(**database);
+  storage::ProfileRepository profiles(**database);
+  storage::NotificationRepository notifications(**database);
+  services::ProfileCredentialVault vault(profiles, *keyring, clock);
+  scheduler::PublishDispatcherOptions publish_options;
+  publish_options.owner = scheduler::make_dispatcher_owner();
+  publish_options.public_url =
+      config.public_url_derived
+          ? public_url_for(fmt::format("{}:{}", server_config->address, *port))
+          : config.public_url;
+  scheduler::PublishDispatcher publish_dispatcher(publish_jobs, posts, profiles, notifications,
+                                                  vault, {{&bluesky}}, clock, publish_options);
+  api.system_status().add_check(
+      [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
+  add_publish_metrics(metrics, publish_dispatcher);
+  publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
   std::cout << "roost listening on " << url << std::endl;
   server.run();
   // After the last request: what they queued is delivered by the next start (or another
   // process), the outbox is durable.
   if (mail_worker) mail_worker->stop();
+  publish_dispatcher.stop();
   blocking.stop();
   core::log::info("stopped");
   return 0;

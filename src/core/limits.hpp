@@ -187,4 +187,28 @@ inline constexpr std::size_t firehose_frame_bytes_max = 4 * 1024 * 1024;
 inline constexpr std::size_t firehose_commit_ops_max = 200;
 inline constexpr std::size_t dag_cbor_depth_max = 64;
 
+// The publish dispatcher (scheduler/publish_dispatcher, ADR 0018). A transient failure is
+// retried after publish_retry_base_delay, doubled per further failure up to
+// publish_retry_max_delay, each delay moved by up to ±publish_retry_jitter_percent so that
+// the posts of a PDS that was down do not all come back in the same second; after
+// publish_attempts_max sends (about an hour of retries) the post fails. A claim leases its
+// jobs for publish_claim_lease; before its network calls a job's lease is extended to cover
+// them all timing out (publish_job_network_calls_max per image and per record, each of
+// network_total_timeout). Idle, the dispatcher looks for due jobs at least every
+// publish_poll_interval (posts scheduled by another process are dispatched at most that
+// late); /readyz calls it stale when neither its loop nor a job finished for
+// publish_heartbeat_stale_after (longer than a text post whose every call times out).
+inline constexpr int publish_attempts_max = 12;
+inline constexpr std::chrono::milliseconds publish_retry_base_delay{2'000};
+inline constexpr std::chrono::milliseconds publish_retry_max_delay{15LL * 60 * 1000};
+inline constexpr int publish_retry_jitter_percent = 20;
+inline constexpr std::size_t publish_dispatch_batch_max = 32;
+inline constexpr std::size_t publish_dispatch_threads = 4;
+inline constexpr std::chrono::milliseconds publish_claim_lease{4LL * 60 * 1000};
+inline constexpr int publish_job_network_calls_max = 3;  // a call, its refresh, its repeat
+inline constexpr std::chrono::milliseconds publish_poll_interval{500};
+inline constexpr std::chrono::milliseconds publish_heartbeat_stale_after{5LL * 60 * 1000};
+static_assert(publish_heartbeat_stale_after >
+              network_total_timeout * publish_job_network_calls_max * 2);
+
 }  // namespace roost::core::limits

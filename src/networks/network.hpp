@@ -137,6 +137,12 @@ class Network {
                                               std::string_view subject_did) = 0;
   virtual NetworkResult<void> unfollow(ProfileCredentials& credentials,
                                        std::string_view record_key) = 0;
+
+  // The account id (a DID) of `handle`, as the profile's own server resolves it: how a
+  // mention in a post's text becomes a link to the account. not_found when the handle names
+  // no one.
+  virtual NetworkResult<std::string> resolve_handle(ProfileCredentials& credentials,
+                                                    std::string_view handle) = 0;
 };
 
 }  // namespace roost::networks

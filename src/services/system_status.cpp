@@ -20,6 +20,7 @@ Readiness SystemStatus::readiness() {
                                               status->latest_version)});
     }
   }
+  for (const auto& check : extra_checks_) readiness.checks.push_back(check());
   readiness.ready = true;
   for (const auto& check : readiness.checks) readiness.ready = readiness.ready && check.ok;
   return readiness;

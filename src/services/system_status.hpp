@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,15 +20,21 @@ struct Readiness {
 };
 
 // What /readyz reports: the database answers and its schema is the one this binary
-// expects. (The scheduler and ingestion heartbeats join here when they exist.)
+// expects, and the checks added (the publish dispatcher's heartbeat).
 // Blocking: call through the blocking executor.
 class SystemStatus {
  public:
   explicit SystemStatus(storage::Database& database) : database_(database) {}
   Readiness readiness();
+  // A part that runs beside the API and reports on itself (the publish dispatcher's
+  // heartbeat): asked at every readiness, after the database. Add before the server runs.
+  void add_check(std::function<ReadinessCheck()> check) {
+    extra_checks_.push_back(std::move(check));
+  }
 
  private:
   storage::Database& database_;
+  std::vector<std::function<ReadinessCheck()>> extra_checks_;
 };
 
 }  // namespace roost::services

@@ -32,6 +32,18 @@ core::Result<std::int64_t> append_notification(Transaction& transaction,
   return (*row)->integer(0);
 }
 
+core::Result<std::int64_t> NotificationRepository::append(const NotificationDraft& draft) {
+  std::int64_t id = 0;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    auto appended = append_notification(transaction, draft);
+    if (!appended) return core::Result<void>(std::move(appended).error());
+    id = *appended;
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return id;
+}
+
 core::Result<std::vector<NotificationRecord>> NotificationRepository::list(
     core::UserId user, const NotificationQuery& query) {
   // One statement for every combination: no cursor is the largest id, and the unread

@@ -48,6 +48,9 @@ class NotificationRepository {
  public:
   explicit NotificationRepository(Database& database) : database_(database) {}
 
+  // Adds one notification in a transaction of its own (for a change that is not a database
+  // write, such as a network refusing a profile's credentials). Returns its id.
+  core::Result<std::int64_t> append(const NotificationDraft& draft);
   // Newest first (by id), at most query.limit.
   core::Result<std::vector<NotificationRecord>> list(core::UserId user,
                                                      const NotificationQuery& query);

@@ -257,7 +257,8 @@ core::Result<PublishJobRecord> PublishJobRepository::retry(const JobLease& lease
 }
 
 core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const std::string& error,
-                                                    std::int64_t now_ms) {
+                                                    std::int64_t now_ms,
+                                                    const std::vector<NotificationDraft>& notices) {
   const std::string bounded = bounded_error(error);
   JobOutcome outcome;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
@@ -274,6 +275,11 @@ core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const
                                          {{"error", bounded}}, now_ms);
         !appended) {
       return appended;
+    }
+    for (const auto& notice : notices) {
+      if (auto appended = append_notification(transaction, notice); !appended) {
+        return core::Result<void>(std::move(appended).error());
+      }
     }
     outcome = JobOutcome{std::move(*job), *settled};
     return core::success();

@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/result.hpp"
 #include "storage/database.hpp"
+#include "storage/notification_repository.hpp"
 #include "storage/post_repository.hpp"
 #include "storage/post_types.hpp"
 
@@ -93,9 +94,12 @@ class PublishJobRepository {
   core::Result<PublishJobRecord> retry(const JobLease& lease, std::int64_t next_attempt_at_ms,
                                        const std::string& error, std::int64_t now_ms);
   // A permanent failure: the job and its target failed, the post failed once no target is
-  // left to publish. Audit: post.publish_failed, with the error.
+  // left to publish. Audit: post.publish_failed, with the error. `notices` (the author's and
+  // the profile owner's) are written in the same transaction: told once, and only if it
+  // failed.
   core::Result<JobOutcome> fail(const JobLease& lease, const std::string& error,
-                                std::int64_t now_ms);
+                                std::int64_t now_ms,
+                                const std::vector<NotificationDraft>& notices = {});
   // Moves the lease's end to lease_expires_at_ms (a slow network call).
   core::Result<void> extend_lease(const JobLease& lease, std::int64_t lease_expires_at_ms,
                                   std::int64_t now_ms);

@@ -33,6 +33,8 @@ TEST(Health, HealthzAndReadyzAnswer) {
   EXPECT_EQ(ready.json()["status"], "ready");
   EXPECT_TRUE(ready.json()["checks"]["database"]["ok"]);
   EXPECT_TRUE(ready.json()["checks"]["migrations"]["ok"]);
+  // serve runs the publish dispatcher; its heartbeat is part of readiness.
+  EXPECT_TRUE(ready.json()["checks"]["publish_dispatcher"]["ok"]) << ready.body;
 }
 
 TEST(Health, HeadHasHeadersButNoBody) {

@@ -152,6 +152,40 @@ TEST_P(PublishJobRepositoryContract, ARetryIsQueuedForLaterAndAFailureFailsThePo
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "post.publish_failed"), 1);
 }
 
+TEST_P(PublishJobRepositoryContract, AFailureWritesItsNoticesOnlyWhenItCommits) {
+  scheduled({london_}, start_ms);
+  auto first = claim(start_ms, "worker-1");
+  ASSERT_EQ(first.size(), 1u);
+  std::vector<NotificationDraft> notices{
+      {ada_, acme_, "post.publish_failed", R"({"post_id":1})", start_ms},
+      {grace_, acme_, "post.publish_failed", R"({"post_id":1})", start_ms}};
+  // A lease that ended: nothing changes, and nobody is told.
+  auto second = claim(start_ms + lease_ms, "worker-2");
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_TRUE(failed_with(jobs_->fail(first[0].lease, "refused", start_ms + lease_ms, notices),
+                          core::ErrorCode::conflict));
+  NotificationRepository notifications(database());
+  for (auto user : {ada_, grace_}) {
+    auto unread = notifications.unread_count(user);
+    ASSERT_TRUE(succeeded(unread));
+    EXPECT_EQ(*unread, 0);
+  }
+  ASSERT_TRUE(succeeded(jobs_->fail(second[0].lease, "refused", start_ms + lease_ms, notices)));
+  for (auto user : {ada_, grace_}) {
+    auto listed = notifications.list(user, {});
+    ASSERT_TRUE(succeeded(listed));
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ((*listed)[0].kind, "post.publish_failed");
+    EXPECT_EQ((*listed)[0].org, acme_);
+  }
+  // A notice on its own (a profile's refused credentials).
+  auto appended = notifications.append({grace_, acme_, "profile.needs_reconnect", "{}", start_ms});
+  ASSERT_TRUE(succeeded(appended));
+  auto unread = notifications.unread_count(grace_);
+  ASSERT_TRUE(succeeded(unread));
+  EXPECT_EQ(*unread, 2);
+}
+
 TEST_P(PublishJobRepositoryContract, AnEndedLeaseIsReclaimedAndItsOldHolderCanChangeNothing) {
   scheduled({london_}, start_ms);
   auto first = claim(start_ms, "worker-1");

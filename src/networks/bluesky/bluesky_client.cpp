@@ -154,8 +154,13 @@ NetworkResult<ProfileCredentials> BlueskyClient::refresh_session(std::string_vie
 }
 
 NetworkResult<std::string> BlueskyClient::resolve_handle(std::string_view handle) {
+  return resolve_handle_at(settings_.handle_resolver_url, handle);
+}
+
+NetworkResult<std::string> BlueskyClient::resolve_handle_at(std::string_view service_url,
+                                                            std::string_view handle) {
   HttpRequest request;
-  request.url = build_url(settings_.handle_resolver_url, xrpc("com.atproto.identity.resolveHandle"),
+  request.url = build_url(service_url, xrpc("com.atproto.identity.resolveHandle"),
                           {{"handle", std::string(handle)}});
   auto body = call(std::move(request), Effect::read);
   if (!body.ok()) {

@@ -54,6 +54,10 @@ class BlueskyClient {
 
   // A handle's DID (com.atproto.identity.resolveHandle on settings.handle_resolver_url).
   NetworkResult<std::string> resolve_handle(std::string_view handle);
+  // The same, asked of `service_url` (a profile's own PDS, which answers for the handles it
+  // hosts and resolves the others through DNS and .well-known).
+  NetworkResult<std::string> resolve_handle_at(std::string_view service_url,
+                                               std::string_view handle);
   // The #atproto_pds service endpoint of a did:plc or did:web document.
   NetworkResult<std::string> resolve_pds(std::string_view did);
 

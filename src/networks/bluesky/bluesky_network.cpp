@@ -146,6 +146,11 @@ NetworkResult<void> BlueskyNetwork::unfollow(ProfileCredentials& credentials,
   return remove(credentials, follow_collection, record_key);
 }
 
+NetworkResult<std::string> BlueskyNetwork::resolve_handle(ProfileCredentials& credentials,
+                                                          std::string_view handle) {
+  return client_.resolve_handle_at(credentials.pds_url, normalized_identifier(handle));
+}
+
 NetworkResult<PublishedPost> BlueskyNetwork::create(ProfileCredentials& credentials,
                                                     std::string_view collection,
                                                     std::string_view record_key,

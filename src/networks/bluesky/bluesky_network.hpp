@@ -39,6 +39,8 @@ class BlueskyNetwork final : public Network {
                                       std::string_view subject_did) override;
   NetworkResult<void> unfollow(ProfileCredentials& credentials,
                                std::string_view record_key) override;
+  NetworkResult<std::string> resolve_handle(ProfileCredentials& credentials,
+                                            std::string_view handle) override;
 
   BlueskyClient& client() { return client_; }
 
