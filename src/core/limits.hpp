@@ -187,4 +187,13 @@ inline constexpr std::size_t firehose_frame_bytes_max = 4 * 1024 * 1024;
 inline constexpr std::size_t firehose_commit_ops_max = 200;
 inline constexpr std::size_t dag_cbor_depth_max = 64;
 
+// The post calendar's queries and exports (services/post_calendar): the longest range one
+// query covers (a year, leap day included), the profiles one query may name, the posts one
+// CSV or iCalendar export holds (a header says when more matched), and a summary's length
+// in a calendar application.
+inline constexpr std::chrono::milliseconds calendar_range_max{366LL * 24 * 60 * 60 * 1000};
+inline constexpr std::size_t calendar_filter_profiles_max = 50;
+inline constexpr std::size_t calendar_export_posts_max = 10'000;
+inline constexpr std::size_t calendar_summary_code_points_max = 80;
+
 }  // namespace roost::core::limits
