@@ -34,14 +34,20 @@ core::Result<void> PostCalendar::check(const CalendarFilter& filter) {
   return {};
 }
 
+core::Result<void> PostCalendar::authorize(const Caller& caller, core::OrgId org) {
+  auto resource = services::authorize(organizations_, caller, org, authz::Action::list_profiles);
+  if (!resource) return std::move(resource).error();
+  return {};
+}
+
 core::Result<storage::CalendarQuery> PostCalendar::prepare(const Caller& caller, core::OrgId org,
                                                            const CalendarFilter& filter,
                                                            CalendarPosts& content) {
-  if (auto checked = check(filter); !checked) return std::move(checked).error();
   // The profiles the caller may see, as GET /profiles lists them: this authorizes the
-  // caller too (an outsider gets 404 here).
+  // caller too (an outsider gets 404 here, before the filter is judged).
   auto visible = profiles_.list(caller, org);
   if (!visible) return std::move(visible).error();
+  if (auto checked = check(filter); !checked) return std::move(checked).error();
   for (auto& entry : *visible) {
     content.profiles.emplace(entry.profile.id.value, std::move(entry.profile));
   }

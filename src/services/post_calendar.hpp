@@ -77,9 +77,13 @@ class PostCalendar {
         clock_(clock) {}
 
   // A range of until_ms not after from_ms, or longer than limits::calendar_range_max, or
-  // too many profiles: ErrorCode::invalid_request naming the field. Checked before
-  // anything is read, so a 422 tells an outsider nothing.
+  // too many profiles: ErrorCode::invalid_request naming the field. page and export_all
+  // check it once the caller is known to be a member: to anyone else every request is a
+  // 404, whatever its query.
   static core::Result<void> check(const CalendarFilter& filter);
+  // Whether the caller may look at the calendar at all (a member): for a handler to answer
+  // a non-member 404 before it reports what is wrong with the query.
+  core::Result<void> authorize(const Caller& caller, core::OrgId org);
 
   // `limit` posts at most (capped at limits::calendar_page_size_max), after `after`.
   core::Result<CalendarListing> page(const Caller& caller, core::OrgId org,

@@ -265,6 +265,10 @@ TEST_F(CalendarTest, AnotherOrganizationIsNotFound) {
     EXPECT_EQ(response.status, 404) << route << response.body;
     EXPECT_EQ(response.body.find("Bikes launch"), std::string::npos);
     EXPECT_EQ(request("GET", org_path(acme_) + route + january).status, 401) << route;
+    // Not even a wrong query tells them anything: still 404.
+    EXPECT_EQ(as(outsider_, "GET", org_path(acme_) + route).status, 404) << route;
+    EXPECT_EQ(as(outsider_, "GET", org_path(acme_) + route + "from=1&until=0&state=x").status, 404)
+        << route;
   }
   // Another organization's profile or team in Acme's calendar: 404, like an unknown one.
   EXPECT_EQ(

@@ -123,7 +123,7 @@ TEST_F(PostCalendarTest, AnExportStopsAtItsLimitAndSaysSo) {
   EXPECT_EQ(exported->content.posts.back().text, "post " + std::to_string(limit - 1));
 }
 
-TEST_F(PostCalendarTest, TheRangeIsCheckedBeforeAnythingIsRead) {
+TEST_F(PostCalendarTest, TheRangeIsCheckedAndAStrangerGetsNotFoundWhateverTheQuery) {
   auto filter = whole_range();
   filter.until_ms = filter.from_ms;
   EXPECT_EQ(PostCalendar::check(filter).error().code, core::ErrorCode::invalid_request);
@@ -135,11 +135,16 @@ TEST_F(PostCalendarTest, TheRangeIsCheckedBeforeAnythingIsRead) {
   filter.from_ms = std::numeric_limits<std::int64_t>::min();
   filter.until_ms = std::numeric_limits<std::int64_t>::max();
   EXPECT_FALSE(PostCalendar::check(filter).ok());
-  // A stranger learns only that the query was wrong, or that there is no organization.
+  // A stranger learns nothing, not even that the query was wrong.
   Caller stranger{authz::Actor{ada_.value + 100, 1, false}, "req"};
   auto page = calendar_->page(stranger, org_, whole_range(), std::nullopt, 10);
   ASSERT_FALSE(page.ok());
   EXPECT_EQ(page.error().code, core::ErrorCode::not_found);
+  auto wrong = calendar_->page(stranger, org_, filter, std::nullopt, 10);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(calendar_->authorize(stranger, org_).error().code, core::ErrorCode::not_found);
+  EXPECT_TRUE(calendar_->authorize(ada(), org_).ok());
 }
 
 }  // namespace

@@ -332,7 +332,9 @@ Awaitable<Response> CalendarHandlers::list(Request request) {
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
   CalendarRequest query;
-  if (auto problems = read_query(request, true, query)) co_return error_response(*problems);
+  if (auto problems = read_query(request, true, query)) {
+    co_return co_await problems_of_member(std::move(request), *org, std::move(*problems));
+  }
   auto work = [this, caller = caller_of(request), org = *org, query = std::move(query)] {
     return calendar_.page(caller, org, query.filter, query.after, query.limit);
   };
@@ -343,6 +345,14 @@ Awaitable<Response> CalendarHandlers::list(Request request) {
   nlohmann::json next = nullptr;
   if (page->next) next = cursor_text(*page->next);
   co_return json_response(200, {{"posts", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+Awaitable<Response> CalendarHandlers::problems_of_member(Request request, core::OrgId org,
+                                                         core::Error problems) {
+  auto work = [this, caller = caller_of(request), org] { return calendar_.authorize(caller, org); };
+  auto allowed = co_await blocking_.run(std::move(work));
+  if (!allowed) co_return error_response(allowed.error());
+  co_return error_response(problems);
 }
 
 Awaitable<Response> CalendarHandlers::export_csv(Request request) {
@@ -357,7 +367,9 @@ Awaitable<Response> CalendarHandlers::download(Request request, ExportFormat for
   auto org = org_id_of(request);
   if (!org) co_return error_response(not_found("no such organization"));
   CalendarRequest query;
-  if (auto problems = read_query(request, false, query)) co_return error_response(*problems);
+  if (auto problems = read_query(request, false, query)) {
+    co_return co_await problems_of_member(std::move(request), *org, std::move(*problems));
+  }
   auto work = [this, caller = caller_of(request), org = *org, filter = std::move(query.filter)] {
     return calendar_.export_all(caller, org, filter, core::limits::calendar_export_posts_max);
   };

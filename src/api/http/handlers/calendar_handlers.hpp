@@ -24,6 +24,9 @@ class CalendarHandlers {
   Awaitable<Response> export_ics(Request request);
   enum class ExportFormat { csv, icalendar };
   Awaitable<Response> download(Request request, ExportFormat format);
+  // A query with problems: 404 to a non-member (nothing about the organization, not even
+  // that the query was wrong), else the 422 naming them.
+  Awaitable<Response> problems_of_member(Request request, core::OrgId org, core::Error problems);
 
   services::PostCalendar& calendar_;
   const services::OutboundSettings& outbound_;
