@@ -4,6 +4,7 @@
 #include "api/http/handlers/account_handlers.hpp"
 #include "api/http/handlers/api_token_handlers.hpp"
 #include "api/http/handlers/audit_handlers.hpp"
+#include "api/http/handlers/calendar_handlers.hpp"
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
@@ -27,6 +28,7 @@
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/password_check.hpp"
+#include "services/post_calendar.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
@@ -40,6 +42,7 @@
 #include "storage/notification_repository.hpp"
 #include "storage/org_logo_repository.hpp"
 #include "storage/organization_repository.hpp"
+#include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
@@ -103,6 +106,8 @@ class ApiGraph {
   services::Invitations invitations_;
   storage::ApiTokenRepository api_token_records_;
   services::ApiTokens api_tokens_;
+  storage::PostRepository post_records_;
+  services::PostCalendar post_calendar_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -117,6 +122,7 @@ class ApiGraph {
   api::http::InvitationHandlers invitation_handlers_;
   api::http::ApiTokenHandlers api_token_handlers_;
   api::http::TwoFactorHandlers two_factor_handlers_;
+  api::http::CalendarHandlers calendar_handlers_;
 };
 
 }  // namespace roost::app

@@ -211,4 +211,13 @@ inline constexpr std::chrono::milliseconds publish_heartbeat_stale_after{5LL * 6
 static_assert(publish_heartbeat_stale_after >
               network_total_timeout * publish_job_network_calls_max * 2);
 
+// The post calendar's queries and exports (services/post_calendar): the longest range one
+// query covers (a year, leap day included), the profiles one query may name, the posts one
+// CSV or iCalendar export holds (a header says when more matched), and a summary's length
+// in a calendar application.
+inline constexpr std::chrono::milliseconds calendar_range_max{366LL * 24 * 60 * 60 * 1000};
+inline constexpr std::size_t calendar_filter_profiles_max = 50;
+inline constexpr std::size_t calendar_export_posts_max = 10'000;
+inline constexpr std::size_t calendar_summary_code_points_max = 80;
+
 }  // namespace roost::core::limits

@@ -80,19 +80,43 @@ std::optional<std::string_view> Request::path_parameter(std::string_view name) c
   return std::nullopt;
 }
 
-std::optional<std::string> Request::query_parameter(std::string_view name) const {
+namespace {
+
+// Calls visit(value) for each parameter named `name`, in order, until it returns false.
+template <class Visit>
+void visit_query_values(std::string_view query, std::string_view name, Visit visit) {
   std::string_view rest = query;
   while (!rest.empty()) {
     auto amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     auto equals = pair.find('=');
-    std::string key = percent_decode(pair.substr(0, equals));
-    if (key != name) continue;
-    return equals == std::string_view::npos ? std::string{}
-                                            : percent_decode(pair.substr(equals + 1));
+    if (percent_decode(pair.substr(0, equals)) != name) continue;
+    if (!visit(equals == std::string_view::npos ? std::string{}
+                                                : percent_decode(pair.substr(equals + 1)))) {
+      return;
+    }
   }
-  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Request::query_parameter(std::string_view name) const {
+  std::optional<std::string> first;
+  visit_query_values(query, name, [&first](std::string value) {
+    first = std::move(value);
+    return false;
+  });
+  return first;
+}
+
+std::vector<std::string> Request::query_parameters(std::string_view name) const {
+  std::vector<std::string> values;
+  visit_query_values(query, name, [&values](std::string value) {
+    values.push_back(std::move(value));
+    return true;
+  });
+  return values;
 }
 
 Response json_response(int status, const nlohmann::json& body) {

@@ -49,6 +49,8 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   std::optional<std::string_view> path_parameter(std::string_view name) const;
   std::optional<std::string> query_parameter(std::string_view name) const;
+  // Every value of a repeated query parameter ("?profile=1&profile=2"), in order.
+  std::vector<std::string> query_parameters(std::string_view name) const;
 };
 
 struct Response {

@@ -23,6 +23,15 @@ TEST(Request, QueryParametersAreDecoded) {
   EXPECT_EQ(request.query_parameter("bad"), "%zz%4");
 }
 
+TEST(Request, RepeatedQueryParametersAreAllReturnedInOrder) {
+  Request request;
+  request.query = "profile=3&state=draft&profile=1&profile&p=9";
+  EXPECT_EQ(request.query_parameters("profile"), (std::vector<std::string>{"3", "1", ""}));
+  EXPECT_EQ(request.query_parameter("profile"), "3");
+  EXPECT_EQ(request.query_parameters("state"), (std::vector<std::string>{"draft"}));
+  EXPECT_TRUE(request.query_parameters("missing").empty());
+}
+
 TEST(Response, JsonResponseNeverThrowsOnInvalidUtf8) {
   auto response = json_response(200, {{"text", std::string("\xFF")}});
   EXPECT_EQ(response.status, 200);

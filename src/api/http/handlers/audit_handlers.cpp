@@ -6,17 +6,10 @@
 #include "api/http/handlers/org_path.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
+#include "domain/csv_writer.hpp"
 
 namespace roost::api::http {
 namespace {
-
-// Milliseconds since the epoch, or an RFC 3339 date-time.
-std::optional<std::int64_t> parse_instant(const std::string& text) {
-  std::int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (!text.empty() && error == std::errc{} && end == text.data() + text.size()) return value;
-  return core::parse_rfc3339_ms(text);
-}
 
 struct AuditQuery {
   storage::AuditFilter filter;
@@ -51,7 +44,7 @@ std::optional<core::Error> read_query(const Request& request, AuditQuery& query)
   for (auto name : {"since", "until"}) {
     auto text = request.query_parameter(name);
     if (!text || text->empty()) continue;
-    auto instant = parse_instant(*text);
+    auto instant = parse_instant_ms(*text);
     if (!instant) {
       problem(name, "must be milliseconds since the epoch or an RFC 3339 date-time");
     } else if (std::string_view(name) == "since") {
@@ -113,47 +106,18 @@ nlohmann::json entry_json(const storage::AuditEntry& entry) {
           {"time_ms", event.created_at_ms}};
 }
 
-// One RFC 4180 cell. A cell a spreadsheet would run as a formula gets a leading "'".
-void append_cell(std::string& out, std::string_view cell) {
-  std::string text;
-  if (!cell.empty() && (cell.front() == '=' || cell.front() == '+' || cell.front() == '-' ||
-                        cell.front() == '@' || cell.front() == '\t' || cell.front() == '\r')) {
-    text.push_back('\'');
-  }
-  text.append(cell);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    out += text;
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
-void append_row(std::string& out, std::initializer_list<std::string_view> cells) {
-  bool first = true;
-  for (auto cell : cells) {
-    if (!first) out.push_back(',');
-    first = false;
-    append_cell(out, cell);
-  }
-  out += "\r\n";
-}
-
 std::string audit_csv(const std::vector<storage::AuditEntry>& entries) {
   std::string out;
-  append_row(out, {"id", "time", "time_ms", "actor_id", "actor_email", "actor_display_name",
-                   "action", "target", "details", "request_id"});
+  domain::append_csv_row(out, {"id", "time", "time_ms", "actor_id", "actor_email",
+                               "actor_display_name", "action", "target", "details", "request_id"});
   for (const auto& entry : entries) {
     const auto& event = entry.record.event;
-    append_row(out, {std::to_string(entry.record.id), core::format_utc_ms(event.created_at_ms),
-                     std::to_string(event.created_at_ms),
-                     event.actor ? std::to_string(event.actor->value) : "",
-                     entry.actor_email.value_or(""), entry.actor_display_name.value_or(""),
-                     event.action, event.target, event.details_json, event.request_id});
+    domain::append_csv_row(
+        out,
+        {std::to_string(entry.record.id), core::format_utc_ms(event.created_at_ms),
+         std::to_string(event.created_at_ms), event.actor ? std::to_string(event.actor->value) : "",
+         entry.actor_email.value_or(""), entry.actor_display_name.value_or(""), event.action,
+         event.target, event.details_json, event.request_id});
   }
   return out;
 }

@@ -25,6 +25,14 @@ inline std::optional<std::int64_t> parse_id(std::optional<std::string_view> text
   return value;
 }
 
+// A query's instant: milliseconds since the epoch, or an RFC 3339 date-time.
+inline std::optional<std::int64_t> parse_instant_ms(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!text.empty() && error == std::errc{} && end == text.data() + text.size()) return value;
+  return core::parse_rfc3339_ms(text);
+}
+
 inline std::optional<core::OrgId> org_id_of(const Request& request) {
   auto id = parse_id(request.path_parameter("org_id"));
   if (!id) return std::nullopt;
