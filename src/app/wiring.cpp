@@ -160,7 +160,10 @@ int run_serve(Config config) {
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  ApiGraph api(**database, blocking, clock, outbound, *keyring);
+  networks::bluesky::BlueskySettings bluesky;
+  bluesky.plc_url = config.bluesky_plc_url;
+  bluesky.handle_resolver_url = config.bluesky_handle_resolver_url;
+  ApiGraph api(**database, blocking, clock, outbound, *keyring, bluesky);
   api::http::SessionAuthenticator authenticator(api.sessions(), api.api_tokens());
   api::ws::EventHub event_hub;
 

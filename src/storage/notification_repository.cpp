@@ -32,6 +32,21 @@ core::Result<std::int64_t> append_notification(Transaction& transaction,
   return (*row)->integer(0);
 }
 
+core::Result<void> NotificationRepository::deliver(const std::vector<Notice>& notices) {
+  if (notices.empty()) return core::success();
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    for (const auto& notice : notices) {
+      auto notified = append_notification(transaction, notice.in_app);
+      if (!notified) return core::Result<void>(std::move(notified).error());
+      if (notice.mail) {
+        auto queued = enqueue_mail(transaction, *notice.mail);
+        if (!queued) return core::Result<void>(std::move(queued).error());
+      }
+    }
+    return core::success();
+  });
+}
+
 core::Result<std::vector<NotificationRecord>> NotificationRepository::list(
     core::UserId user, const NotificationQuery& query) {
   // One statement for every combination: no cursor is the largest id, and the unread
