@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
   storage::PostRepository posts(*database);
   storage::ProfileRepository profiles(*database);
   storage::NotificationRepository notifications(*database);
+  services::OutboundSettings outbound;
+  services::ProfileAlerts alerts(profiles, users, notifications, clock, outbound);
   services::ProfileCredentialVault vault(profiles, keyring, clock);
 
   std::vector<core::ProfileId> profile_ids;
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
   if (clock.now_ms() >= due_at_ms) die("writing the posts took longer than the lead time");
   scheduler::PublishDispatcherOptions options;
   options.owner = scheduler::make_dispatcher_owner();
-  scheduler::PublishDispatcher dispatcher(jobs, posts, profiles, notifications, vault,
+  scheduler::PublishDispatcher dispatcher(jobs, posts, profiles, alerts, vault,
                                           scheduler::DispatchNetworks{{&network}}, clock, options);
   dispatcher.start();
   for (;;) {

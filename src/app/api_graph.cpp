@@ -4,7 +4,7 @@ namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
                    const core::Clock& clock, const services::OutboundSettings& outbound,
-                   const core::Keyring& keyring)
+                   const core::Keyring& keyring, const networks::bluesky::BlueskySettings& bluesky)
     : outbound_(outbound),
       system_status_(database),
       users_(database),
@@ -21,7 +21,11 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       team_records_(database),
       teams_(organization_records_, team_records_, clock),
       profile_records_(database),
-      profiles_(organization_records_, team_records_, profile_records_, clock),
+      bluesky_(bluesky),
+      profile_vault_(profile_records_, keyring, clock),
+      profile_alerts_(profile_records_, users_, notification_records_, clock, outbound_),
+      profiles_(organization_records_, team_records_, profile_records_, profile_vault_, bluesky_,
+                profile_alerts_, clock),
       notification_records_(database),
       notifications_(notification_records_, clock),
       logo_records_(database),

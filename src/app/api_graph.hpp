@@ -18,6 +18,7 @@
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
 #include "core/secret_box.hpp"
+#include "networks/bluesky/bluesky_network.hpp"
 #include "services/accounts.hpp"
 #include "services/api_tokens.hpp"
 #include "services/audit_log.hpp"
@@ -29,6 +30,8 @@
 #include "services/outbound_settings.hpp"
 #include "services/password_check.hpp"
 #include "services/post_calendar.hpp"
+#include "services/profile_alerts.hpp"
+#include "services/profile_credentials.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
@@ -59,7 +62,8 @@ class ApiGraph {
  public:
   ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
            const core::Clock& clock, const services::OutboundSettings& outbound,
-           const core::Keyring& keyring = no_keyring());
+           const core::Keyring& keyring = no_keyring(),
+           const networks::bluesky::BlueskySettings& bluesky = {});
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
@@ -77,6 +81,11 @@ class ApiGraph {
   // ErrorCode::crypto_error.
   static const core::Keyring& no_keyring();
   services::ApiTokens& api_tokens() { return api_tokens_; }
+  // What the publish dispatcher shares with the API: the network, the profiles' sealed
+  // sessions, and the notices of a profile that needs reconnecting.
+  networks::Network& bluesky_network() { return bluesky_; }
+  services::ProfileCredentialVault& profile_credentials() { return profile_vault_; }
+  services::ProfileAlerts& profile_alerts() { return profile_alerts_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -95,6 +104,9 @@ class ApiGraph {
   storage::TeamRepository team_records_;
   services::Teams teams_;
   storage::ProfileRepository profile_records_;
+  networks::bluesky::BlueskyNetwork bluesky_;
+  services::ProfileCredentialVault profile_vault_;
+  services::ProfileAlerts profile_alerts_;
   services::Profiles profiles_;
   storage::NotificationRepository notification_records_;
   services::Notifications notifications_;

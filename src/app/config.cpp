@@ -126,6 +126,14 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
                   "Base URL users reach Roost at, for links in mails (default: "
                   "http://<--listen>)")
       ->envname("ROOST_PUBLIC_URL");
+  command
+      .add_option("--bluesky-plc-url", config.bluesky_plc_url,
+                  "PLC directory that did:plc identities are read from")
+      ->envname("ROOST_BLUESKY_PLC_URL");
+  command
+      .add_option("--bluesky-handle-resolver-url", config.bluesky_handle_resolver_url,
+                  "Service that resolves Bluesky handles to DIDs (resolveHandle)")
+      ->envname("ROOST_BLUESKY_HANDLE_RESOLVER_URL");
 }
 
 namespace {

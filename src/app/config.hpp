@@ -52,6 +52,10 @@ struct Config {
   // Set by finish_config when public_url is that default: serve then names the port it
   // actually bound (with --listen HOST:0 the configured one is 0).
   bool public_url_derived = false;
+  // Bluesky: where did:plc documents are read, and the service that resolves handles to DIDs
+  // when a profile is connected by handle (tests point both at a local PDS).
+  std::string bluesky_plc_url = "https://plc.directory";
+  std::string bluesky_handle_resolver_url = "https://bsky.social";
 };
 
 // http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.

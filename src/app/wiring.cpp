@@ -184,7 +184,10 @@ int run_serve(Config config) {
 
   api::http::BlockingExecutor blocking(static_cast<std::size_t>(config.blocking_threads));
   core::SystemClock clock;
-  ApiGraph api(**database, blocking, clock, outbound, *keyring);
+  networks::bluesky::BlueskySettings bluesky;
+  bluesky.plc_url = config.bluesky_plc_url;
+  bluesky.handle_resolver_url = config.bluesky_handle_resolver_url;
+  ApiGraph api(**database, blocking, clock, outbound, *keyring, bluesky);
   api::http::SessionAuthenticator authenticator(api.sessions(), api.api_tokens());
   api::ws::EventHub event_hub;
 
@@ -216,22 +219,21 @@ int run_serve(Config config) {
   if (config.public_url_derived) {
     api.set_public_url(public_url_for(fmt::format("{}:{}", server_config->address, *port)));
   }
-  // Publishing: every network call goes to the profile's own server, so the network needs
-  // no settings beyond its defaults.
-  networks::bluesky::BlueskyNetwork bluesky{networks::bluesky::BlueskySettings{}};
+  // Publishing: the API's Bluesky network (every publishing call goes to the profile's own
+  // server), credential vault and profile alerts, so that connecting and publishing share
+  // one handle pool and one notion of needs_reconnect.
   storage::PublishJobRepository publish_jobs(**database);
   storage::PostRepository posts(**database);
   storage::ProfileRepository profiles(**database);
-  storage::NotificationRepository notifications(**database);
-  services::ProfileCredentialVault vault(profiles, *keyring, clock);
   scheduler::PublishDispatcherOptions publish_options;
   publish_options.owner = scheduler::make_dispatcher_owner();
   publish_options.public_url =
       config.public_url_derived
           ? public_url_for(fmt::format("{}:{}", server_config->address, *port))
           : config.public_url;
-  scheduler::PublishDispatcher publish_dispatcher(publish_jobs, posts, profiles, notifications,
-                                                  vault, {{&bluesky}}, clock, publish_options);
+  scheduler::PublishDispatcher publish_dispatcher(
+      publish_jobs, posts, profiles, api.profile_alerts(), api.profile_credentials(),
+      {{&api.bluesky_network()}}, clock, publish_options);
   api.system_status().add_check(
       [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
   add_publish_metrics(metrics, publish_dispatcher);

@@ -7,7 +7,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::array<OrgRule, 13> organization_rules{{
+constexpr std::array<OrgRule, 15> organization_rules{{
     {Action::view_org, OrgRole::member, "view_org"},
     {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
     {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
@@ -21,6 +21,8 @@ constexpr std::array<OrgRule, 13> organization_rules{{
     {Action::list_invitations, OrgRole::admin, "list_invitations (owner or admin)"},
     {Action::manage_invitation, OrgRole::admin, "manage_invitation (owner or admin)"},
     {Action::import_members, OrgRole::admin, "import_members (owner or admin)"},
+    {Action::connect_profile, OrgRole::admin, "connect_profile (owner or admin)"},
+    {Action::remove_profile, OrgRole::admin, "remove_profile (owner or admin)"},
 }};
 
 constexpr std::string_view answer_invitation_permission =
@@ -226,6 +228,8 @@ std::string_view action_name(Action action) {
     case Action::manage_profile: return "manage_profile";
     case Action::set_profile_grant: return "set_profile_grant";
     case Action::remove_profile_grant: return "remove_profile_grant";
+    case Action::connect_profile: return "connect_profile";
+    case Action::remove_profile: return "remove_profile";
     case Action::invite_member: return "invite_member";
     case Action::list_invitations: return "list_invitations";
     case Action::manage_invitation: return "manage_invitation";
@@ -286,6 +290,8 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::list_invitations:
     case Action::manage_invitation:
     case Action::import_members: break;
+    case Action::connect_profile:
+    case Action::remove_profile: break;
     case Action::answer_invitation: return decide_answer(actor, resource);
     case Action::create_team:
     case Action::list_teams:

@@ -64,6 +64,8 @@ enum class Action {
   manage_profile,        // manager: reconnect, settings (owner, confirmation step)
   set_profile_grant,     // give a profile to a team with a level, or change that level
   remove_profile_grant,  // take a profile away from a team
+  connect_profile,       // org owner or admin: connect an account of a network (plan limit)
+  remove_profile,        // org owner or admin: remove a profile (its scheduled posts end)
   // Invitations of an organization (ADR 0010)
   invite_member,      // one invitation by email
   list_invitations,   // pending and answered invitations, with their status

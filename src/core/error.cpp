@@ -27,6 +27,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::configuration_error: return "configuration_error";
     case ErrorCode::crypto_error: return "crypto_error";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::profile_credentials_rejected: return "profile_credentials_rejected";
   }
   return "internal";
 }

@@ -33,6 +33,8 @@ enum class ErrorCode {
   internal,             // a bug of ours
   // the organization's plan has no social profile left to connect
   profile_limit_reached,
+  // the network refused the account and app password given to connect a profile
+  profile_credentials_rejected,
 };
 
 std::string_view error_code_name(ErrorCode code);

@@ -97,6 +97,12 @@ inline constexpr std::size_t team_members_listed_max = 1'000;
 // (team, profile) pairs, all or nothing.
 inline constexpr std::size_t profiles_listed_max = 1'000;
 inline constexpr std::size_t grants_per_request_max = 500;
+// Connecting a profile: a handle is at most 253 characters (a DNS name), a DID at most 2 KiB
+// (the AT Protocol's limit); app passwords are 19 characters, and a longer password is
+// accepted up to this bound; a PDS URL is an origin.
+inline constexpr std::size_t profile_identifier_bytes_max = 2'048;
+inline constexpr std::size_t profile_password_bytes_max = 1'024;
+inline constexpr std::size_t profile_pds_url_bytes_max = 2'048;
 
 // Notifications: a page of GET /api/v1/me/notifications.
 inline constexpr std::size_t notifications_page_size_default = 50;

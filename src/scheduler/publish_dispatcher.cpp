@@ -108,14 +108,14 @@ struct PublishDispatcher::JobRun {
 PublishDispatcher::PublishDispatcher(storage::PublishJobRepository& jobs,
                                      storage::PostRepository& posts,
                                      storage::ProfileRepository& profiles,
-                                     storage::NotificationRepository& notifications,
+                                     services::ProfileAlerts& alerts,
                                      services::ProfileCredentialVault& vault,
                                      DispatchNetworks networks, const core::Clock& clock,
                                      PublishDispatcherOptions options)
     : jobs_(jobs),
       posts_(posts),
       profiles_(profiles),
-      notifications_(notifications),
+      alerts_(alerts),
       vault_(vault),
       networks_(std::move(networks)),
       clock_(clock),
@@ -365,7 +365,7 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     case FailureKind::auth_expired:  // the network refreshed already; try again later
       return retry_or_give_up(backoff());
     case FailureKind::auth_revoked:
-      mark_needs_reconnect(batch);
+      mark_needs_reconnect(batch, error.message);
       return fail(batch, run,
                   "the profile @" + batch.record.handle +
                       " needs to be connected again: " + describe(error));
@@ -436,13 +436,12 @@ void PublishDispatcher::fail(ProfileBatch& batch, JobRun& run, const std::string
                                      {"error", error}});
 }
 
-// Whether the profile's status changed is the profile repository's answer, so that its
-// owner is told once however many jobs find the credentials refused.
-void PublishDispatcher::mark_needs_reconnect(ProfileBatch& batch) {
+// ProfileAlerts tells the owner only when the status changed, so one notice however many
+// jobs find the credentials refused; the batch remembers it so its later jobs fail at once.
+void PublishDispatcher::mark_needs_reconnect(ProfileBatch& batch, std::string_view reason) {
   if (batch.needs_reconnect) return;
   batch.needs_reconnect = true;
-  auto now = clock_.now_ms();
-  auto changed = profiles_.set_status(batch.profile, storage::ProfileStatus::needs_reconnect, now);
+  auto changed = alerts_.mark_needs_reconnect(batch.profile, reason);
   if (!changed) {
     core::log::error("publish.status_unwritten", {{"profile_id", id_field(batch.profile.value)},
                                                   {"error", changed.error().message}});
@@ -451,17 +450,6 @@ void PublishDispatcher::mark_needs_reconnect(ProfileBatch& batch) {
   core::log::warn("publish.needs_reconnect", {{"profile_id", id_field(batch.profile.value)},
                                               {"handle", batch.record.handle},
                                               {"changed", *changed}});
-  if (!*changed || !batch.record.owner) return;
-  nlohmann::json payload{{"profile_id", batch.profile.value},
-                         {"handle", batch.record.handle},
-                         {"link", options_.public_url + "/orgs/" +
-                                      std::to_string(batch.record.org.value) + "/profiles"}};
-  auto told = notifications_.append(
-      {*batch.record.owner, batch.record.org, "profile.needs_reconnect", payload.dump(), now});
-  if (!told) {
-    core::log::error("publish.notice_unwritten", {{"profile_id", id_field(batch.profile.value)},
-                                                  {"error", told.error().message}});
-  }
 }
 
 void PublishDispatcher::persist_refreshed_credentials(ProfileBatch& batch) {

@@ -14,9 +14,9 @@
 #include "core/limits.hpp"
 #include "core/result.hpp"
 #include "networks/network.hpp"
+#include "services/profile_alerts.hpp"
 #include "services/profile_credentials.hpp"
 #include "services/system_status.hpp"
-#include "storage/notification_repository.hpp"
 #include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/publish_job_repository.hpp"
@@ -81,8 +81,7 @@ struct DispatchNetworks {
 class PublishDispatcher {
  public:
   PublishDispatcher(storage::PublishJobRepository& jobs, storage::PostRepository& posts,
-                    storage::ProfileRepository& profiles,
-                    storage::NotificationRepository& notifications,
+                    storage::ProfileRepository& profiles, services::ProfileAlerts& alerts,
                     services::ProfileCredentialVault& vault, DispatchNetworks networks,
                     const core::Clock& clock, PublishDispatcherOptions options);
   ~PublishDispatcher();
@@ -119,7 +118,7 @@ class PublishDispatcher {
   void complete(JobRun& run, const networks::PublishedPost& record, bool found_existing);
   void retry(JobRun& run, std::chrono::milliseconds delay, const std::string& error);
   void fail(ProfileBatch& batch, JobRun& run, const std::string& error);
-  void mark_needs_reconnect(ProfileBatch& batch);
+  void mark_needs_reconnect(ProfileBatch& batch, std::string_view reason);
   void persist_refreshed_credentials(ProfileBatch& batch);
   bool lease_lost(const core::Result<void>& result, const JobRun& run);
   double next_jitter();
@@ -129,7 +128,7 @@ class PublishDispatcher {
   storage::PublishJobRepository& jobs_;
   storage::PostRepository& posts_;
   storage::ProfileRepository& profiles_;
-  storage::NotificationRepository& notifications_;
+  services::ProfileAlerts& alerts_;
   services::ProfileCredentialVault& vault_;
   DispatchNetworks networks_;
   const core::Clock& clock_;

@@ -47,9 +47,14 @@ core::Result<networks::ProfileCredentials> open_credentials(
 
 core::Result<void> ProfileCredentialVault::store(core::ProfileId profile,
                                                  const networks::ProfileCredentials& credentials) {
-  auto sealed = seal_credentials(keyring_, profile, credentials);
+  auto sealed = seal(profile, credentials);
   if (!sealed) return std::move(sealed).error();
   return profiles_.set_credentials(profile, *sealed, clock_.now_ms());
+}
+
+core::Result<storage::SealedCredentials> ProfileCredentialVault::seal(
+    core::ProfileId profile, const networks::ProfileCredentials& credentials) const {
+  return seal_credentials(keyring_, profile, credentials);
 }
 
 core::Result<networks::ProfileCredentials> ProfileCredentialVault::load(core::ProfileId profile) {

@@ -25,6 +25,10 @@ class ProfileCredentialVault {
   // ErrorCode::not_found when the profile has none stored; ErrorCode::internal when they do
   // not open (another key, or tampered with).
   core::Result<networks::ProfileCredentials> load(core::ProfileId profile);
+  // The sealed form without storing it, for a repository call that writes it in its own
+  // transaction (connecting creates the row and its credentials at once).
+  core::Result<storage::SealedCredentials> seal(
+      core::ProfileId profile, const networks::ProfileCredentials& credentials) const;
 
  private:
   storage::ProfileRepository& profiles_;

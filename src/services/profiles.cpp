@@ -1,6 +1,9 @@
 #include "services/profiles.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/limits.hpp"
+#include "core/log.hpp"
 
 namespace roost::services {
 namespace {
@@ -13,7 +16,181 @@ core::Error invalid_grants(std::string message) {
   return error;
 }
 
+void add_detail(core::Error& error, std::string field, std::string message) {
+  error.details.push_back({std::move(field), std::move(message), 0, 0});
+}
+
+// What the person connecting sent, checked before anything goes to the network.
+std::optional<core::Error> invalid_connection(const std::optional<std::string>& identifier,
+                                              const std::string& app_password,
+                                              const std::optional<std::string>& pds_url) {
+  core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid connection");
+  if (identifier && identifier->empty()) {
+    add_detail(error, "identifier", "must be the account's handle or DID");
+  } else if (identifier && identifier->size() > core::limits::profile_identifier_bytes_max) {
+    add_detail(error, "identifier",
+               "at most " + std::to_string(core::limits::profile_identifier_bytes_max) + " bytes");
+  }
+  if (app_password.empty()) {
+    add_detail(error, "app_password", "must be an app password of the account");
+  } else if (app_password.size() > core::limits::profile_password_bytes_max) {
+    add_detail(error, "app_password",
+               "at most " + std::to_string(core::limits::profile_password_bytes_max) + " bytes");
+  }
+  if (pds_url) {
+    const bool web = pds_url->starts_with("https://") || pds_url->starts_with("http://");
+    if (!web || pds_url->size() > core::limits::profile_pds_url_bytes_max) {
+      add_detail(error, "pds_url",
+                 "must be an http:// or https:// URL of at most " +
+                     std::to_string(core::limits::profile_pds_url_bytes_max) + " bytes");
+    }
+  }
+  if (error.details.empty()) return std::nullopt;
+  return error;
+}
+
+// A failed sign-in on the network as the person connecting should read it. Nothing was
+// stored when this is returned.
+core::Error connection_error(const networks::NetworkError& failure, std::string_view pds) {
+  using networks::FailureKind;
+  const std::string said = failure.message.empty() ? "" : " (" + failure.message + ")";
+  switch (failure.kind) {
+    case FailureKind::auth_revoked:
+    case FailureKind::auth_expired: {
+      core::Error error = core::make_error(
+          core::ErrorCode::profile_credentials_rejected,
+          "the network did not accept this account and app password" + said +
+              "; check the handle and create a new app password in the account's settings");
+      add_detail(error, "app_password", "not accepted for this account");
+      return error;
+    }
+    case FailureKind::not_found: {
+      core::Error error = core::make_error(core::ErrorCode::invalid_request,
+                                           "no account was found for this identifier" + said);
+      add_detail(error, "identifier", "no such account");
+      return error;
+    }
+    case FailureKind::rate_limited: {
+      core::Error error = core::make_error(
+          core::ErrorCode::rate_limited, "the network is rate-limiting sign-ins; try again later");
+      if (failure.retry_after) error.retry_after_seconds = failure.retry_after->count();
+      return error;
+    }
+    case FailureKind::transient:
+    case FailureKind::outcome_unknown:
+      return core::make_error(core::ErrorCode::unavailable,
+                              "the account's server" +
+                                  (pds.empty() ? std::string() : " " + core::quoted(pds)) +
+                                  " did not answer" + said + "; nothing was saved, try again");
+    case FailureKind::permanent:
+    case FailureKind::already_exists: break;
+  }
+  return core::make_error(core::ErrorCode::invalid_request,
+                          "the network refused to connect this account" + said);
+}
+
 }  // namespace
+
+core::Result<authz::Resource> Profiles::authorize_profile(const Caller& caller, core::OrgId org,
+                                                          core::ProfileId profile,
+                                                          authz::Action action) {
+  auto resource = profile_resource(caller, org, profile, std::nullopt);
+  if (!resource) return resource;
+  if (auto allowed = authz::require(caller.actor, action, *resource); !allowed) {
+    return std::move(allowed).error();
+  }
+  return resource;
+}
+
+core::Result<storage::ProfileRecord> Profiles::connect(const Caller& caller, core::OrgId org,
+                                                       const ConnectRequest& request) {
+  auto resource = authorize(organizations_, caller, org, authz::Action::connect_profile);
+  if (!resource) return std::move(resource).error();
+  if (networks::parse_network(request.network) != networks::NetworkKind::bluesky) {
+    core::Error error = core::make_error(core::ErrorCode::invalid_request, "invalid connection");
+    add_detail(error, "network", "must be bluesky (Mastodon and X come later)");
+    return error;
+  }
+  if (auto invalid =
+          invalid_connection(request.identifier, request.app_password, request.pds_url)) {
+    return *invalid;
+  }
+  auto session =
+      bluesky_.connect_with_app_password(request.identifier, request.app_password, request.pds_url);
+  if (!session.ok()) return connection_error(session.error(), request.pds_url.value_or(""));
+  const networks::ProfileCredentials credentials = std::move(*session);
+  storage::ProfileDraft draft{org,
+                              std::string(networks::network_name(networks::NetworkKind::bluesky)),
+                              credentials.did,
+                              credentials.handle,
+                              "",
+                              "",
+                              credentials.pds_url,
+                              caller.user(),
+                              caller.user(),
+                              clock_.now_ms()};
+  auto event = audit(caller);
+  event.action = "profile.connected";
+  event.details_json = nlohmann::json{
+      {"network", draft.network},
+      {"handle", draft.handle},
+      {"did",
+       draft.external_id}}.dump();
+  return profiles_.create(draft, event, [this, &credentials](core::ProfileId id) {
+    return vault_.seal(id, credentials);
+  });
+}
+
+core::Result<storage::ProfileRecord> Profiles::reconnect(const Caller& caller, core::OrgId org,
+                                                         core::ProfileId profile,
+                                                         const ReconnectRequest& request) {
+  auto resource = authorize_profile(caller, org, profile, authz::Action::manage_profile);
+  if (!resource) return std::move(resource).error();
+  auto found = profiles_.find(profile);
+  if (!found) return std::move(found).error();
+  if (!found->has_value()) return core::make_error(core::ErrorCode::not_found, "no such profile");
+  const auto& current = **found;
+  if (auto invalid =
+          invalid_connection(request.identifier, request.app_password, request.pds_url)) {
+    return *invalid;
+  }
+  std::optional<std::string> pds_url = request.pds_url;
+  if (!pds_url && !current.service_url.empty()) pds_url = current.service_url;
+  auto session = bluesky_.connect_with_app_password(
+      request.identifier.value_or(current.external_id), request.app_password, pds_url);
+  if (!session.ok()) return connection_error(session.error(), pds_url.value_or(""));
+  auto sealed = vault_.seal(profile, *session);
+  if (!sealed) return std::move(sealed).error();
+  return profiles_.reconnect(org, profile,
+                             storage::ProfileReconnection{session->did, session->handle,
+                                                          session->pds_url, std::move(*sealed)},
+                             clock_.now_ms(), audit(caller));
+}
+
+core::Result<storage::ProfileRecord> Profiles::update_settings(
+    const Caller& caller, core::OrgId org, core::ProfileId profile,
+    const storage::ProfileSettingsChange& change) {
+  auto resource = authorize_profile(caller, org, profile, authz::Action::manage_profile);
+  if (!resource) return std::move(resource).error();
+  return profiles_.update_settings(org, profile, change, clock_.now_ms(), audit(caller));
+}
+
+core::Result<storage::RemovedProfile> Profiles::remove(const Caller& caller, core::OrgId org,
+                                                       core::ProfileId profile) {
+  auto resource = authorize(organizations_, caller, org, authz::Action::remove_profile);
+  if (!resource) return std::move(resource).error();
+  const std::int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
+          .count();
+  auto removed = profiles_.remove(org, profile, now_us, audit(caller));
+  if (!removed) return removed;
+  // The removal stands whatever happens to the notices: its audit events name every post.
+  if (auto told = alerts_.tell_authors(*removed); !told) {
+    core::log::warn("profile_removal_notices_failed",
+                    {{"profile_id", profile.value}, {"error", told.error().message}});
+  }
+  return removed;
+}
 
 storage::AuditEvent Profiles::audit(const Caller& caller) const {
   return storage::AuditEvent{{}, caller.user(), "", "", "{}", caller.request_id, clock_.now_ms()};

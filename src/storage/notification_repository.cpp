@@ -32,16 +32,19 @@ core::Result<std::int64_t> append_notification(Transaction& transaction,
   return (*row)->integer(0);
 }
 
-core::Result<std::int64_t> NotificationRepository::append(const NotificationDraft& draft) {
-  std::int64_t id = 0;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto appended = append_notification(transaction, draft);
-    if (!appended) return core::Result<void>(std::move(appended).error());
-    id = *appended;
+core::Result<void> NotificationRepository::deliver(const std::vector<Notice>& notices) {
+  if (notices.empty()) return core::success();
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    for (const auto& notice : notices) {
+      auto notified = append_notification(transaction, notice.in_app);
+      if (!notified) return core::Result<void>(std::move(notified).error());
+      if (notice.mail) {
+        auto queued = enqueue_mail(transaction, *notice.mail);
+        if (!queued) return core::Result<void>(std::move(queued).error());
+      }
+    }
     return core::success();
   });
-  if (!done) return std::move(done).error();
-  return id;
 }
 
 core::Result<std::vector<NotificationRecord>> NotificationRepository::list(

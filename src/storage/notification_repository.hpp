@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/result.hpp"
 #include "storage/database.hpp"
+#include "storage/mail_outbox_repository.hpp"
 
 namespace roost::storage {
 
@@ -25,6 +26,12 @@ struct NotificationDraft {
 // with the change that caused it. Returns its id.
 core::Result<std::int64_t> append_notification(Transaction& transaction,
                                                const NotificationDraft& draft);
+
+// One person told of something: in-app, and by email too when `mail` is set.
+struct Notice {
+  NotificationDraft in_app;
+  std::optional<OutboundMail> mail;
+};
 
 struct NotificationRecord {
   std::int64_t id = 0;
@@ -48,9 +55,6 @@ class NotificationRepository {
  public:
   explicit NotificationRepository(Database& database) : database_(database) {}
 
-  // Adds one notification in a transaction of its own (for a change that is not a database
-  // write, such as a network refusing a profile's credentials). Returns its id.
-  core::Result<std::int64_t> append(const NotificationDraft& draft);
   // Newest first (by id), at most query.limit.
   core::Result<std::vector<NotificationRecord>> list(core::UserId user,
                                                      const NotificationQuery& query);
@@ -59,6 +63,8 @@ class NotificationRepository {
   core::Result<void> mark_read(core::UserId user, std::int64_t id, std::int64_t now_ms);
   // Returns how many were unread.
   core::Result<std::int64_t> mark_all_read(core::UserId user, std::int64_t now_ms);
+  // Every notice (notification and queued mail) in one transaction, or none.
+  core::Result<void> deliver(const std::vector<Notice>& notices);
 
  private:
   Database& database_;

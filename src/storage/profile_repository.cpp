@@ -120,9 +120,28 @@ std::string_view profile_status_name(ProfileStatus status) {
 }
 
 core::Result<ProfileRecord> ProfileRepository::create(const ProfileDraft& draft, AuditEvent audit) {
+  return create(draft, std::move(audit), CredentialSealer{});
+}
+
+core::Result<ProfileRecord> ProfileRepository::create(const ProfileDraft& draft, AuditEvent audit,
+                                                      const CredentialSealer& seal) {
   ProfileRecord created;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (auto locked = lock_organization(transaction, draft.org); !locked) return locked;
+    // The same account twice is named before the limit: connecting it again would not take
+    // another place.
+    auto existing = transaction.query_one(
+        "SELECT id, handle FROM social_profiles WHERE org_id = $1 AND network = $2 "
+        "AND external_id = $3",
+        {draft.org.value, draft.network, draft.external_id});
+    if (!existing) return core::Result<void>(std::move(existing).error());
+    if (existing->has_value()) {
+      return core::Result<void>(core::make_error(
+          core::ErrorCode::conflict, "this account (" + (*existing)->text(1) +
+                                         ") is already connected to the organization " +
+                                         "as profile " + std::to_string((*existing)->integer(0)) +
+                                         "; reconnect that profile to give it a new password"));
+    }
     if (auto room = check_profile_limit(transaction, draft.org); !room) return room;
     Value owner = nullptr;
     if (draft.owner) owner = draft.owner->value;
@@ -142,12 +161,80 @@ core::Result<ProfileRecord> ProfileRepository::create(const ProfileDraft& draft,
           core::make_error(core::ErrorCode::internal, "INSERT returned no row"));
     }
     created = to_profile(**row);
+    if (seal) {
+      auto sealed = seal(created.id);
+      if (!sealed) return core::Result<void>(std::move(sealed).error());
+      auto stored = transaction.execute(
+          "UPDATE social_profiles SET credentials = $2, credentials_key_id = $3 WHERE id = $1",
+          {created.id.value,
+           Blob{std::vector<std::uint8_t>(sealed->sealed.begin(), sealed->sealed.end())},
+           sealed->key_id});
+      if (!stored) return core::Result<void>(std::move(stored).error());
+    }
     audit.org = draft.org;
     if (audit.target.empty()) audit.target = "profile:" + std::to_string(created.id.value);
     return append_audit_event(transaction, audit);
   });
   if (!done) return std::move(done).error();
   return created;
+}
+
+core::Result<ProfileRecord> ProfileRepository::reconnect(core::OrgId org, core::ProfileId profile,
+                                                         const ProfileReconnection& change,
+                                                         std::int64_t now_ms, AuditEvent audit) {
+  ProfileRecord updated;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    auto current =
+        transaction.query_one("SELECT " + std::string(profile_columns) +
+                                  " FROM social_profiles p WHERE p.id = $1 AND p.org_id = $2",
+                              {profile.value, org.value});
+    if (!current) return core::Result<void>(std::move(current).error());
+    if (!current->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    const ProfileRecord before = to_profile(**current);
+    if (before.external_id != change.external_id) {
+      return core::Result<void>(core::make_error(
+          core::ErrorCode::conflict, "these credentials sign in " + change.external_id +
+                                         ", not this profile's account " + before.external_id +
+                                         " (" + before.handle +
+                                         "); connect that account as a new profile instead"));
+    }
+    const auto& sealed = change.credentials.sealed;
+    auto row = transaction.query_one(
+        "UPDATE social_profiles SET credentials = $2, credentials_key_id = $3, handle = $4, "
+        "service_url = $5, status = 'active', updated_at_ms = $6 WHERE id = $1 RETURNING " +
+            columns(""),
+        {profile.value, Blob{std::vector<std::uint8_t>(sealed.begin(), sealed.end())},
+         change.credentials.key_id, change.handle, change.service_url, now_ms});
+    if (!row) return core::Result<void>(std::move(row).error());
+    if (!row->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    updated = to_profile(**row);
+    audit.org = org;
+    if (audit.action.empty()) audit.action = "profile.reconnected";
+    audit.target = "profile:" + std::to_string(profile.value);
+    audit.details_json =
+        nlohmann::json{{"handle", updated.handle}, {"previous_status", before.status}}.dump();
+    return append_audit_event(transaction, audit);
+  });
+  if (!done) return std::move(done).error();
+  return updated;
+}
+
+core::Result<std::vector<ProfileContact>> ProfileRepository::contacts(core::ProfileId profile) {
+  return query_all(database_,
+                   "SELECT u.id, u.email, u.display_name FROM social_profiles p "
+                   "JOIN users u ON u.id = p.owner_user_id WHERE p.id = $1 "
+                   "UNION ALL "
+                   "SELECT u.id, u.email, u.display_name FROM social_profiles p "
+                   "JOIN memberships m ON m.org_id = p.org_id AND m.role IN ('owner', 'admin') "
+                   "JOIN users u ON u.id = m.user_id WHERE p.id = $1 AND p.owner_user_id IS NULL "
+                   "ORDER BY 1",
+                   {profile.value}, [](const Row& row) {
+                     return ProfileContact{core::UserId{row.integer(0)}, row.text(1), row.text(2)};
+                   });
 }
 
 core::Result<std::optional<ProfileRecord>> ProfileRepository::find(core::ProfileId id) {

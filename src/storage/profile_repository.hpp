@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +101,25 @@ struct RemovedProfile {
   std::vector<AffectedPost> posts;  // by post id
 };
 
+// Seals a new profile's credentials once its id is known (the seal is bound to the id).
+using CredentialSealer = std::function<core::Result<SealedCredentials>(core::ProfileId)>;
+
+// What connecting the account again changes: its session, and the handle and PDS it has now.
+// `external_id` is the account the session is for: it must be the profile's.
+struct ProfileReconnection {
+  std::string external_id;
+  std::string handle;
+  std::string service_url;
+  SealedCredentials credentials;
+};
+
+// A member to tell about a profile: where to reach them.
+struct ProfileContact {
+  core::UserId user;
+  std::string email;
+  std::string display_name;
+};
+
 // The shared social profiles of organizations and the teams they are granted to (with a
 // level). Changes lock the organization's row first and write their audit events in the
 // same transaction.
@@ -111,6 +131,20 @@ class ProfileRepository {
   // ErrorCode::profile_limit_reached when it has as many profiles as its plan allows;
   // ErrorCode::not_found when the organization is gone.
   core::Result<ProfileRecord> create(const ProfileDraft& draft, AuditEvent audit);
+  // create(), and the credentials `seal` makes for the new id stored in the same transaction:
+  // a connected profile never exists without its credentials. ErrorCode::conflict names the
+  // profile that already has the account.
+  core::Result<ProfileRecord> create(const ProfileDraft& draft, AuditEvent audit,
+                                     const CredentialSealer& seal);
+  // New credentials, handle and PDS URL, and the status back to active, in one transaction.
+  // ErrorCode::not_found when the profile is not the organization's; ErrorCode::conflict when
+  // `change.external_id` is another account than the profile's. Audit: profile.reconnected.
+  core::Result<ProfileRecord> reconnect(core::OrgId org, core::ProfileId profile,
+                                        const ProfileReconnection& change, std::int64_t now_ms,
+                                        AuditEvent audit);
+  // Who answers for the profile: its owner, or when it has none every owner and admin of its
+  // organization (by user id). Empty when the profile is gone.
+  core::Result<std::vector<ProfileContact>> contacts(core::ProfileId profile);
   core::Result<std::optional<ProfileRecord>> find(core::ProfileId id);
   // Every profile of the organization, by handle then id, at most `limit`.
   core::Result<std::vector<ProfileRecord>> list_for_org(core::OrgId org, std::size_t limit);

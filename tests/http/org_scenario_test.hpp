@@ -27,6 +27,10 @@ struct User {
 // the API cannot do yet (adding members) or does not show (the audit trail).
 class OrgScenarioTest : public ::testing::Test {
  protected:
+  // `server_arguments`: extra flags of `roost serve` (a mail server, the Bluesky test peer).
+  explicit OrgScenarioTest(std::vector<std::string> server_arguments = {})
+      : server_(std::move(server_arguments)) {}
+
   HttpResponse request(const std::string& method, const std::string& target,
                        const std::string& body = {},
                        std::map<std::string, std::string> headers = {}) {

@@ -78,6 +78,9 @@ class PublishDispatcherTest : public ::testing::Test {
     posts_ptr_ = std::make_unique<storage::PostRepository>(*database_);
     profiles_ptr_ = std::make_unique<storage::ProfileRepository>(*database_);
     notifications_ptr_ = std::make_unique<storage::NotificationRepository>(*database_);
+    users_ptr_ = std::make_unique<storage::UserRepository>(*database_);
+    alerts_ptr_ = std::make_unique<services::ProfileAlerts>(*profiles_ptr_, *users_ptr_,
+                                                            *notifications_ptr_, clock_, outbound_);
     vault_ptr_ =
         std::make_unique<services::ProfileCredentialVault>(*profiles_ptr_, keyring_, clock_);
     keyring_.add(core::make_secret_key(core::random_bytes(core::secret_key_bytes).data()));
@@ -124,7 +127,7 @@ class PublishDispatcherTest : public ::testing::Test {
 
   std::unique_ptr<PublishDispatcher> dispatcher(PublishDispatcherOptions with) {
     return std::make_unique<PublishDispatcher>(*jobs_ptr_, *posts_ptr_, *profiles_ptr_,
-                                               *notifications_ptr_, *vault_ptr_,
+                                               *alerts_ptr_, *vault_ptr_,
                                                DispatchNetworks{{&network_}}, clock_, with);
   }
 
@@ -205,6 +208,9 @@ class PublishDispatcherTest : public ::testing::Test {
   std::unique_ptr<storage::PostRepository> posts_ptr_;
   std::unique_ptr<storage::ProfileRepository> profiles_ptr_;
   std::unique_ptr<storage::NotificationRepository> notifications_ptr_;
+  std::unique_ptr<storage::UserRepository> users_ptr_;
+  services::OutboundSettings outbound_{"https://roost.example", false};
+  std::unique_ptr<services::ProfileAlerts> alerts_ptr_;
   std::unique_ptr<services::ProfileCredentialVault> vault_ptr_;
   test::TestAccount account_;
   std::string app_password_;
@@ -669,6 +675,9 @@ TEST_F(PostgresPublishDispatcherTest, TwoProcessesPublishEveryDuePostExactlyOnce
   storage::PostRepository other_posts(*other_database);
   storage::ProfileRepository other_profiles(*other_database);
   storage::NotificationRepository other_notifications(*other_database);
+  storage::UserRepository other_users(*other_database);
+  services::ProfileAlerts other_alerts(other_profiles, other_users, other_notifications, clock_,
+                                       outbound_);
   services::ProfileCredentialVault other_vault(other_profiles, keyring_, clock_);
   networks::bluesky::BlueskyNetwork other_network{test::test_bluesky_settings(pds_)};
 
@@ -677,8 +686,8 @@ TEST_F(PostgresPublishDispatcherTest, TwoProcessesPublishEveryDuePostExactlyOnce
   with.threads = 2;
   auto first = dispatcher(with);
   with.owner = "other-" + core::random_hex(4);
-  PublishDispatcher second(other_jobs, other_posts, other_profiles, other_notifications,
-                           other_vault, DispatchNetworks{{&other_network}}, clock_, with);
+  PublishDispatcher second(other_jobs, other_posts, other_profiles, other_alerts, other_vault,
+                           DispatchNetworks{{&other_network}}, clock_, with);
   first->start();
   second.start();
   const auto total = static_cast<std::int64_t>(scheduled.size());

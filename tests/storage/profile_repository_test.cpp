@@ -291,6 +291,85 @@ TEST_P(ProfileRepositoryContract, SettingsNameAMemberAsOwnerAndTheConfirmationFl
       core::ErrorCode::not_found));
 }
 
+// Connecting stores the sealed session with the row; a seal that fails leaves no row, and the
+// same account again is named before the plan's limit.
+TEST_P(ProfileRepositoryContract, ConnectingStoresTheCredentialsWithTheRowOrNothing) {
+  ProfileDraft draft{acme_, "bluesky", "did:plc:paris", "paris.test", "", "", "", ada_, ada_, 1};
+  auto failing = profiles_->create(draft, audit("profile.connected"), [](core::ProfileId) {
+    return core::Result<SealedCredentials>(
+        core::make_error(core::ErrorCode::crypto_error, "no key"));
+  });
+  EXPECT_TRUE(failed_with(failing, core::ErrorCode::crypto_error));
+  auto listed = profiles_->list_for_org(acme_, listed_max);
+  ASSERT_TRUE(succeeded(listed));
+  EXPECT_EQ(listed->size(), 2u);
+
+  core::ProfileId sealed_for;
+  auto created = profiles_->create(draft, audit("profile.connected"), [&](core::ProfileId id) {
+    sealed_for = id;
+    return core::Result<SealedCredentials>(SealedCredentials{"sealed-bytes", "key-1"});
+  });
+  ASSERT_TRUE(succeeded(created));
+  EXPECT_EQ(sealed_for, created->id);
+  auto stored = profiles_->credentials(created->id);
+  ASSERT_TRUE(succeeded(stored));
+  EXPECT_EQ(*stored, (SealedCredentials{"sealed-bytes", "key-1"}));
+
+  ASSERT_TRUE(succeeded(organizations_->set_plan(acme_, {3, std::nullopt}, later_ms, audit(""))));
+  auto again = profiles_->create(draft, audit("profile.connected"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
+  EXPECT_NE(again.error().message.find(std::to_string(created->id.value)), std::string::npos);
+}
+
+TEST_P(ProfileRepositoryContract, ReconnectingKeepsTheAccountAndMakesTheProfileActive) {
+  ASSERT_TRUE(
+      succeeded(profiles_->set_status(bikes_london_, ProfileStatus::needs_reconnect, later_ms)));
+  ProfileReconnection change{"did:plc:london", "renamed.test", "http://127.0.0.1:2583",
+                             SealedCredentials{"new-session", "key-2"}};
+  auto reconnected = profiles_->reconnect(acme_, bikes_london_, change, later_ms, audit(""));
+  ASSERT_TRUE(succeeded(reconnected));
+  EXPECT_EQ(reconnected->status, "active");
+  EXPECT_EQ(reconnected->handle, "renamed.test");
+  EXPECT_EQ(reconnected->service_url, "http://127.0.0.1:2583");
+  auto stored = profiles_->credentials(bikes_london_);
+  ASSERT_TRUE(succeeded(stored));
+  EXPECT_EQ(*stored, change.credentials);
+
+  // Another account's session, or another organization's profile: nothing changes.
+  ProfileReconnection other = change;
+  other.external_id = "did:plc:someone-else";
+  other.credentials = {"stolen", "key-2"};
+  EXPECT_TRUE(failed_with(profiles_->reconnect(acme_, bikes_london_, other, later_ms, audit("")),
+                          core::ErrorCode::conflict));
+  EXPECT_TRUE(failed_with(profiles_->reconnect(globex_, bikes_london_, change, later_ms, audit("")),
+                          core::ErrorCode::not_found));
+  stored = profiles_->credentials(bikes_london_);
+  ASSERT_TRUE(succeeded(stored));
+  EXPECT_EQ(*stored, change.credentials);
+}
+
+TEST_P(ProfileRepositoryContract, TheContactsAreTheOwnerElseTheOwnersAndAdmins) {
+  auto contacts = profiles_->contacts(bikes_london_);  // owned by Ada
+  ASSERT_TRUE(succeeded(contacts));
+  ASSERT_EQ(contacts->size(), 1u);
+  EXPECT_EQ((*contacts)[0].user, ada_);
+  EXPECT_EQ((*contacts)[0].email, "ada@example.com");
+  ASSERT_TRUE(succeeded(
+      profiles_->update_settings(acme_, bikes_london_, {{}, true, {}}, later_ms, audit(""))));
+  auto admin = make_user("admin@example.com", "Admin");
+  ASSERT_TRUE(succeeded(
+      organizations_->add_member({acme_, admin, OrgRole::admin, later_ms}, audit("member.added"))));
+  contacts = profiles_->contacts(bikes_london_);
+  ASSERT_TRUE(succeeded(contacts));
+  ASSERT_EQ(contacts->size(), 2u);  // Ada (owner of Acme) and the admin, not Grace
+  EXPECT_EQ((*contacts)[0].user, ada_);
+  EXPECT_EQ((*contacts)[1].user, admin);
+  contacts = profiles_->contacts(core::ProfileId{4242});
+  ASSERT_TRUE(succeeded(contacts));
+  EXPECT_TRUE(contacts->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, ProfileRepositoryContract, ::testing::Values(Backend::sqlite));
 INSTANTIATE_TEST_SUITE_P(Postgres, ProfileRepositoryContract, ::testing::Values(Backend::postgres));
 

@@ -178,12 +178,6 @@ TEST_P(PublishJobRepositoryContract, AFailureWritesItsNoticesOnlyWhenItCommits) 
     EXPECT_EQ((*listed)[0].kind, "post.publish_failed");
     EXPECT_EQ((*listed)[0].org, acme_);
   }
-  // A notice on its own (a profile's refused credentials).
-  auto appended = notifications.append({grace_, acme_, "profile.needs_reconnect", "{}", start_ms});
-  ASSERT_TRUE(succeeded(appended));
-  auto unread = notifications.unread_count(grace_);
-  ASSERT_TRUE(succeeded(unread));
-  EXPECT_EQ(*unread, 2);
 }
 
 TEST_P(PublishJobRepositoryContract, AnEndedLeaseIsReclaimedAndItsOldHolderCanChangeNothing) {

@@ -19,7 +19,8 @@ int http_status(core::ErrorCode code) {
     case ErrorCode::invitation_expired: return 410;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
-    case ErrorCode::invalid_request: return 422;
+    case ErrorCode::invalid_request:
+    case ErrorCode::profile_credentials_rejected: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::headers_too_large: return 431;
     case ErrorCode::unavailable: return 503;

@@ -17,6 +17,7 @@ TEST(ErrorMapper, StatusPerCode) {
   EXPECT_EQ(http_status(ErrorCode::conflict), 409);
   EXPECT_EQ(http_status(ErrorCode::seat_limit_reached), 409);
   EXPECT_EQ(http_status(ErrorCode::profile_limit_reached), 409);
+  EXPECT_EQ(http_status(ErrorCode::profile_credentials_rejected), 422);
   EXPECT_EQ(http_status(ErrorCode::invitation_expired), 410);
   EXPECT_EQ(http_status(ErrorCode::payload_too_large), 413);
   EXPECT_EQ(http_status(ErrorCode::invalid_request), 422);

@@ -69,6 +69,10 @@ const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
       {Action::import_members,
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::connect_profile,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::remove_profile,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
   };
   return table;
 }
@@ -154,7 +158,7 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
       }
     }
   }
-  EXPECT_EQ(cases, 13 * 4 * 2);
+  EXPECT_EQ(cases, 15 * 4 * 2);
 }
 
 TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {

@@ -14,6 +14,7 @@ constexpr std::string_view team_profiles_path = "/api/v1/orgs/{org_id}/teams/{te
 constexpr std::string_view team_profile_path =
     "/api/v1/orgs/{org_id}/teams/{team_id}/profiles/{profile_id}";
 constexpr std::string_view grants_path = "/api/v1/orgs/{org_id}/profile-grants";
+constexpr std::string_view reconnect_path = "/api/v1/orgs/{org_id}/profiles/{profile_id}/reconnect";
 
 nlohmann::json profile_json(const storage::ProfileRecord& profile) {
   nlohmann::json owner = nullptr;
@@ -24,6 +25,7 @@ nlohmann::json profile_json(const storage::ProfileRecord& profile) {
           {"handle", profile.handle},
           {"display_name", profile.display_name},
           {"avatar_url", profile.avatar_url},
+          {"pds_url", profile.service_url},
           {"status", profile.status},
           {"owner_user_id", owner},
           {"requires_confirmation", profile.requires_confirmation},
@@ -87,6 +89,37 @@ core::Result<std::vector<services::GrantRequest>> parse_grants(const nlohmann::j
   return grants;
 }
 
+// The settings PATCH: owner_user_id (a member's id, or null for none) and
+// requires_confirmation, each optional; at least one.
+core::Result<storage::ProfileSettingsChange> parse_settings(const nlohmann::json& body) {
+  core::Error problems = core::make_error(core::ErrorCode::invalid_request, "invalid settings");
+  storage::ProfileSettingsChange change;
+  bool any = false;
+  if (auto owner = body.find("owner_user_id"); owner != body.end()) {
+    any = true;
+    if (owner->is_null()) {
+      change.clear_owner = true;
+    } else if (owner->is_number_integer()) {
+      change.owner = core::UserId{owner->get<std::int64_t>()};
+    } else {
+      problems.details.push_back({"owner_user_id", "must be a member's user id, or null", 0, 0});
+    }
+  }
+  if (auto confirm = body.find("requires_confirmation"); confirm != body.end()) {
+    any = true;
+    if (confirm->is_boolean()) {
+      change.requires_confirmation = confirm->get<bool>();
+    } else {
+      problems.details.push_back({"requires_confirmation", "must be true or false", 0, 0});
+    }
+  }
+  if (!any && problems.details.empty()) {
+    problems.details.push_back({"", "give owner_user_id, requires_confirmation, or both", 0, 0});
+  }
+  if (!problems.details.empty()) return problems;
+  return change;
+}
+
 }  // namespace
 
 void ProfileHandlers::register_routes(Router& router) {
@@ -112,6 +145,18 @@ void ProfileHandlers::register_routes(Router& router) {
   router.add(
       Method::post, std::string(grants_path),
       [this](Request r) { return set_grants(std::move(r)); }, signed_in_json);
+  router.add(
+      Method::post, std::string(profiles_path), [this](Request r) { return connect(std::move(r)); },
+      signed_in_json);
+  router.add(
+      Method::post, std::string(reconnect_path),
+      [this](Request r) { return reconnect(std::move(r)); }, signed_in_json);
+  router.add(
+      Method::patch, std::string(profile_path),
+      [this](Request r) { return update_settings(std::move(r)); }, signed_in_json);
+  router.add(
+      Method::delete_, std::string(profile_path),
+      [this](Request r) { return remove(std::move(r)); }, signed_in);
 }
 
 Awaitable<Response> ProfileHandlers::list(Request request) {
@@ -215,6 +260,82 @@ Awaitable<Response> ProfileHandlers::set_grants(Request request) {
   auto done = co_await blocking_.run(std::move(work));
   if (!done) co_return error_response(done.error());
   co_return json_response(200, {{"applied", count}});
+}
+
+Awaitable<Response> ProfileHandlers::connect(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  JsonFields fields(request.json);
+  services::ConnectRequest connection;
+  connection.network = fields.optional_string("network").value_or(connection.network);
+  connection.identifier = fields.required_string("identifier");
+  connection.app_password = fields.required_string("app_password");
+  connection.pds_url = fields.optional_string("pds_url");
+  if (auto problems = fields.error()) co_return error_response(*problems);
+  // The sign-in on the network blocks (libcurl): on the blocking executor, like the database.
+  auto work = [this, caller = caller_of(request), org = *org, connection = std::move(connection)] {
+    return profiles_.connect(caller, org, connection);
+  };
+  auto connected = co_await blocking_.run(std::move(work));
+  if (!connected) co_return error_response(connected.error());
+  auto body = profile_json(*connected);
+  body["my_level"] = domain::profile_level_name(domain::ProfileLevel::manager);
+  co_return json_response(201, body);
+}
+
+Awaitable<Response> ProfileHandlers::reconnect(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
+  if (!profile) co_return error_response(not_found("no such profile"));
+  JsonFields fields(request.json);
+  services::ReconnectRequest connection;
+  connection.identifier = fields.optional_string("identifier");
+  connection.app_password = fields.required_string("app_password");
+  connection.pds_url = fields.optional_string("pds_url");
+  if (auto problems = fields.error()) co_return error_response(*problems);
+  auto work = [this, caller = caller_of(request), org = *org, profile = *profile,
+               connection = std::move(connection)] {
+    return profiles_.reconnect(caller, org, profile, connection);
+  };
+  auto reconnected = co_await blocking_.run(std::move(work));
+  if (!reconnected) co_return error_response(reconnected.error());
+  co_return json_response(200, profile_json(*reconnected));
+}
+
+Awaitable<Response> ProfileHandlers::update_settings(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
+  if (!profile) co_return error_response(not_found("no such profile"));
+  auto change = parse_settings(request.json);
+  if (!change) co_return error_response(change.error());
+  auto work = [this, caller = caller_of(request), org = *org, profile = *profile,
+               change = std::move(*change)] {
+    return profiles_.update_settings(caller, org, profile, change);
+  };
+  auto updated = co_await blocking_.run(std::move(work));
+  if (!updated) co_return error_response(updated.error());
+  co_return json_response(200, profile_json(*updated));
+}
+
+Awaitable<Response> ProfileHandlers::remove(Request request) {
+  auto org = org_id_of(request);
+  if (!org) co_return error_response(not_found("no such organization"));
+  auto profile = path_id<core::ProfileId>(request, "profile_id");
+  if (!profile) co_return error_response(not_found("no such profile"));
+  auto work = [this, caller = caller_of(request), org = *org, profile = *profile] {
+    return profiles_.remove(caller, org, profile);
+  };
+  auto removed = co_await blocking_.run(std::move(work));
+  if (!removed) co_return error_response(removed.error());
+  nlohmann::json posts = nlohmann::json::array();
+  for (const auto& post : removed->posts) {
+    posts.push_back({{"post_id", post.post.value}, {"cancelled", post.was_cancelled}});
+  }
+  co_return json_response(200, {{"id", removed->profile.id.value},
+                                {"handle", removed->profile.handle},
+                                {"posts", std::move(posts)}});
 }
 
 }  // namespace roost::api::http
