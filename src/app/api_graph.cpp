@@ -32,6 +32,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       invitations_(organization_records_, invitation_records_, users_, clock, outbound_),
       api_token_records_(database),
       api_tokens_(api_token_records_, organization_records_, clock),
+      post_records_(database),
+      posts_(organization_records_, profile_records_, post_records_, notifications_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -44,7 +46,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       audit_handlers_(audit_log_, blocking),
       invitation_handlers_(invitations_, blocking),
       api_token_handlers_(api_tokens_, blocking),
-      two_factor_handlers_(two_factor_, blocking) {}
+      two_factor_handlers_(two_factor_, blocking),
+      post_handlers_(posts_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -65,6 +68,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   invitation_handlers_.register_routes(router);
   api_token_handlers_.register_routes(router);
   two_factor_handlers_.register_routes(router);
+  post_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

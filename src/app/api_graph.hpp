@@ -9,6 +9,7 @@
 #include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/org_logo_handlers.hpp"
+#include "api/http/handlers/post_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
@@ -27,6 +28,7 @@
 #include "services/organizations.hpp"
 #include "services/outbound_settings.hpp"
 #include "services/password_check.hpp"
+#include "services/posts.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
@@ -40,6 +42,7 @@
 #include "storage/notification_repository.hpp"
 #include "storage/org_logo_repository.hpp"
 #include "storage/organization_repository.hpp"
+#include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
@@ -102,6 +105,8 @@ class ApiGraph {
   services::Invitations invitations_;
   storage::ApiTokenRepository api_token_records_;
   services::ApiTokens api_tokens_;
+  storage::PostRepository post_records_;
+  services::Posts posts_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -116,6 +121,7 @@ class ApiGraph {
   api::http::InvitationHandlers invitation_handlers_;
   api::http::ApiTokenHandlers api_token_handlers_;
   api::http::TwoFactorHandlers two_factor_handlers_;
+  api::http::PostHandlers post_handlers_;
 };
 
 }  // namespace roost::app

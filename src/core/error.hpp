@@ -33,6 +33,11 @@ enum class ErrorCode {
   internal,             // a bug of ours
   // the organization's plan has no social profile left to connect
   profile_limit_reached,
+  // a target profile requires a confirmation naming it (confirm_profiles) that is missing
+  confirmation_required,
+  // the same text goes to the same profile within limits::duplicate_text_window; the
+  // request must say allow_duplicate to go ahead
+  duplicate_post,
 };
 
 std::string_view error_code_name(ErrorCode code);

@@ -56,6 +56,8 @@ class NotificationRepository {
   core::Result<void> mark_read(core::UserId user, std::int64_t id, std::int64_t now_ms);
   // Returns how many were unread.
   core::Result<std::int64_t> mark_all_read(core::UserId user, std::int64_t now_ms);
+  // A notification on its own, for a change that was committed already. Returns its id.
+  core::Result<std::int64_t> add(const NotificationDraft& draft);
 
  private:
   Database& database_;
