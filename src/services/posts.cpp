@@ -319,6 +319,29 @@ void Posts::tell_author(const storage::PostRecord& post, const Caller& caller, s
   (void)notifications_.notify(*post.author, post.org, std::move(kind), payload.dump());
 }
 
+void Posts::tell_approvers(const storage::PostRecord& post, const Caller& caller) {
+  if (post.state != PostState::pending_approval) return;
+  std::set<std::int64_t> told;
+  for (const auto& target : post.targets) {
+    if (target.approval) continue;
+    auto grants = profiles_.grants_of_profile(target.profile);
+    if (!grants) continue;  // the post is saved; a notice that cannot be sent must not undo it
+    for (const auto& grant : *grants) {
+      if (grant.level < domain::ProfileLevel::publisher) continue;
+      auto members = teams_.list_members(grant.team, core::limits::approvers_notified_per_team_max);
+      if (!members) continue;
+      for (const auto& member : *members) {
+        if (member.user == caller.user() || !told.insert(member.user.value).second) continue;
+        nlohmann::json payload{{"post_id", post.id.value},
+                               {"profile_id", target.profile.value},
+                               {"by_user_id", caller.user().value}};
+        (void)notifications_.notify(member.user, post.org, "post.approval_requested",
+                                    payload.dump());
+      }
+    }
+  }
+}
+
 core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
                                      const ComposeRequest& request) {
   if (request.idempotency) {
@@ -450,6 +473,7 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
       record = std::move(*decided);
     }
   }
+  if (!created->replayed) tell_approvers(record, caller);
   auto view = view_of(std::move(record));
   if (!view) return view;
   view->replayed = created->replayed;
@@ -592,6 +616,7 @@ core::Result<PostView> Posts::submit(const Caller& caller, core::OrgId org, core
     if (!decided) return std::move(decided).error();
     record = std::move(*decided);
   }
+  tell_approvers(record, caller);
   return view_of(std::move(record));
 }
 

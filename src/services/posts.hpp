@@ -13,6 +13,7 @@
 #include "storage/organization_repository.hpp"
 #include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
+#include "storage/team_repository.hpp"
 
 namespace roost::services {
 
@@ -92,9 +93,11 @@ struct ScheduleRequest {
 // call through the blocking executor.
 class Posts {
  public:
-  Posts(storage::OrganizationRepository& organizations, storage::ProfileRepository& profiles,
-        storage::PostRepository& posts, Notifications& notifications, const core::Clock& clock)
+  Posts(storage::OrganizationRepository& organizations, storage::TeamRepository& teams,
+        storage::ProfileRepository& profiles, storage::PostRepository& posts,
+        Notifications& notifications, const core::Clock& clock)
       : organizations_(organizations),
+        teams_(teams),
         profiles_(profiles),
         posts_(posts),
         notifications_(notifications),
@@ -115,6 +118,8 @@ class Posts {
   // publishes to are approved by them at once.
   core::Result<PostView> submit(const Caller& caller, core::OrgId org, core::PostId post,
                                 const std::vector<core::ProfileId>& confirm_profiles);
+  // Creating or submitting a post that then waits for approval tells the publishers of each
+  // undecided target's profile, through the teams that grant it, in-app.
   // A publisher of `profile` approves or rejects the post's target there. The author is
   // told in-app (post.approved, post.rejected or post.expired).
   core::Result<PostView> decide(const Caller& caller, core::OrgId org, core::PostId post,
@@ -143,7 +148,12 @@ class Posts {
   void tell_author(const storage::PostRecord& post, const Caller& caller, std::string kind,
                    core::ProfileId profile, const std::string& comment);
 
+  // Tells the publishers (by their teams) of each target still undecided that the post
+  // awaits their approval (post.approval_requested).
+  void tell_approvers(const storage::PostRecord& post, const Caller& caller);
+
   storage::OrganizationRepository& organizations_;
+  storage::TeamRepository& teams_;
   storage::ProfileRepository& profiles_;
   storage::PostRepository& posts_;
   Notifications& notifications_;

@@ -168,6 +168,14 @@ TEST_F(PostsTest, ALimitedMembersPostWaitsForAPublisherWhoIsToldToTheAuthor) {
   EXPECT_EQ(post["state"], "pending_approval");
   const std::int64_t id = post["id"];
 
+  // The publishers of bikes (through their team) are asked; the viewer is not.
+  auto asked = notifications_of(publisher_);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0]["kind"], "post.approval_requested");
+  EXPECT_EQ(asked[0]["payload"]["post_id"], id);
+  EXPECT_EQ(asked[0]["payload"]["profile_id"], bikes_);
+  EXPECT_TRUE(notifications_of(viewer_).empty());
+
   // A limited member cannot approve; a viewer cannot either.
   EXPECT_EQ(
       as(limited_, "POST", target_path(id, bikes_, "approve"), nlohmann::json::object()).status,
