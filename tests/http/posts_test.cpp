@@ -516,11 +516,12 @@ TEST_F(PostsTest, ImagesWithAltTextAreKeptAndOversizedOnesRefused) {
 TEST_F(PostsTest, AnApprovalAfterThePostsTimeExpiresIt) {
   auto created =
       as(limited_, "POST", posts_path(),
-         body("Soon", targets({bikes_}), at(utc_local_time(std::chrono::seconds(2)), "UTC")));
+         body("Soon", targets({bikes_}), at(utc_local_time(std::chrono::seconds(5)), "UTC")));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::int64_t id = created.json()["id"];
   EXPECT_EQ(created.json()["state"], "pending_approval");
-  std::this_thread::sleep_for(std::chrono::milliseconds(2'500));
+  // Five seconds (cut to the second) leave room for a slow machine to save it first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5'500));
 
   auto late = as(publisher_, "POST", target_path(id, bikes_, "approve"), nlohmann::json::object());
   ASSERT_EQ(late.status, 200) << late.body;
