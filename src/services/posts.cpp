@@ -344,6 +344,9 @@ void Posts::tell_approvers(const storage::PostRecord& post, const Caller& caller
 
 core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
                                      const ComposeRequest& request) {
+  // A member who left gets no replay of what they posted here.
+  auto organization = authorize(organizations_, caller, org, authz::Action::view_org);
+  if (!organization) return std::move(organization).error();
   if (request.idempotency) {
     // Answered before any check: the first request's post must not count as a duplicate
     // of its own replay.
