@@ -38,6 +38,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       api_tokens_(api_token_records_, organization_records_, clock),
       post_records_(database),
       post_calendar_(organization_records_, users_, post_records_, profiles_, teams_, clock),
+      posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
+             clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -51,7 +53,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       invitation_handlers_(invitations_, blocking),
       api_token_handlers_(api_tokens_, blocking),
       two_factor_handlers_(two_factor_, blocking),
-      calendar_handlers_(post_calendar_, outbound_, blocking) {}
+      calendar_handlers_(post_calendar_, outbound_, blocking),
+      post_handlers_(posts_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -73,6 +76,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   api_token_handlers_.register_routes(router);
   two_factor_handlers_.register_routes(router);
   calendar_handlers_.register_routes(router);
+  post_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

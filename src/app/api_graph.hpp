@@ -10,6 +10,7 @@
 #include "api/http/handlers/notification_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/org_logo_handlers.hpp"
+#include "api/http/handlers/post_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
@@ -32,6 +33,7 @@
 #include "services/post_calendar.hpp"
 #include "services/profile_alerts.hpp"
 #include "services/profile_credentials.hpp"
+#include "services/posts.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
@@ -120,6 +122,7 @@ class ApiGraph {
   services::ApiTokens api_tokens_;
   storage::PostRepository post_records_;
   services::PostCalendar post_calendar_;
+  services::Posts posts_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -135,6 +138,7 @@ class ApiGraph {
   api::http::ApiTokenHandlers api_token_handlers_;
   api::http::TwoFactorHandlers two_factor_handlers_;
   api::http::CalendarHandlers calendar_handlers_;
+  api::http::PostHandlers post_handlers_;
 };
 
 }  // namespace roost::app

@@ -15,6 +15,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::seat_limit_reached: return "seat_limit_reached";
     case ErrorCode::profile_limit_reached: return "profile_limit_reached";
+    case ErrorCode::confirmation_required: return "confirmation_required";
+    case ErrorCode::duplicate_post: return "duplicate_post";
     case ErrorCode::invitation_expired: return "invitation_expired";
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::headers_too_large: return "headers_too_large";

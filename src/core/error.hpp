@@ -35,6 +35,11 @@ enum class ErrorCode {
   profile_limit_reached,
   // the network refused the account and app password given to connect a profile
   profile_credentials_rejected,
+  // a target profile requires a confirmation naming it (confirm_profiles) that is missing
+  confirmation_required,
+  // the same text goes to the same profile within limits::duplicate_text_window; the
+  // request must say allow_duplicate to go ahead
+  duplicate_post,
 };
 
 std::string_view error_code_name(ErrorCode code);

@@ -180,6 +180,13 @@ inline constexpr std::chrono::milliseconds duplicate_text_window{24LL * 60 * 60 
 inline constexpr std::size_t post_targets_max = 50;
 inline constexpr std::size_t publish_claim_batch_max = 100;
 inline constexpr std::size_t publish_error_bytes_max = 1'000;
+// The posts API (services/posts): a create or draft request carries up to 4 images of
+// 1,000,000 bytes as base64 (4/3 larger) plus text; an approval's comment is short.
+inline constexpr std::size_t post_request_bytes_max = 6 * 1024 * 1024;
+inline constexpr std::size_t approval_comment_bytes_max = 2'000;
+inline constexpr std::size_t idempotency_key_bytes_max = 255;
+// Members of one team told that a post awaits their approval (post.approval_requested).
+inline constexpr std::size_t approvers_notified_per_team_max = 200;
 
 // Web UI (api/http/static_files): the largest file served from --web-root; the built
 // bundle's files are far smaller.

@@ -17,6 +17,21 @@ std::string base64_encode(std::string_view bytes, Base64 variant) {
   return encoded;
 }
 
+std::optional<std::string> base64_decode(std::string_view text, Base64 variant) {
+  const int sodium_variant = variant == Base64::standard ? sodium_base64_VARIANT_ORIGINAL
+                                                         : sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string bytes(text.size(), '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                        text.size(), nullptr, &length, &end, sodium_variant) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  bytes.resize(length);
+  return bytes;
+}
+
 std::string random_token(std::size_t byte_count) {
   auto bytes = random_bytes(byte_count);
   return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),

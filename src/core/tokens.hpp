@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,8 @@ bool constant_time_equals(std::string_view left, std::string_view right);
 // unpadded base64url (tokens, cookies, sealed values).
 enum class Base64 { standard, url_unpadded };
 std::string base64_encode(std::string_view bytes, Base64 variant);
+// The bytes `text` encodes in `variant`, or nullopt when it is not exactly that (stray
+// characters, wrong padding): uploads sent as base64 in JSON bodies.
+std::optional<std::string> base64_decode(std::string_view text, Base64 variant);
 
 }  // namespace roost::core

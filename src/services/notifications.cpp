@@ -57,4 +57,12 @@ core::Result<std::int64_t> Notifications::mark_all_read(const Caller& caller) {
   return notifications_.mark_all_read(*user, clock_.now_ms());
 }
 
+core::Result<void> Notifications::notify(core::UserId user, std::optional<core::OrgId> org,
+                                         std::string kind, std::string payload_json) {
+  auto added =
+      notifications_.add({user, org, std::move(kind), std::move(payload_json), clock_.now_ms()});
+  if (!added) return std::move(added).error();
+  return core::success();
+}
+
 }  // namespace roost::services

@@ -47,6 +47,9 @@ class Notifications {
   core::Result<void> mark_read(const Caller& caller, std::int64_t id);
   // Returns how many were unread.
   core::Result<std::int64_t> mark_all_read(const Caller& caller);
+  // Tells `user` about an event of `org` (e.g. "post.rejected"); payload_json is an object.
+  core::Result<void> notify(core::UserId user, std::optional<core::OrgId> org, std::string kind,
+                            std::string payload_json);
 
  private:
   storage::NotificationRepository& notifications_;

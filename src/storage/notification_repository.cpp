@@ -102,4 +102,16 @@ core::Result<std::int64_t> NotificationRepository::mark_all_read(core::UserId us
       {user.value, now_ms});
 }
 
+core::Result<std::int64_t> NotificationRepository::add(const NotificationDraft& draft) {
+  std::int64_t id = 0;
+  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    auto appended = append_notification(transaction, draft);
+    if (!appended) return core::Result<void>(std::move(appended).error());
+    id = *appended;
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return id;
+}
+
 }  // namespace roost::storage

@@ -65,6 +65,8 @@ class NotificationRepository {
   core::Result<std::int64_t> mark_all_read(core::UserId user, std::int64_t now_ms);
   // Every notice (notification and queued mail) in one transaction, or none.
   core::Result<void> deliver(const std::vector<Notice>& notices);
+  // A notification on its own, for a change that was committed already. Returns its id.
+  core::Result<std::int64_t> add(const NotificationDraft& draft);
 
  private:
   Database& database_;

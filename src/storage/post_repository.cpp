@@ -126,9 +126,9 @@ core::Result<void> insert_images(Transaction& transaction, core::PostId post,
   return core::success();
 }
 
-core::Result<std::optional<PostRecord>> find_by_idempotency_key(Transaction& transaction,
-                                                                const NewPost& post,
-                                                                std::string* request_hash) {
+core::Result<std::optional<PostRecord>> find_keyed_post(Transaction& transaction,
+                                                        const NewPost& post,
+                                                        std::string* request_hash) {
   auto row = transaction.query_one(
       "SELECT id, request_hash FROM posts WHERE org_id = $1 AND author_user_id = $2 "
       "AND idempotency_key = $3",
@@ -181,7 +181,7 @@ core::Result<CreatedPost> PostRepository::create(const NewPost& post, std::int64
   auto write = [&](Transaction& transaction) -> core::Result<void> {
     if (post.idempotency) {
       std::string stored_hash;
-      auto existing = find_by_idempotency_key(transaction, post, &stored_hash);
+      auto existing = find_keyed_post(transaction, post, &stored_hash);
       if (!existing) return std::move(existing).error();
       if (existing->has_value()) {
         auto replayed = replay(std::move(**existing), stored_hash, *post.idempotency);
@@ -255,6 +255,27 @@ core::Result<std::optional<PostRecord>> PostRepository::find(core::OrgId org, co
     auto loaded = post_lifecycle::load(transaction, org, post);
     if (!loaded) return core::Result<void>(std::move(loaded).error());
     found = std::move(*loaded);
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return found;
+}
+
+core::Result<std::optional<CreatedPost>> PostRepository::find_by_idempotency_key(
+    core::OrgId org, core::UserId author, const IdempotencyKey& key) {
+  std::optional<CreatedPost> found;
+  auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    NewPost probe;
+    probe.org = org;
+    probe.author = author;
+    probe.idempotency = key;
+    std::string stored_hash;
+    auto existing = find_keyed_post(transaction, probe, &stored_hash);
+    if (!existing) return core::Result<void>(std::move(existing).error());
+    if (!existing->has_value()) return core::success();
+    auto replayed = replay(std::move(**existing), stored_hash, key);
+    if (!replayed) return core::Result<void>(std::move(replayed).error());
+    found = std::move(*replayed);
     return core::success();
   });
   if (!done) return std::move(done).error();

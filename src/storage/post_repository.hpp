@@ -190,6 +190,12 @@ class PostRepository {
   // pending_approval or scheduled, is ErrorCode::invalid_request. Audit: post.created.
   core::Result<CreatedPost> create(const NewPost& post, std::int64_t now_us, AuditEvent audit);
   core::Result<std::optional<PostRecord>> find(core::OrgId org, core::PostId post);
+  // The post `author` created in `org` with this Idempotency-Key, and the request hash it
+  // was stored with: a service answers a replay before checking the request again (the
+  // first post would otherwise count as its own duplicate).
+  core::Result<std::optional<CreatedPost>> find_by_idempotency_key(core::OrgId org,
+                                                                   core::UserId author,
+                                                                   const IdempotencyKey& key);
   core::Result<std::optional<Blob>> image_bytes(core::OrgId org, core::PostId post,
                                                 std::int64_t position);
   core::Result<CalendarPage> list_calendar(const CalendarQuery& query);

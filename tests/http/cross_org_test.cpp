@@ -29,6 +29,11 @@ const std::map<std::string, std::string>& sample_bodies() {
        R"({"email":"newcomer@example.com","role":"member"})"},
       {"POST /api/v1/orgs/{org_id}/profile-grants",
        R"({"grants":[{"team_id":{team_id},"profile_id":{profile_id},"level":"manager"}]})"},
+      {"POST /api/v1/orgs/{org_id}/posts",
+       R"({"text":"hi","targets":[{"profile_id":{profile_id}}],"when":{"mode":"now"}})"},
+      {"PATCH /api/v1/orgs/{org_id}/posts/{post_id}",
+       R"({"text":"hi","targets":[{"profile_id":{profile_id}}]})"},
+      {"POST /api/v1/orgs/{org_id}/posts/{post_id}/schedule", R"({"when":{"mode":"now"}})"},
   };
   return bodies;
 }

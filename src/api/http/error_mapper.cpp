@@ -15,7 +15,9 @@ int http_status(core::ErrorCode code) {
     case ErrorCode::request_timeout: return 408;
     case ErrorCode::conflict:
     case ErrorCode::seat_limit_reached:
-    case ErrorCode::profile_limit_reached: return 409;
+    case ErrorCode::profile_limit_reached:
+    case ErrorCode::confirmation_required:
+    case ErrorCode::duplicate_post: return 409;
     case ErrorCode::invitation_expired: return 410;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;

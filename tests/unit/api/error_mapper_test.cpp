@@ -18,6 +18,8 @@ TEST(ErrorMapper, StatusPerCode) {
   EXPECT_EQ(http_status(ErrorCode::seat_limit_reached), 409);
   EXPECT_EQ(http_status(ErrorCode::profile_limit_reached), 409);
   EXPECT_EQ(http_status(ErrorCode::profile_credentials_rejected), 422);
+  EXPECT_EQ(http_status(ErrorCode::confirmation_required), 409);
+  EXPECT_EQ(http_status(ErrorCode::duplicate_post), 409);
   EXPECT_EQ(http_status(ErrorCode::invitation_expired), 410);
   EXPECT_EQ(http_status(ErrorCode::payload_too_large), 413);
   EXPECT_EQ(http_status(ErrorCode::invalid_request), 422);
@@ -34,6 +36,19 @@ TEST(ErrorMapper, AFullProfilePlanIsAConflictNamedForPrograms) {
   auto body = nlohmann::json::parse(response.body);
   EXPECT_EQ(body["error"]["code"], "profile_limit_reached");
   EXPECT_EQ(body["error"]["message"], "the plan allows 10 profiles");
+}
+
+TEST(ErrorMapper, AMissingConfirmationIsAConflictListingTheHandles) {
+  core::Error error =
+      core::make_error(core::ErrorCode::confirmation_required, "confirm publishing as @bikes.test");
+  error.details.push_back({"confirm_profiles", "bikes.test", 0, 0});
+  auto response = error_response(error);
+  EXPECT_EQ(response.status, 409);
+  auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["error"]["code"], "confirmation_required");
+  EXPECT_EQ(body["error"]["details"][0]["message"], "bikes.test");
+  EXPECT_EQ(error_response(core::make_error(core::ErrorCode::duplicate_post, "same text")).status,
+            409);
 }
 
 TEST(ErrorMapper, BodyHasCodeMessageAndDetails) {

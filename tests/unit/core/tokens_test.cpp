@@ -46,5 +46,21 @@ TEST_F(TokensTest, ConstantTimeEquals) {
   EXPECT_FALSE(constant_time_equals("", "a"));
 }
 
+TEST_F(TokensTest, Base64DecodesWhatItEncodesAndNothingElse) {
+  const std::string bytes(
+      "\x00\xff\x10"
+      "binary",
+      9);
+  for (auto variant : {Base64::standard, Base64::url_unpadded}) {
+    EXPECT_EQ(base64_decode(base64_encode(bytes, variant), variant), bytes);
+  }
+  EXPECT_EQ(base64_decode("aGVsbG8=", Base64::standard), "hello");
+  EXPECT_EQ(base64_decode("", Base64::standard), "");
+  EXPECT_FALSE(base64_decode("aGVsbG8", Base64::standard));    // padding missing
+  EXPECT_FALSE(base64_decode("aGVs bG8=", Base64::standard));  // a stray space
+  EXPECT_FALSE(base64_decode("aGVsbG8=!", Base64::standard));  // trailing garbage
+  EXPECT_FALSE(base64_decode("a-_b", Base64::standard));       // the URL alphabet
+}
+
 }  // namespace
 }  // namespace roost::core
