@@ -67,13 +67,8 @@ class PublishDispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     core::initialize_crypto();
-    auto scratch = storage::testing::ScratchDatabase::create(backend_);
-    ASSERT_TRUE(scratch.ok()) << message_of(scratch);
-    scratch_ = std::move(scratch).value();
-    auto opened = storage::open_database(scratch_->url(), {});
-    ASSERT_TRUE(opened.ok()) << message_of(opened);
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(storage::migrate(*database_).ok());
+    auto migrated = storage::testing::open_migrated(backend_, scratch_, database_);
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
     jobs_ptr_ = std::make_unique<storage::PublishJobRepository>(*database_);
     posts_ptr_ = std::make_unique<storage::PostRepository>(*database_);
     profiles_ptr_ = std::make_unique<storage::ProfileRepository>(*database_);
@@ -587,8 +582,8 @@ class PublishDispatcherLoopTest : public PublishDispatcherTest {};
 
 TEST_F(PublishDispatcherLoopTest, DuePostsGoOutWithinASecondAndTheHeartbeatIsReported) {
   core::SystemClock real_clock;
-  PublishDispatcher looping(*jobs_ptr_, *posts_ptr_, *profiles_ptr_, *notifications_ptr_,
-                            *vault_ptr_, DispatchNetworks{{&network_}}, real_clock, options());
+  PublishDispatcher looping(*jobs_ptr_, *posts_ptr_, *profiles_ptr_, *alerts_ptr_, *vault_ptr_,
+                            DispatchNetworks{{&network_}}, real_clock, options());
   EXPECT_FALSE(looping.readiness_check().ok);
   looping.start();
 

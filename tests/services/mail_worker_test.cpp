@@ -45,13 +45,8 @@ class ScriptedTransport final : public networks::smtp::MailTransport {
 class MailWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto scratch = storage::testing::ScratchDatabase::create(storage::Backend::sqlite);
-    ASSERT_TRUE(scratch.ok());
-    scratch_ = std::move(scratch).value();
-    auto opened = storage::open_database(scratch_->url(), {});
-    ASSERT_TRUE(opened.ok());
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(storage::migrate(*database_).ok());
+    auto migrated = storage::testing::open_migrated(storage::Backend::sqlite, scratch_, database_);
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
     outbox_ = std::make_unique<storage::MailOutboxRepository>(*database_);
   }
 

@@ -8,6 +8,9 @@
 
 #include "../storage/scratch_database.hpp"
 #include "core/limits.hpp"
+#include "networks/bluesky/bluesky_network.hpp"
+#include "services/profile_alerts.hpp"
+#include "services/profile_credentials.hpp"
 #include "storage/migrations.hpp"
 
 namespace roost::services {
@@ -31,19 +34,21 @@ const std::size_t post_count = core::limits::calendar_page_size_max + 20;
 class PostCalendarTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto scratch = storage::testing::ScratchDatabase::create(storage::Backend::sqlite);
-    ASSERT_TRUE(scratch.ok());
-    scratch_ = std::move(scratch).value();
-    auto opened = storage::open_database(scratch_->url(), {});
-    ASSERT_TRUE(opened.ok());
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(storage::migrate(*database_).ok());
+    auto migrated = storage::testing::open_migrated(storage::Backend::sqlite, scratch_, database_);
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
     users_ = std::make_unique<storage::UserRepository>(*database_);
     organizations_ = std::make_unique<storage::OrganizationRepository>(*database_);
     teams_ = std::make_unique<storage::TeamRepository>(*database_);
     profiles_ = std::make_unique<storage::ProfileRepository>(*database_);
     posts_ = std::make_unique<storage::PostRepository>(*database_);
-    profile_service_ = std::make_unique<Profiles>(*organizations_, *teams_, *profiles_, clock_);
+    notifications_ = std::make_unique<storage::NotificationRepository>(*database_);
+    // The calendar never connects a profile: the network and the vault are only there
+    // because Profiles needs them.
+    vault_ = std::make_unique<ProfileCredentialVault>(*profiles_, keyring_, clock_);
+    alerts_ =
+        std::make_unique<ProfileAlerts>(*profiles_, *users_, *notifications_, clock_, outbound_);
+    profile_service_ = std::make_unique<Profiles>(*organizations_, *teams_, *profiles_, *vault_,
+                                                  bluesky_, *alerts_, clock_);
     team_service_ = std::make_unique<Teams>(*organizations_, *teams_, clock_);
     calendar_ = std::make_unique<PostCalendar>(*organizations_, *users_, *posts_, *profile_service_,
                                                *team_service_, clock_);
@@ -89,6 +94,12 @@ class PostCalendarTest : public ::testing::Test {
   std::unique_ptr<storage::TeamRepository> teams_;
   std::unique_ptr<storage::ProfileRepository> profiles_;
   std::unique_ptr<storage::PostRepository> posts_;
+  std::unique_ptr<storage::NotificationRepository> notifications_;
+  core::Keyring keyring_;
+  OutboundSettings outbound_;
+  networks::bluesky::BlueskyNetwork bluesky_{networks::bluesky::BlueskySettings{}};
+  std::unique_ptr<ProfileCredentialVault> vault_;
+  std::unique_ptr<ProfileAlerts> alerts_;
   std::unique_ptr<Profiles> profile_service_;
   std::unique_ptr<Teams> team_service_;
   std::unique_ptr<PostCalendar> calendar_;

@@ -28,13 +28,8 @@ class SessionsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     core::initialize_crypto();
-    auto scratch = storage::testing::ScratchDatabase::create(storage::Backend::sqlite);
-    ASSERT_TRUE(scratch.ok());
-    scratch_ = std::move(scratch).value();
-    auto opened = storage::open_database(scratch_->url(), {});
-    ASSERT_TRUE(opened.ok());
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(storage::migrate(*database_).ok());
+    auto migrated = storage::testing::open_migrated(storage::Backend::sqlite, scratch_, database_);
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
     users_ = std::make_unique<storage::UserRepository>(*database_);
     records_ = std::make_unique<storage::SessionRepository>(*database_);
     throttles_ = std::make_unique<storage::LoginThrottleRepository>(*database_);

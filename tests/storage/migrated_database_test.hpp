@@ -18,15 +18,7 @@ namespace roost::storage::testing {
 // the latest schema, for each test.
 class MigratedDatabaseTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
-    auto scratch = ScratchDatabase::create(GetParam());
-    ASSERT_TRUE(succeeded(scratch));
-    scratch_ = std::move(scratch).value();
-    auto opened = open_database(scratch_->url(), {});
-    ASSERT_TRUE(succeeded(opened));
-    database_ = std::move(opened).value();
-    ASSERT_TRUE(succeeded(migrate(*database_)));
-  }
+  void SetUp() override { ASSERT_TRUE(succeeded(open_migrated(GetParam(), scratch_, database_))); }
 
   Database& database() { return *database_; }
 

@@ -1,5 +1,7 @@
 #include "scratch_database.hpp"
 
+#include "storage/migrations.hpp"
+
 #include <pqxx/pqxx>
 
 #include <cstdlib>
@@ -102,6 +104,19 @@ ScratchDatabase::~ScratchDatabase() {
       // The server is thrown away with the fixture; a leftover database harms nobody.
     }
   }
+}
+
+core::Result<void> open_migrated(Backend backend, std::unique_ptr<ScratchDatabase>& scratch,
+                                 std::unique_ptr<Database>& database) {
+  auto created = ScratchDatabase::create(backend);
+  if (!created) return std::move(created).error();
+  scratch = std::move(created).value();
+  auto opened = open_database(scratch->url(), {});
+  if (!opened) return std::move(opened).error();
+  database = std::move(opened).value();
+  auto migrated = migrate(*database);
+  if (!migrated) return std::move(migrated).error();
+  return core::success();
 }
 
 }  // namespace roost::storage::testing

@@ -34,6 +34,11 @@ class ScratchDatabase {
   std::string postgres_database_name_;
 };
 
+// A fresh scratch database of `backend`, opened and migrated to the latest schema:
+// `scratch` keeps it alive (and removes it), `database` is the connection to it.
+core::Result<void> open_migrated(Backend backend, std::unique_ptr<ScratchDatabase>& scratch,
+                                 std::unique_ptr<Database>& database);
+
 // A name no other test uses at the same time: prefix + 16 random hex digits.
 std::string unique_name(const std::string& prefix);
 
