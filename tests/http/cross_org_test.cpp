@@ -34,6 +34,11 @@ const std::map<std::string, std::string>& sample_bodies() {
       {"PATCH /api/v1/orgs/{org_id}/posts/{post_id}",
        R"({"text":"hi","targets":[{"profile_id":{profile_id}}]})"},
       {"POST /api/v1/orgs/{org_id}/posts/{post_id}/schedule", R"({"when":{"mode":"now"}})"},
+      {"POST /api/v1/orgs/{org_id}/profiles",
+       R"({"identifier":"outsider.test","app_password":"aaaa-bbbb-cccc-dddd"})"},
+      {"POST /api/v1/orgs/{org_id}/profiles/{profile_id}/reconnect",
+       R"({"app_password":"aaaa-bbbb-cccc-dddd"})"},
+      {"PATCH /api/v1/orgs/{org_id}/profiles/{profile_id}", R"({"requires_confirmation":true})"},
   };
   return bodies;
 }
