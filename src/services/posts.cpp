@@ -228,6 +228,37 @@ std::string text_for(const ComposeRequest& request, std::size_t index) {
   return request.targets[index].text.value_or(request.text);
 }
 
+// The request's language tags in their normal form (each was checked already; one that did
+// not normalize is kept as sent and refused by that check).
+std::vector<std::string> normalized_langs(const std::vector<std::string>& langs) {
+  std::vector<std::string> out;
+  for (const auto& lang : langs) {
+    auto normalized = domain::normalize_language_tag(lang);
+    out.push_back(normalized ? *normalized : lang);
+  }
+  return out;
+}
+
+// What storage keeps of each target: its profile, its own text, and the hash of the text it
+// will publish (the duplicate check's key).
+std::vector<storage::NewTarget> new_targets(const ComposeRequest& request) {
+  std::vector<storage::NewTarget> out;
+  for (std::size_t index = 0; index < request.targets.size(); ++index) {
+    out.push_back({request.targets[index].profile, request.targets[index].text,
+                   text_hash(text_for(request, index))});
+  }
+  return out;
+}
+
+std::vector<storage::NewImage> new_images(const std::vector<domain::BlueskyImage>& images) {
+  std::vector<storage::NewImage> out;
+  for (const auto& image : images) {
+    out.push_back({std::vector<std::uint8_t>(image.bytes.begin(), image.bytes.end()),
+                   image.mime_type, image.alt, image.width, image.height});
+  }
+  return out;
+}
+
 core::Result<void> check_target_list(const std::vector<PostTargetRequest>& targets) {
   if (targets.empty()) {
     core::Error error = invalid_post();
@@ -419,22 +450,13 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
                : publisher_everywhere ? PostState::scheduled
                                       : PostState::pending_approval;
   post.text = request.text;
-  for (const auto& lang : request.langs) {
-    auto normalized = domain::normalize_language_tag(lang);
-    post.langs.push_back(normalized ? *normalized : lang);
-  }
+  post.langs = normalized_langs(request.langs);
   post.reply_root = request.reply_root;
   post.reply_parent = request.reply_parent;
   post.subject = request.subject;
   post.schedule = std::move(*schedule);
-  for (std::size_t index = 0; index < request.targets.size(); ++index) {
-    post.targets.push_back({request.targets[index].profile, request.targets[index].text,
-                            text_hash(text_for(request, index))});
-  }
-  for (auto& image : images) {
-    post.images.push_back({std::vector<std::uint8_t>(image.bytes.begin(), image.bytes.end()),
-                           image.mime_type, image.alt, image.width, image.height});
-  }
+  post.targets = new_targets(request);
+  post.images = new_images(images);
   post.idempotency = request.idempotency;
 
   // The same text to the same profile within the window either side of when it goes out.
@@ -563,25 +585,13 @@ core::Result<PostView> Posts::update_draft(const Caller& caller, core::OrgId org
 
   storage::DraftChange change;
   change.text = request.text;
-  for (const auto& lang : request.langs) {
-    auto normalized = domain::normalize_language_tag(lang);
-    change.langs.push_back(normalized ? *normalized : lang);
-  }
+  change.langs = normalized_langs(request.langs);
   change.reply_root = request.reply_root;
   change.reply_parent = request.reply_parent;
   change.subject = request.subject;
   change.schedule = std::move(*schedule);
-  for (std::size_t index = 0; index < request.targets.size(); ++index) {
-    change.targets.push_back({request.targets[index].profile, request.targets[index].text,
-                              text_hash(text_for(request, index))});
-  }
-  if (request.images) {
-    change.images.emplace();
-    for (auto& image : images) {
-      change.images->push_back({std::vector<std::uint8_t>(image.bytes.begin(), image.bytes.end()),
-                                image.mime_type, image.alt, image.width, image.height});
-    }
-  }
+  change.targets = new_targets(request);
+  if (request.images) change.images = new_images(images);
   auto updated = posts_.update_draft(org, post, change, now_us(), audit(caller));
   if (!updated) return std::move(updated).error();
   return view_of(std::move(*updated));
