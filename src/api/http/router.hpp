@@ -43,6 +43,14 @@ struct RouteOptions {
   std::size_t body_bytes_max = 0;
 };
 
+// The options of a route that asks for `auth` and takes a body of kind `body`.
+inline RouteOptions route_options(AuthRequirement auth, BodyKind body = BodyKind::none) {
+  RouteOptions options;
+  options.auth = auth;
+  options.body = body;
+  return options;
+}
+
 struct Route {
   std::size_t id = 0;  // 1..N in order of registration; 0 is "no route" (for metrics)
   Method method = Method::get;

@@ -22,10 +22,8 @@ nlohmann::json token_json(const services::ApiTokenView& token) {
 }  // namespace
 
 void ApiTokenHandlers::register_routes(Router& router) {
-  RouteOptions session_only;
-  session_only.auth = AuthRequirement::session;
-  RouteOptions session_only_json = session_only;
-  session_only_json.body = BodyKind::json;
+  RouteOptions session_only = route_options(AuthRequirement::session);
+  RouteOptions session_only_json = route_options(AuthRequirement::session, BodyKind::json);
   router.add(
       Method::post, "/api/v1/me/tokens", [this](Request r) { return create(std::move(r)); },
       session_only_json);

@@ -125,8 +125,7 @@ std::string audit_csv(const std::vector<storage::AuditEntry>& entries) {
 }  // namespace
 
 void AuditHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
   router.add(
       Method::get, "/api/v1/orgs/{org_id}/audit", [this](Request r) { return list(std::move(r)); },
       signed_in);

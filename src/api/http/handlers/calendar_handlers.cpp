@@ -315,8 +315,7 @@ std::string posts_icalendar(const services::CalendarPosts& content, const std::s
 }  // namespace
 
 void CalendarHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
   router.add(
       Method::get, std::string(posts_path), [this](Request r) { return list(std::move(r)); },
       signed_in);

@@ -143,16 +143,12 @@ core::Result<std::vector<core::TeamId>> team_ids_of(const nlohmann::json& body) 
 }  // namespace
 
 void InvitationHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
-  RouteOptions signed_in_raw = signed_in;
-  signed_in_raw.body = BodyKind::raw;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
+  RouteOptions signed_in_raw = route_options(AuthRequirement::required, BodyKind::raw);
   // The invitee's side needs a login session: an API token is made for one organization,
   // and must neither see the user's invitations to others nor join them to another.
-  RouteOptions invitee;
-  invitee.auth = AuthRequirement::user_session;
+  RouteOptions invitee = route_options(AuthRequirement::user_session);
   router.add(
       Method::post, std::string(org_invitations_path),
       [this](Request r) { return invite(std::move(r)); }, signed_in_json);

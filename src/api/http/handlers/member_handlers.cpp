@@ -76,10 +76,8 @@ std::optional<core::Error> read_page(const Request& request, PageRequest& page) 
 }  // namespace
 
 void MemberHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
   router.add(
       Method::get, "/api/v1/orgs/{org_id}/members",
       [this](Request r) { return list(std::move(r)); }, signed_in);

@@ -60,8 +60,7 @@ core::Error no_such_notification() {
 void NotificationHandlers::register_routes(Router& router) {
   // A user's notifications speak of every organization they belong to or are invited to:
   // not for a token made for one of them.
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::user_session;
+  RouteOptions signed_in = route_options(AuthRequirement::user_session);
   router.add(
       Method::get, "/api/v1/me/notifications", [this](Request r) { return list(std::move(r)); },
       signed_in);

@@ -27,10 +27,8 @@ nlohmann::json organization_json(const services::OrganizationView& organization)
 }  // namespace
 
 void OrgHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
   // Creating an organization is the user's act, not one organization's: no API token.
   RouteOptions user_json = signed_in_json;
   user_json.auth = AuthRequirement::user_session;

@@ -24,10 +24,8 @@ void add_logo_headers(Response& response, const std::string& etag) {
 }  // namespace
 
 void OrgLogoHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions upload = signed_in;
-  upload.body = BodyKind::raw;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions upload = route_options(AuthRequirement::required, BodyKind::raw);
   upload.body_bytes_max = core::limits::org_logo_bytes_max;
   router.add(
       Method::put, "/api/v1/orgs/{org_id}/logo", [this](Request r) { return put(std::move(r)); },

@@ -361,10 +361,8 @@ core::Result<std::optional<storage::IdempotencyKey>> idempotency_of(const Reques
 }  // namespace
 
 void PostHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
   RouteOptions compose = signed_in_json;
   compose.body_bytes_max = core::limits::post_request_bytes_max;
   router.add(

@@ -123,10 +123,8 @@ core::Result<storage::ProfileSettingsChange> parse_settings(const nlohmann::json
 }  // namespace
 
 void ProfileHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
   router.add(
       Method::get, std::string(profiles_path), [this](Request r) { return list(std::move(r)); },
       signed_in);

@@ -39,13 +39,10 @@ core::SessionId caller_session(const Request& request) {
 }  // namespace
 
 void SessionHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
   // Managing one's sessions and password needs a session: an API token gets 403.
-  RouteOptions session_only;
-  session_only.auth = AuthRequirement::session;
-  RouteOptions session_only_json = session_only;
-  session_only_json.body = BodyKind::json;
+  RouteOptions session_only = route_options(AuthRequirement::session);
+  RouteOptions session_only_json = route_options(AuthRequirement::session, BodyKind::json);
   router.add(
       Method::post, "/api/v1/sessions", [this](Request r) { return log_in(std::move(r)); },
       RouteOptions{BodyKind::json});

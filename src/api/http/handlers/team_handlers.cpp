@@ -30,10 +30,8 @@ nlohmann::json team_member_json(const services::TeamMemberView& member) {
 }  // namespace
 
 void TeamHandlers::register_routes(Router& router) {
-  RouteOptions signed_in;
-  signed_in.auth = AuthRequirement::required;
-  RouteOptions signed_in_json = signed_in;
-  signed_in_json.body = BodyKind::json;
+  RouteOptions signed_in = route_options(AuthRequirement::required);
+  RouteOptions signed_in_json = route_options(AuthRequirement::required, BodyKind::json);
   router.add(
       Method::post, std::string(teams_path), [this](Request r) { return create(std::move(r)); },
       signed_in_json);

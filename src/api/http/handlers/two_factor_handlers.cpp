@@ -22,8 +22,7 @@ Response recovery_codes_response(const std::vector<std::string>& codes) {
 }  // namespace
 
 void TwoFactorHandlers::register_routes(Router& router) {
-  RouteOptions session_only_json;
-  session_only_json.auth = AuthRequirement::session;
+  RouteOptions session_only_json = route_options(AuthRequirement::session);
   session_only_json.body = BodyKind::json;
   router.add(
       Method::post, "/api/v1/me/totp", [this](Request r) { return start(std::move(r)); },
