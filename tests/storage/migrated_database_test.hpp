@@ -9,6 +9,9 @@
 #include "scratch_database.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organization_repository.hpp"
+#include "storage/profile_repository.hpp"
+#include "storage/team_repository.hpp"
 #include "storage/user_repository.hpp"
 #include "storage_test_support.hpp"
 
@@ -28,6 +31,31 @@ class MigratedDatabaseTest : public ::testing::TestWithParam<Backend> {
     auto created = users.create({email, email, name, "$argon2id$x", 1});
     EXPECT_TRUE(succeeded(created));
     return created.ok() ? created->id : core::UserId{};
+  }
+
+  // The rows most contract tests start from, each written with `audit`: an organization
+  // owned by `owner` (10 profiles, 25 seats), a team, a Bluesky profile at the test PDS's
+  // usual address connected and owned by `by`.
+  core::OrgId make_org(const std::string& name, core::UserId owner, std::int64_t at_ms,
+                       AuditEvent audit) {
+    auto org = OrganizationRepository(database()).create({name, 10, 25, owner, at_ms}, audit);
+    EXPECT_TRUE(succeeded(org));
+    return org.ok() ? org->id : core::OrgId{};
+  }
+
+  core::TeamId make_team(core::OrgId org, const std::string& name, std::int64_t at_ms,
+                         AuditEvent audit) {
+    auto created = TeamRepository(database()).create(org, name, at_ms, audit);
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::TeamId{};
+  }
+
+  core::ProfileId make_profile(core::OrgId org, const std::string& did, const std::string& handle,
+                               core::UserId by, std::int64_t at_ms, AuditEvent audit) {
+    ProfileDraft draft{org, "bluesky", did, handle, "", "", "http://127.0.0.1:2583", by, by, at_ms};
+    auto created = ProfileRepository(database()).create(draft, audit);
+    EXPECT_TRUE(succeeded(created));
+    return created.ok() ? created->id : core::ProfileId{};
   }
 
   // The actions of the organization's audit events, oldest first.

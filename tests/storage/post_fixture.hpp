@@ -53,23 +53,16 @@ class PostFixture : public MigratedDatabaseTest {
   }
 
   core::OrgId make_org(const std::string& name) {
-    auto org = organizations_->create({name, 10, 25, ada_, start_ms}, audit("org.created"));
-    EXPECT_TRUE(succeeded(org));
-    return org.ok() ? org->id : core::OrgId{};
+    return MigratedDatabaseTest::make_org(name, ada_, start_ms, audit("org.created"));
   }
 
   core::TeamId make_team(const std::string& name, core::OrgId org) {
-    auto created = teams_->create(org, name, start_ms, audit("team.created"));
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::TeamId{};
+    return MigratedDatabaseTest::make_team(org, name, start_ms, audit("team.created"));
   }
 
   core::ProfileId make_profile(core::OrgId org, const std::string& did, const std::string& handle) {
-    ProfileDraft draft{org,  "bluesky", did,     handle, "", "", "http://127.0.0.1:2583",
-                       ada_, ada_,      start_ms};
-    auto created = profiles_->create(draft, audit("profile.connected"));
-    EXPECT_TRUE(succeeded(created));
-    return created.ok() ? created->id : core::ProfileId{};
+    return MigratedDatabaseTest::make_profile(org, did, handle, ada_, start_ms,
+                                              audit("profile.connected"));
   }
 
   AuditEvent audit(std::string action = "") {
