@@ -6,6 +6,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "core/ascii.hpp"
 #include "domain/graphemes.hpp"
 #include "domain/text.hpp"
 #include "domain/top_level_domains.hpp"
@@ -62,14 +63,6 @@ bool ends_tag(char32_t c) {
          c == 0x200D || c == 0x20E2;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 class Detector {
  public:
   explicit Detector(std::string_view text) : text_(text), code_points_(decode(text)) {}
@@ -111,7 +104,7 @@ class Detector {
       // dashes: "@alice.test." mentions alice.test.
       while (end > begin && is_word(at(end - 1)) == (end < size() && is_word(at(end)))) --end;
       if (end == begin) continue;
-      std::string handle = lower_ascii(slice(begin, end));
+      std::string handle = core::ascii_lower(slice(begin, end));
       if (!has_known_top_level_domain(handle) && !handle.ends_with(test_suffix)) continue;
       add(FacetKind::mention, at_sign, end, std::move(handle));
     }
@@ -167,7 +160,7 @@ class Detector {
         std::size_t domain = domain_end(begin);
         if (domain == begin) continue;
         resume = end;
-        if (!has_known_top_level_domain(lower_ascii(slice(begin, domain)))) continue;
+        if (!has_known_top_level_domain(core::ascii_lower(slice(begin, domain)))) continue;
         prefix = "https://";
       }
       resume = end;

@@ -3,12 +3,11 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/ascii.hpp"
 #include "domain/embedded_list.hpp"
 
 namespace roost::domain {
 namespace {
-
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Built once, on first use, from the embedded text (which lives for the whole process).
 const std::unordered_set<std::string_view>& common_passwords() {
@@ -20,9 +19,7 @@ const std::unordered_set<std::string_view>& common_passwords() {
 }  // namespace
 
 bool is_common_password(std::string_view password) {
-  std::string lowered(password);
-  for (char& c : lowered) c = lower_ascii(c);
-  return common_passwords().contains(lowered);
+  return common_passwords().contains(core::ascii_lower(password));
 }
 
 std::size_t common_password_count() { return common_passwords().size(); }

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/ascii.hpp"
+
 namespace roost::domain {
 namespace {
 
@@ -22,7 +24,6 @@ constexpr std::array<std::string_view, 17> irregular_tags = {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
 bool all_alpha(std::string_view s) { return std::all_of(s.begin(), s.end(), is_alpha); }
@@ -31,14 +32,8 @@ bool all_alphanumeric(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c); });
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
+  return a.size() == b.size() && core::ascii_lower(a) == core::ascii_lower(b);
 }
 
 std::vector<std::string_view> split_subtags(std::string_view tag) {
@@ -61,7 +56,7 @@ bool is_variant(std::string_view s) {
   return (s.size() >= 5 && s.size() <= 8) || (s.size() == 4 && is_digit(s.front()));
 }
 bool is_singleton(std::string_view s) {
-  return s.size() == 1 && all_alphanumeric(s) && to_lower(s.front()) != 'x';
+  return s.size() == 1 && all_alphanumeric(s) && core::ascii_lower(s.front()) != 'x';
 }
 bool is_extension_or_private_subtag(std::string_view s, std::size_t length_min) {
   return s.size() >= length_min && s.size() <= 8 && all_alphanumeric(s);
@@ -75,7 +70,7 @@ core::Error bad_tag(std::string_view tag, std::string_view why) {
 // "x-…": private use, after a tag or alone. True when the subtags from `index` on are exactly
 // that; `index` then points past them.
 bool parse_private_use(const std::vector<std::string_view>& subtags, std::size_t& index) {
-  if (index >= subtags.size() || to_lower(subtags[index].front()) != 'x' ||
+  if (index >= subtags.size() || core::ascii_lower(subtags[index].front()) != 'x' ||
       subtags[index].size() != 1) {
     return false;
   }
@@ -102,7 +97,7 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
 
   std::vector<std::string> out;
   std::size_t index = 0;
-  if (parse_private_use(subtags, index)) return lower(tag);
+  if (parse_private_use(subtags, index)) return core::ascii_lower(tag);
   index = 0;
 
   auto language = subtags[index];
@@ -111,16 +106,16 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
   if (!all_alpha(language) || language.size() < 2 || language.size() > 3) {
     return bad_tag(tag, "the language must be a 2- or 3-letter ISO 639 code");
   }
-  out.push_back(lower(language));
+  out.push_back(core::ascii_lower(language));
   ++index;
   std::size_t extlangs = 0;
   while (index < subtags.size() && subtags[index].size() == 3 && all_alpha(subtags[index]) &&
          extlangs < extlang_count_max) {
-    out.push_back(lower(subtags[index++]));
+    out.push_back(core::ascii_lower(subtags[index++]));
     ++extlangs;
   }
   if (index < subtags.size() && is_script(subtags[index])) {
-    std::string script = lower(subtags[index++]);
+    std::string script = core::ascii_lower(subtags[index++]);
     script.front() = to_upper(script.front());
     out.push_back(script);
   }
@@ -131,7 +126,7 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
   }
   std::vector<std::string> variants;
   while (index < subtags.size() && is_variant(subtags[index])) {
-    auto variant = lower(subtags[index++]);
+    auto variant = core::ascii_lower(subtags[index++]);
     if (std::find(variants.begin(), variants.end(), variant) != variants.end()) {
       return bad_tag(tag, "a variant is repeated");
     }
@@ -140,7 +135,7 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
   }
   std::vector<char> singletons;
   while (index < subtags.size() && is_singleton(subtags[index])) {
-    char singleton = to_lower(subtags[index].front());
+    char singleton = core::ascii_lower(subtags[index].front());
     if (std::find(singletons.begin(), singletons.end(), singleton) != singletons.end()) {
       return bad_tag(tag, "an extension is repeated");
     }
@@ -149,7 +144,7 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
     ++index;
     std::size_t extension_subtags = 0;
     while (index < subtags.size() && is_extension_or_private_subtag(subtags[index], 2)) {
-      out.push_back(lower(subtags[index++]));
+      out.push_back(core::ascii_lower(subtags[index++]));
       ++extension_subtags;
     }
     if (extension_subtags == 0) return bad_tag(tag, "an extension is empty");
@@ -159,7 +154,8 @@ core::Result<std::string> normalize_language_tag(std::string_view tag) {
     if (!parse_private_use(subtags, index)) {
       return bad_tag(tag, core::quoted(subtags[private_start]) + " is out of place");
     }
-    for (std::size_t i = private_start; i < subtags.size(); ++i) out.push_back(lower(subtags[i]));
+    for (std::size_t i = private_start; i < subtags.size(); ++i)
+      out.push_back(core::ascii_lower(subtags[i]));
   }
 
   std::string normalized;

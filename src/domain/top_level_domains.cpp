@@ -3,12 +3,11 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/ascii.hpp"
 #include "domain/embedded_list.hpp"
 
 namespace roost::domain {
 namespace {
-
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Built once, on first use; the views point into the embedded text.
 const std::unordered_set<std::string_view>& top_level_domains() {
@@ -20,9 +19,7 @@ const std::unordered_set<std::string_view>& top_level_domains() {
 }  // namespace
 
 bool is_top_level_domain(std::string_view label) {
-  std::string lowered(label);
-  for (char& c : lowered) c = lower_ascii(c);
-  return top_level_domains().contains(lowered);
+  return top_level_domains().contains(core::ascii_lower(label));
 }
 
 bool has_known_top_level_domain(std::string_view domain) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "core/ascii.hpp"
 #include "core/random.hpp"
 #include "domain/totp.hpp"
 #include "ingest/varint.hpp"
@@ -86,11 +87,7 @@ std::array<std::uint8_t, cid_binary_bytes> to_binary(const Cid& cid) {
 
 std::string to_string(const Cid& cid) {
   const auto binary = to_binary(cid);
-  std::string text = domain::totp::base32_encode(binary);
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return multibase_base32_lower + text;
+  return multibase_base32_lower + core::ascii_lower(domain::totp::base32_encode(binary));
 }
 
 core::Result<Cid> parse_cid_string(std::string_view text) {

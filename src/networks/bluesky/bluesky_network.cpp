@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "core/ascii.hpp"
 #include "networks/bluesky/records.hpp"
 
 namespace roost::networks::bluesky {
@@ -11,11 +12,8 @@ namespace {
 // What people type: "@alice.bsky.social", "Alice.bsky.social".
 std::string normalized_identifier(std::string_view identifier) {
   if (identifier.starts_with('@')) identifier.remove_prefix(1);
-  std::string text(identifier);
-  if (!text.starts_with("did:")) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text;
+  if (identifier.starts_with("did:")) return std::string(identifier);
+  return core::ascii_lower(identifier);
 }
 
 }  // namespace
