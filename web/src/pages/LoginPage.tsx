@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
-import { Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { safeNext } from '../api/next';
 import { api, ApiError } from '../api/client';
 import type { SessionLogin } from '../api/types';
 import { useSession } from '../api/session';
+import { useSubmit } from '../api/useSubmit';
+import { AuthCard } from '../components/AuthCard';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 type Step = 'password' | 'totp' | 'recovery';
@@ -20,13 +22,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [step, setStep] = useState<Step>('password');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const body: Record<string, string> = { email, password };
     if (step === 'totp') body.totp_code = code.trim();
     if (step === 'recovery') body.recovery_code = code.trim();
@@ -35,82 +31,73 @@ export function LoginPage() {
       signedIn(login);
       navigate(next);
     } catch (caught) {
+      // The password was right: ask for the second factor, which is not an error to show.
       if (caught instanceof ApiError && caught.code === 'totp_required') {
         setStep('totp');
-      } else {
-        setError(caught);
+        return;
       }
-    } finally {
-      setBusy(false);
+      throw caught;
     }
-  }
+  });
 
   return (
-    <Paper maw={420} mx="auto" mt="xl" p="xl" withBorder>
-      <form onSubmit={submit} aria-label="Log in">
-        <Stack>
-          <Title order={1} size="h2">
-            Log in to Roost
-          </Title>
-          {step === 'password' ? (
-            <>
-              <TextInput
-                label="Email"
-                type="email"
-                autoComplete="username"
-                required
-                value={email}
-                onChange={(event) => setEmail(event.currentTarget.value)}
-              />
-              <PasswordInput
-                label="Password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(event) => setPassword(event.currentTarget.value)}
-              />
-            </>
-          ) : (
-            <>
-              <Text size="sm">
-                {step === 'totp'
-                  ? 'Two-factor authentication is on for this account. Enter the 6-digit code from your authenticator app.'
-                  : 'Enter one of your recovery codes. Each works once.'}
-              </Text>
-              <TextInput
-                label={step === 'totp' ? 'Authentication code' : 'Recovery code'}
-                autoComplete="one-time-code"
-                inputMode={step === 'totp' ? 'numeric' : 'text'}
-                required
-                autoFocus
-                value={code}
-                onChange={(event) => setCode(event.currentTarget.value)}
-              />
-              <Anchor
-                component="button"
-                type="button"
-                size="sm"
-                onClick={() => {
-                  setCode('');
-                  setStep(step === 'totp' ? 'recovery' : 'totp');
-                }}
-              >
-                {step === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator code instead'}
-              </Anchor>
-            </>
-          )}
-          <ErrorAlert error={error} />
-          <Button type="submit" loading={busy}>
-            {step === 'password' ? 'Log in' : 'Verify'}
-          </Button>
+    <AuthCard
+      label="Log in"
+      title="Log in to Roost"
+      onSubmit={submit}
+      other={{ prompt: 'New to Roost?', path: '/signup', text: 'Create an account' }}
+    >
+      {step === 'password' ? (
+        <>
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+          />
+        </>
+      ) : (
+        <>
           <Text size="sm">
-            New to Roost?{' '}
-            <Anchor component={Link} to={`/signup${searchParams.has('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
-              Create an account
-            </Anchor>
+            {step === 'totp'
+              ? 'Two-factor authentication is on for this account. Enter the 6-digit code from your authenticator app.'
+              : 'Enter one of your recovery codes. Each works once.'}
           </Text>
-        </Stack>
-      </form>
-    </Paper>
+          <TextInput
+            label={step === 'totp' ? 'Authentication code' : 'Recovery code'}
+            autoComplete="one-time-code"
+            inputMode={step === 'totp' ? 'numeric' : 'text'}
+            required
+            autoFocus
+            value={code}
+            onChange={(event) => setCode(event.currentTarget.value)}
+          />
+          <Anchor
+            component="button"
+            type="button"
+            size="sm"
+            onClick={() => {
+              setCode('');
+              setStep(step === 'totp' ? 'recovery' : 'totp');
+            }}
+          >
+            {step === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator code instead'}
+          </Anchor>
+        </>
+      )}
+      <ErrorAlert error={error} />
+      <Button type="submit" loading={busy}>
+        {step === 'password' ? 'Log in' : 'Verify'}
+      </Button>
+    </AuthCard>
   );
 }

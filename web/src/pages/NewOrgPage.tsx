@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { fieldError } from '../api/errors';
 import { keys } from '../api/queries';
 import type { Organization } from '../api/types';
+import { useSubmit } from '../api/useSubmit';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { lastOrgKey } from '../components/Layout';
 
@@ -13,23 +14,12 @@ export function CreateOrgForm() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const org = await api<Organization>('/orgs', { method: 'POST', json: { name } });
-      await queryClient.invalidateQueries({ queryKey: keys.orgs });
-      localStorage.setItem(lastOrgKey, String(org.id));
-      navigate(`/orgs/${org.id}/members`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const org = await api<Organization>('/orgs', { method: 'POST', json: { name } });
+    await queryClient.invalidateQueries({ queryKey: keys.orgs });
+    localStorage.setItem(lastOrgKey, String(org.id));
+    navigate(`/orgs/${org.id}/members`);
+  });
   return (
     <Paper p="lg" withBorder>
       <form onSubmit={submit} aria-label="Create an organization">
