@@ -16,6 +16,10 @@ class Clock {
   std::int64_t now_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
   }
+  // Microseconds: what publish jobs keep (their record keys derive from it).
+  std::int64_t now_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(now().time_since_epoch()).count();
+  }
 };
 
 class SystemClock final : public Clock {

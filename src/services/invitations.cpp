@@ -64,7 +64,7 @@ std::string Invitations::invite_url(const std::string& token) const {
 }
 
 storage::AuditEvent Invitations::audit(const Caller& caller) const {
-  return storage::AuditEvent{{}, caller.user(), "", "", "{}", caller.request_id, clock_.now_ms()};
+  return caller_audit(caller, clock_.now_ms());
 }
 
 storage::OutboundMail Invitations::invitation_mail(const std::string& to,

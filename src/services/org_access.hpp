@@ -20,6 +20,12 @@ struct Caller {
 
 inline constexpr std::string_view organization_kind = "organization";
 
+// The audit event of a change the caller makes at `now_ms`; the repository that writes it
+// fills in the organization, action, target and details.
+inline storage::AuditEvent caller_audit(const Caller& caller, std::int64_t now_ms) {
+  return storage::AuditEvent{{}, caller.user(), "", "", "{}", caller.request_id, now_ms};
+}
+
 // The resource `org` as the policy sees it for this caller.
 inline core::Result<authz::Resource> organization_resource(
     storage::OrganizationRepository& repository, const Caller& caller, core::OrgId org) {

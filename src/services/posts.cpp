@@ -18,7 +18,6 @@ using storage::PostKind;
 using storage::PostState;
 
 constexpr std::string_view profile_kind = "profile";
-constexpr std::int64_t microseconds_per_millisecond = 1'000;
 
 std::string target_field(std::size_t index) { return "targets[" + std::to_string(index) + "]"; }
 
@@ -228,6 +227,23 @@ std::string text_for(const ComposeRequest& request, std::size_t index) {
   return request.targets[index].text.value_or(request.text);
 }
 
+// The uploads sniffed and measured (domain::describe_bluesky_image); one that is not an
+// image is a problem of `problems`, named by its place.
+std::vector<domain::BlueskyImage> described_images(const std::vector<ImageUpload>& uploads,
+                                                   core::Error& problems) {
+  std::vector<domain::BlueskyImage> images;
+  for (std::size_t index = 0; index < uploads.size(); ++index) {
+    auto described = domain::describe_bluesky_image(uploads[index].bytes, uploads[index].alt);
+    if (!described) {
+      add_problem(problems, "images[" + std::to_string(index) + "]",
+                  "image_type_unsupported: " + described.error().message);
+      continue;
+    }
+    images.push_back(std::move(*described));
+  }
+  return images;
+}
+
 // The request's language tags in their normal form (each was checked already; one that did
 // not normalize is kept as sent and refused by that check).
 std::vector<std::string> normalized_langs(const std::vector<std::string>& langs) {
@@ -285,12 +301,7 @@ core::Result<void> check_target_list(const std::vector<PostTargetRequest>& targe
 }  // namespace
 
 storage::AuditEvent Posts::audit(const Caller& caller) const {
-  return storage::AuditEvent{{}, caller.user(), "", "", "{}", caller.request_id, clock_.now_ms()};
-}
-
-std::int64_t Posts::now_us() const {
-  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
-      .count();
+  return caller_audit(caller, clock_.now_ms());
 }
 
 core::Result<Posts::TargetAccess> Posts::target_access(const Caller& caller, core::OrgId org,
@@ -407,18 +418,7 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
 
   core::Error problems = invalid_post();
   std::vector<domain::BlueskyImage> images;
-  if (request.images) {
-    for (std::size_t index = 0; index < request.images->size(); ++index) {
-      const auto& upload = (*request.images)[index];
-      auto described = domain::describe_bluesky_image(upload.bytes, upload.alt);
-      if (!described) {
-        add_problem(problems, "images[" + std::to_string(index) + "]",
-                    "image_type_unsupported: " + described.error().message);
-        continue;
-      }
-      images.push_back(std::move(*described));
-    }
-  }
+  if (request.images) images = described_images(*request.images, problems);
   if (has_text(kind)) {
     check_content(kind, request, images, profiles, problems);
   } else {
@@ -483,7 +483,7 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
     if (!duplicates.empty() && !request.allow_duplicate) return warning;
   }
 
-  auto created = posts_.create(post, now_us(), audit(caller));
+  auto created = posts_.create(post, clock_.now_us(), audit(caller));
   if (!created) return std::move(created).error();
   storage::PostRecord record = std::move(created->post);
   if (!created->replayed && record.state == PostState::pending_approval) {
@@ -492,8 +492,8 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
       if (!publishes[index]) continue;
       auto decided = posts_.decide(org, record.id, request.targets[index].profile,
                                    storage::ApprovalDecision::approved, caller.user(),
-                                   "approved by its author, a publisher of this profile", now_us(),
-                                   audit(caller));
+                                   "approved by its author, a publisher of this profile",
+                                   clock_.now_us(), audit(caller));
       if (!decided) return std::move(decided).error();
       record = std::move(*decided);
     }
@@ -546,16 +546,7 @@ core::Result<PostView> Posts::update_draft(const Caller& caller, core::OrgId org
   core::Error problems = invalid_post();
   std::vector<domain::BlueskyImage> images;
   if (request.images) {
-    for (std::size_t index = 0; index < request.images->size(); ++index) {
-      auto described = domain::describe_bluesky_image((*request.images)[index].bytes,
-                                                      (*request.images)[index].alt);
-      if (!described) {
-        add_problem(problems, "images[" + std::to_string(index) + "]",
-                    "image_type_unsupported: " + described.error().message);
-        continue;
-      }
-      images.push_back(std::move(*described));
-    }
+    images = described_images(*request.images, problems);
   } else {
     // The images stay: they count for the rules (a post of images only has no text).
     for (const auto& image : current->post.images) {
@@ -592,7 +583,7 @@ core::Result<PostView> Posts::update_draft(const Caller& caller, core::OrgId org
   change.schedule = std::move(*schedule);
   change.targets = new_targets(request);
   if (request.images) change.images = new_images(images);
-  auto updated = posts_.update_draft(org, post, change, now_us(), audit(caller));
+  auto updated = posts_.update_draft(org, post, change, clock_.now_us(), audit(caller));
   if (!updated) return std::move(updated).error();
   return view_of(std::move(*updated));
 }
@@ -618,14 +609,14 @@ core::Result<PostView> Posts::submit(const Caller& caller, core::OrgId org, core
   if (auto confirmed = check_confirmations(profiles, confirm_profiles); !confirmed) {
     return std::move(confirmed).error();
   }
-  auto submitted = posts_.submit_for_approval(org, post, now_us(), audit(caller));
+  auto submitted = posts_.submit_for_approval(org, post, clock_.now_us(), audit(caller));
   if (!submitted) return std::move(submitted).error();
   storage::PostRecord record = std::move(*submitted);
   for (std::size_t index = 0; index < profiles.size(); ++index) {
     if (!publishes[index] || record.state != PostState::pending_approval) continue;
     auto decided = posts_.decide(
         org, post, profiles[index].id, storage::ApprovalDecision::approved, caller.user(),
-        "approved by its author, a publisher of this profile", now_us(), audit(caller));
+        "approved by its author, a publisher of this profile", clock_.now_us(), audit(caller));
     if (!decided) return std::move(decided).error();
     record = std::move(*decided);
   }
@@ -644,8 +635,8 @@ core::Result<PostView> Posts::decide(const Caller& caller, core::OrgId org, core
   }
   auto access = target_access(caller, org, profile, authz::Action::approve_post);
   if (!access) return std::move(access).error();
-  auto decided =
-      posts_.decide(org, post, profile, decision, caller.user(), comment, now_us(), audit(caller));
+  auto decided = posts_.decide(org, post, profile, decision, caller.user(), comment,
+                               clock_.now_us(), audit(caller));
   if (!decided) return std::move(decided).error();
   std::string kind = decision == storage::ApprovalDecision::rejected ? "post.rejected"
                      : decided->state == PostState::expired          ? "post.expired"
@@ -674,7 +665,7 @@ core::Result<PostView> Posts::schedule(const Caller& caller, core::OrgId org, co
   if (auto confirmed = check_confirmations(profiles, request.confirm_profiles); !confirmed) {
     return std::move(confirmed).error();
   }
-  auto scheduled = posts_.schedule(org, post, *when, now_us(), audit(caller));
+  auto scheduled = posts_.schedule(org, post, *when, clock_.now_us(), audit(caller));
   if (!scheduled) return std::move(scheduled).error();
   return view_of(std::move(*scheduled));
 }
@@ -689,7 +680,7 @@ core::Result<PostView> Posts::cancel(const Caller& caller, core::OrgId org, core
       if (!access) return std::move(access).error();
     }
   }
-  auto cancelled = posts_.cancel(org, post, now_us(), audit(caller));
+  auto cancelled = posts_.cancel(org, post, clock_.now_us(), audit(caller));
   if (!cancelled) return std::move(cancelled).error();
   return view_of(std::move(*cancelled));
 }

@@ -144,7 +144,6 @@ class Posts {
   core::Result<PostView> view_of(storage::PostRecord post);
   core::Result<storage::PostRecord> load(core::OrgId org, core::PostId post);
   storage::AuditEvent audit(const Caller& caller) const;
-  std::int64_t now_us() const;
   void tell_author(const storage::PostRecord& post, const Caller& caller, std::string kind,
                    core::ProfileId profile, const std::string& comment);
 

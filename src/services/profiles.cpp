@@ -179,10 +179,7 @@ core::Result<storage::RemovedProfile> Profiles::remove(const Caller& caller, cor
                                                        core::ProfileId profile) {
   auto resource = authorize(organizations_, caller, org, authz::Action::remove_profile);
   if (!resource) return std::move(resource).error();
-  const std::int64_t now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
-          .count();
-  auto removed = profiles_.remove(org, profile, now_us, audit(caller));
+  auto removed = profiles_.remove(org, profile, clock_.now_us(), audit(caller));
   if (!removed) return removed;
   // The removal stands whatever happens to the notices: its audit events name every post.
   if (auto told = alerts_.tell_authors(*removed); !told) {
@@ -193,7 +190,7 @@ core::Result<storage::RemovedProfile> Profiles::remove(const Caller& caller, cor
 }
 
 storage::AuditEvent Profiles::audit(const Caller& caller) const {
-  return storage::AuditEvent{{}, caller.user(), "", "", "{}", caller.request_id, clock_.now_ms()};
+  return caller_audit(caller, clock_.now_ms());
 }
 
 core::Result<authz::Resource> Profiles::profile_resource(const Caller& caller, core::OrgId org,
