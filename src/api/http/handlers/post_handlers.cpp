@@ -21,18 +21,6 @@ constexpr std::string_view cancel_path = "/api/v1/orgs/{org_id}/posts/{post_id}/
 constexpr std::string_view kind_names =
     "post, reply, quote, repost, like, follow, unfollow or delete";
 
-// The API's name of a kind: storage's, except "delete" for deleting a record.
-std::string_view kind_name(storage::PostKind kind) {
-  if (kind == storage::PostKind::delete_record) return "delete";
-  return storage::post_kind_name(kind);
-}
-
-std::optional<storage::PostKind> parse_kind(std::string_view name) {
-  if (name == "delete") return storage::PostKind::delete_record;
-  if (name == "delete_record") return std::nullopt;
-  return storage::parse_post_kind(name);
-}
-
 // Reads the fields of a post's request body, collecting every problem with its place.
 class PostFields {
  public:
@@ -166,7 +154,7 @@ core::Result<services::ComposeRequest> parse_compose(const nlohmann::json& body,
   PostFields fields(body);
   services::ComposeRequest request;
   if (auto kind = fields.string(fields.find("kind"), "kind")) {
-    request.kind = parse_kind(*kind);
+    request.kind = storage::parse_post_kind(*kind);
     if (!request.kind) fields.problem("kind", "must be " + std::string(kind_names));
   }
   request.text = fields.string(fields.find("text"), "text").value_or("");
@@ -317,7 +305,7 @@ nlohmann::json post_json(const services::PostView& view) {
   return {{"id", post.id.value},
           {"org_id", post.org.value},
           {"author_user_id", author},
-          {"kind", kind_name(post.kind)},
+          {"kind", storage::post_kind_name(post.kind)},
           {"state", storage::post_state_name(post.state)},
           {"text", post.text},
           {"langs", post.langs},
