@@ -22,6 +22,9 @@ class Clock {
   }
 };
 
+// The millisecond an instant in microseconds falls in (storage keeps most instants in ms).
+constexpr std::int64_t us_to_ms(std::int64_t unix_us) { return unix_us / 1'000; }
+
 class SystemClock final : public Clock {
  public:
   std::chrono::system_clock::time_point now() const override {

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <map>
 
+#include "core/clock.hpp"
 #include "storage/profile_visibility.hpp"
 #include "storage/repository_support.hpp"
 
 namespace roost::storage::post_lifecycle {
 namespace {
-
-constexpr std::int64_t microseconds_per_millisecond = 1'000;
 
 std::vector<std::string> split_langs(const std::string& joined) {
   std::vector<std::string> langs;
@@ -155,7 +154,7 @@ core::Result<void> queue_jobs(Transaction& transaction, core::PostId post, std::
       "SELECT p.org_id, t.post_id, t.profile_id, 'queued', $2, $2, $3, $4 "
       "FROM post_targets t JOIN posts p ON p.id = t.post_id "
       "WHERE t.post_id = $1 AND t.state = 'pending'",
-      {post.value, due_at_ms, now_us, now_us / microseconds_per_millisecond});
+      {post.value, due_at_ms, now_us, core::us_to_ms(now_us)});
   if (!queued) return std::move(queued).error();
   return core::success();
 }
@@ -195,7 +194,7 @@ core::Result<PostState> settle(Transaction& transaction, core::PostId post, std:
 
 core::Result<PostState> conclude_approval(Transaction& transaction, core::PostId post,
                                           std::int64_t now_us) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   auto row =
       transaction.query_one("SELECT state, scheduled_at_ms FROM posts WHERE id = $1", {post.value});
   if (!row) return std::move(row).error();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "core/limits.hpp"
 #include "storage/post_lifecycle.hpp"
 #include "storage/profile_visibility.hpp"
@@ -11,8 +12,6 @@
 
 namespace roost::storage {
 namespace {
-
-constexpr std::int64_t microseconds_per_millisecond = 1'000;
 
 core::Error no_such_post() { return core::make_error(core::ErrorCode::not_found, "no such post"); }
 
@@ -176,7 +175,7 @@ core::Result<CreatedPost> PostRepository::create(const NewPost& post, std::int64
     return core::make_error(core::ErrorCode::invalid_request,
                             "a new post is a draft, pending approval or scheduled");
   }
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   CreatedPost created;
   auto write = [&](Transaction& transaction) -> core::Result<void> {
     if (post.idempotency) {
@@ -377,7 +376,7 @@ core::Result<std::vector<SameTextPost>> PostRepository::find_same_text(
 core::Result<PostRecord> PostRepository::update_draft(core::OrgId org, core::PostId post,
                                                       const DraftChange& change,
                                                       std::int64_t now_us, AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   PostRecord updated;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto current = load_existing(transaction, org, post);
@@ -424,7 +423,7 @@ core::Result<PostRecord> PostRepository::update_draft(core::OrgId org, core::Pos
 core::Result<PostRecord> PostRepository::submit_for_approval(core::OrgId org, core::PostId post,
                                                              std::int64_t now_us,
                                                              AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   PostRecord submitted;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto current = load_existing(transaction, org, post);
@@ -459,7 +458,7 @@ core::Result<PostRecord> PostRepository::decide(core::OrgId org, core::PostId po
                                                 core::ProfileId profile, ApprovalDecision decision,
                                                 core::UserId approver, const std::string& comment,
                                                 std::int64_t now_us, AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   PostRecord decided;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     // The post's row lock first: two publishers deciding at once are judged in turn, so
@@ -514,7 +513,7 @@ core::Result<PostRecord> PostRepository::decide(core::OrgId org, core::PostId po
 core::Result<PostRecord> PostRepository::schedule(core::OrgId org, core::PostId post,
                                                   const PostSchedule& when, std::int64_t now_us,
                                                   AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   const std::int64_t at_ms = when.at_ms.value_or(now_ms);
   PostRecord scheduled;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
@@ -572,7 +571,7 @@ core::Result<PostRecord> PostRepository::schedule(core::OrgId org, core::PostId 
 
 core::Result<PostRecord> PostRepository::cancel(core::OrgId org, core::PostId post,
                                                 std::int64_t now_us, AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   PostRecord cancelled;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto current = load_existing(transaction, org, post);

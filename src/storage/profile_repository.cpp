@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "storage/post_lifecycle.hpp"
 #include "storage/profile_visibility.hpp"
@@ -106,8 +107,6 @@ core::Result<void> check_profile_limit(Transaction& transaction, core::OrgId org
   }
   return core::success();
 }
-
-constexpr std::int64_t microseconds_per_millisecond = 1'000;
 
 }  // namespace
 
@@ -518,7 +517,7 @@ core::Result<ProfileRecord> ProfileRepository::update_settings(core::OrgId org,
 
 core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::ProfileId profile,
                                                        std::int64_t now_us, AuditEvent audit) {
-  const std::int64_t now_ms = now_us / microseconds_per_millisecond;
+  const std::int64_t now_ms = core::us_to_ms(now_us);
   RemovedProfile removed;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (auto locked = lock_organization(transaction, org); !locked) return locked;

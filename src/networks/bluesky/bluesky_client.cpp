@@ -76,7 +76,7 @@ bool is_did_character(char c) {
          c == '_' || c == '-' || c == ':' || c == '%';
 }
 
-// A createRecord or putRecord call writing `record` under `record_key` in the profile's repo.
+// A createRecord call writing `record` under `record_key` in the profile's repo.
 HttpRequest record_write(const ProfileCredentials& credentials, std::string_view method,
                          std::string_view collection, std::string_view record_key,
                          const nlohmann::json& record) {
@@ -245,18 +245,6 @@ NetworkResult<PublishedPost> BlueskyClient::create_record(const ProfileCredentia
   }
   if (error.http_status >= http_server_error_min) error.kind = FailureKind::outcome_unknown;
   return error;
-}
-
-NetworkResult<PublishedPost> BlueskyClient::put_record(const ProfileCredentials& credentials,
-                                                       std::string_view collection,
-                                                       std::string_view record_key,
-                                                       const nlohmann::json& record) {
-  // Putting the same record twice leaves the same state: an unanswered put may be repeated.
-  auto body =
-      call(record_write(credentials, "com.atproto.repo.putRecord", collection, record_key, record),
-           Effect::read);
-  if (!body.ok()) return std::move(body).error();
-  return published_from(*body, "putRecord");
 }
 
 NetworkResult<void> BlueskyClient::delete_record(const ProfileCredentials& credentials,

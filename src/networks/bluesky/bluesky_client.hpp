@@ -68,9 +68,6 @@ class BlueskyClient {
                                              std::string_view collection,
                                              std::string_view record_key,
                                              const nlohmann::json& record);
-  NetworkResult<PublishedPost> put_record(const ProfileCredentials& credentials,
-                                          std::string_view collection, std::string_view record_key,
-                                          const nlohmann::json& record);
   // Deleting a record that is not there succeeds (the PDS says so too).
   NetworkResult<void> delete_record(const ProfileCredentials& credentials,
                                     std::string_view collection, std::string_view record_key);

@@ -42,8 +42,6 @@ class BlueskyNetwork final : public Network {
   NetworkResult<std::string> resolve_handle(ProfileCredentials& credentials,
                                             std::string_view handle) override;
 
-  BlueskyClient& client() { return client_; }
-
  private:
   template <class Call>
   auto with_refresh(ProfileCredentials& credentials, Call call) -> decltype(call());
