@@ -73,7 +73,21 @@ class CrossOrgSweepTest : public OrgScenarioTest {
                       {{"email", "victim.invitee@example.com"}, {"role", "member"}});
     ASSERT_EQ(invited.status, 201) << invited.body;
     victim_invitation_ = invited.json()["id"].get<std::int64_t>();
+    // A draft of the victim's, so that {post_id} names a real post: without it every post
+    // route would answer 404 "no such post" whatever the authorization did.
+    auto drafted = as(victim_owner_, "POST", org_path(victim_org_) + "/posts",
+                      {{"text", victim_post_text},
+                       {"targets", {{{"profile_id", victim_profile_}}}},
+                       {"when", {{"mode", "draft"}}}});
+    ASSERT_EQ(drafted.status, 201) << drafted.body;
+    victim_post_ = drafted.json()["id"].get<std::int64_t>();
+    // The victim themself reaches it through the same path the sweep uses.
+    auto own_view =
+        as(victim_owner_, "GET", target("/api/v1/orgs/{org_id}/posts/{post_id}", victim_org_));
+    ASSERT_EQ(own_view.status, 200) << own_view.body;
   }
+
+  static constexpr const char* victim_post_text = "Victim's secret draft";
 
   // The victim's ids in every path parameter (of a path or a sample body); `org` in {org_id}.
   std::string target(const std::string& pattern, std::int64_t org) const {
@@ -83,13 +97,14 @@ class CrossOrgSweepTest : public OrgScenarioTest {
         {"{team_id}", std::to_string(victim_team_)},
         {"{user_id}", std::to_string(victim_member_.id)},
         {"{profile_id}", std::to_string(victim_profile_)},
-        {"{invitation_id}", std::to_string(victim_invitation_)}};
+        {"{invitation_id}", std::to_string(victim_invitation_)},
+        {"{post_id}", std::to_string(victim_post_)}};
     for (const auto& [name, value] : values) {
       for (auto at = path.find(name); at != std::string::npos; at = path.find(name)) {
         path.replace(at, name.size(), value);
       }
     }
-    // Ids this test does not create (an invitation, a token): the first of their kind.
+    // Ids this test does not create (a token): the first of their kind.
     return std::regex_replace(path, std::regex(R"(\{[a-z_]+\})"), "1");
   }
 
@@ -111,7 +126,8 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   void expect_nothing_leaked(const HttpResponse& response, const std::string& what) {
     for (const std::string secret :
          {"Victim Corp", "Victim Team", "victim-handle.test", "victim.owner@example.com",
-          "victim.member@example.com", "did:plc:victim", "victim.invitee@example.com"}) {
+          "victim.member@example.com", "did:plc:victim", "victim.invitee@example.com",
+          victim_post_text}) {
       EXPECT_EQ(response.body.find(secret), std::string::npos) << what << " leaks " << secret;
     }
   }
@@ -120,11 +136,13 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   std::int64_t victim_org_ = 0, victim_team_ = 0, victim_profile_ = 0;
   std::int64_t own_org_ = 0, own_team_ = 0, own_profile_ = 0;
   std::int64_t victim_invitation_ = 0;
+  std::int64_t victim_post_ = 0;
 };
 
 TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganizationsMember) {
   const auto audit_before = audit_of(victim_org_).size();
   int swept = 0;
+  int post_routes = 0;
   for (const auto& route : api_routes()) {
     if (route.pattern.find("{org_id}") == std::string::npos) continue;
     // The victim's organization; then the outsider's own organization with the victim's
@@ -138,6 +156,7 @@ TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganization
       const std::string what = route.method + " " + path + (own ? " (own org)" : "");
       auto response = call(route, path);
       ++swept;
+      if (route.pattern.find("{post_id}") != std::string::npos && !own) ++post_routes;
       EXPECT_EQ(response.status, 404)
           << what << " answered " << response.status << ": " << response.body
           << (response.status == 422 || response.status == 400
@@ -148,6 +167,7 @@ TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganization
     }
   }
   EXPECT_GT(swept, 20);
+  EXPECT_GE(post_routes, 7) << "the post routes were not swept with the victim's post";
   // Nothing changed: no event was recorded, and the victim still sees everything as it was.
   EXPECT_EQ(audit_of(victim_org_).size(), audit_before);
   auto org = as(victim_owner_, "GET", org_path(victim_org_));
@@ -157,6 +177,11 @@ TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganization
                     org_path(victim_org_) + "/profiles/" + std::to_string(victim_profile_));
   ASSERT_EQ(profile.status, 200) << profile.body;
   EXPECT_EQ(profile.json()["my_level"], "publisher");
+  auto post =
+      as(victim_owner_, "GET", org_path(victim_org_) + "/posts/" + std::to_string(victim_post_));
+  ASSERT_EQ(post.status, 200) << post.body;
+  EXPECT_EQ(post.json()["state"], "draft");
+  EXPECT_EQ(post.json()["text"], victim_post_text);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/limits.hpp"
 #include "core/tokens.hpp"
 #include "org_scenario_test.hpp"
 
@@ -597,6 +598,155 @@ TEST_F(PostsTest, RepostsLikesAndFollowsAreActionsForPublishers) {
   EXPECT_EQ(replied.json()["reply"]["parent"]["cid"], subject["cid"]);
   reply["reply"] = {{"root", subject}};
   EXPECT_TRUE(has_field(as(limited_, "POST", posts_path(), reply), "reply.parent"));
+}
+
+TEST_F(PostsTest, OnlyTheAuthorSubmitsAndOnlyPublishersDecideOrCancelOthersPosts) {
+  // A draft of the limited member's: the publisher sees it but may not submit it for them.
+  auto draft =
+      as(limited_, "POST", posts_path(), body("My words", targets({bikes_}), {{"mode", "draft"}}));
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const std::int64_t draft_id = draft.json()["id"];
+  auto foreign_submit =
+      as(publisher_, "POST", post_path(draft_id) + "/submit", nlohmann::json::object());
+  EXPECT_EQ(foreign_submit.status, 403) << foreign_submit.body;
+  EXPECT_NE(error_message(foreign_submit).find("only the author"), std::string::npos)
+      << foreign_submit.body;
+  EXPECT_EQ(as(limited_, "GET", post_path(draft_id)).json()["state"], "draft");
+
+  // A post awaiting approval: neither a limited member nor a viewer rejects it.
+  auto pending = as(limited_, "POST", posts_path(),
+                    body("Awaiting a publisher", targets({bikes_}), at("2027-06-01T09:00", "UTC")));
+  ASSERT_EQ(pending.status, 201) << pending.body;
+  const std::int64_t pending_id = pending.json()["id"];
+  ASSERT_EQ(pending.json()["state"], "pending_approval");
+  auto limited_reject =
+      as(limited_, "POST", target_path(pending_id, bikes_, "reject"), {{"comment", "no"}});
+  EXPECT_EQ(limited_reject.status, 403) << limited_reject.body;
+  EXPECT_NE(error_message(limited_reject).find("approve_post"), std::string::npos)
+      << limited_reject.body;
+  EXPECT_EQ(
+      as(viewer_, "POST", target_path(pending_id, bikes_, "reject"), {{"comment", "no"}}).status,
+      403);
+
+  // A profile the post does not go to: the publisher of news may approve on news, but
+  // this post is not news's to decide.
+  auto elsewhere =
+      as(publisher_, "POST", target_path(pending_id, news_, "approve"), nlohmann::json::object());
+  EXPECT_EQ(elsewhere.status, 404) << elsewhere.body;
+  EXPECT_NE(error_message(elsewhere).find("does not go to this profile"), std::string::npos)
+      << elsewhere.body;
+  EXPECT_EQ(
+      as(publisher_, "POST", target_path(pending_id, news_, "reject"), {{"comment", "x"}}).status,
+      404);
+
+  // A comment one byte over the limit is refused and decides nothing; at the limit it is kept.
+  auto too_long = as(publisher_, "POST", target_path(pending_id, bikes_, "reject"),
+                     {{"comment", std::string(core::limits::approval_comment_bytes_max + 1, 'c')}});
+  ASSERT_EQ(too_long.status, 422) << too_long.body;
+  EXPECT_EQ(fields_of(too_long), std::vector<std::string>{"comment"});
+  auto after = as(limited_, "GET", post_path(pending_id));
+  EXPECT_EQ(after.json()["state"], "pending_approval");
+  EXPECT_TRUE(after.json()["targets"][0]["approval"].is_null()) << after.body;
+  const std::string longest(core::limits::approval_comment_bytes_max, 'c');
+  auto approved =
+      as(publisher_, "POST", target_path(pending_id, bikes_, "approve"), {{"comment", longest}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["targets"][0]["approval"]["comment"], longest);
+
+  // The publisher's own post: a limited member of its profile may not cancel it.
+  auto theirs = as(publisher_, "POST", posts_path(),
+                   body("Publisher's", targets({bikes_}), at("2027-06-03T09:00", "UTC")));
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  const std::int64_t theirs_id = theirs.json()["id"];
+  auto limited_cancel = as(limited_, "POST", post_path(theirs_id) + "/cancel");
+  EXPECT_EQ(limited_cancel.status, 403) << limited_cancel.body;
+  EXPECT_EQ(as(publisher_, "GET", post_path(theirs_id)).json()["state"], "scheduled");
+  // The limited author cancels their own.
+  auto own_cancel = as(limited_, "POST", post_path(draft_id) + "/cancel");
+  ASSERT_EQ(own_cancel.status, 200) << own_cancel.body;
+  EXPECT_EQ(own_cancel.json()["state"], "cancelled");
+}
+
+TEST_F(PostsTest, AScheduledPostIsNeitherEditedNorSubmittedAndADraftStaysADraft) {
+  auto scheduled = as(publisher_, "POST", posts_path(),
+                      body("Fixed", targets({bikes_}), at("2027-06-01T09:00", "UTC")));
+  ASSERT_EQ(scheduled.status, 201) << scheduled.body;
+  const std::int64_t id = scheduled.json()["id"];
+  ASSERT_EQ(scheduled.json()["state"], "scheduled");
+  auto edited = as(publisher_, "PATCH", post_path(id),
+                   body("Changed", targets({bikes_}), {{"mode", "draft"}}));
+  EXPECT_EQ(edited.status, 409) << edited.body;
+  auto submitted = as(publisher_, "POST", post_path(id) + "/submit", nlohmann::json::object());
+  EXPECT_EQ(submitted.status, 409) << submitted.body;
+  auto unchanged = as(publisher_, "GET", post_path(id));
+  EXPECT_EQ(unchanged.json()["state"], "scheduled");
+  EXPECT_EQ(unchanged.json()["text"], "Fixed");
+
+  // A draft is edited as a draft only: scheduling is /schedule's, approval /submit's.
+  auto draft =
+      as(publisher_, "POST", posts_path(), body("Draft", targets({bikes_}), {{"mode", "draft"}}));
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const std::int64_t draft_id = draft.json()["id"];
+  for (const auto& when : {now(), at("2027-06-01T09:00", "UTC")}) {
+    auto refused =
+        as(publisher_, "PATCH", post_path(draft_id), body("Draft 2", targets({bikes_}), when));
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(fields_of(refused), std::vector<std::string>{"when.mode"}) << refused.body;
+  }
+  auto kept = as(publisher_, "GET", post_path(draft_id));
+  EXPECT_EQ(kept.json()["state"], "draft");
+  EXPECT_EQ(kept.json()["text"], "Draft");
+}
+
+TEST_F(PostsTest, UnfollowsAndDeletionsAreActionsForPublishers) {
+  const nlohmann::json follow_record = {
+      {"uri", "at://did:plc:bikes/app.bsky.graph.follow/3jzfcijpj2z2a"}};
+  const nlohmann::json post_record = {
+      {"uri", "at://did:plc:bikes/app.bsky.feed.post/3jzfcijpj2z2b"}};
+  auto unfollow = as(publisher_, "POST", posts_path(),
+                     {{"kind", "unfollow"},
+                      {"subject", follow_record},
+                      {"targets", targets({bikes_})},
+                      {"when", now()}});
+  ASSERT_EQ(unfollow.status, 201) << unfollow.body;
+  EXPECT_EQ(unfollow.json()["kind"], "unfollow");
+  EXPECT_EQ(unfollow.json()["state"], "scheduled");
+  EXPECT_EQ(unfollow.json()["subject"]["uri"], follow_record["uri"]);
+  auto deletion = as(publisher_, "POST", posts_path(),
+                     {{"kind", "delete"},
+                      {"subject", post_record},
+                      {"targets", targets({bikes_})},
+                      {"when", now()}});
+  ASSERT_EQ(deletion.status, 201) << deletion.body;
+  EXPECT_EQ(deletion.json()["kind"], "delete");
+  EXPECT_EQ(deletion.json()["subject"]["uri"], post_record["uri"]);
+  auto fetched = as(viewer_, "GET", post_path(deletion.json()["id"]));
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.json()["kind"], "delete");
+
+  // The subject must be of the kind's shape: a follow record to unfollow, a record to delete.
+  auto wrong_unfollow = as(publisher_, "POST", posts_path(),
+                           {{"kind", "unfollow"},
+                            {"subject", post_record},
+                            {"targets", targets({bikes_})},
+                            {"when", now()}});
+  EXPECT_EQ(wrong_unfollow.status, 422) << wrong_unfollow.body;
+  EXPECT_TRUE(has_field(wrong_unfollow, "subject.uri")) << wrong_unfollow.body;
+  auto wrong_delete = as(publisher_, "POST", posts_path(),
+                         {{"kind", "delete"},
+                          {"subject", {{"uri", "did:plc:someone"}}},
+                          {"targets", targets({bikes_})},
+                          {"when", now()}});
+  EXPECT_EQ(wrong_delete.status, 422) << wrong_delete.body;
+  EXPECT_TRUE(has_field(wrong_delete, "subject.uri")) << wrong_delete.body;
+  // Limited members compose posts only.
+  EXPECT_EQ(as(limited_, "POST", posts_path(),
+               {{"kind", "delete"},
+                {"subject", post_record},
+                {"targets", targets({bikes_})},
+                {"when", now()}})
+                .status,
+            403);
 }
 
 }  // namespace

@@ -270,6 +270,11 @@ TEST_F(ProfileConnectionsTest, OnlyOwnersAndAdminsConnectAndRemoveManagersReconn
   // A viewer is denied as well; a member whose teams lack the profile does not see it.
   grant(id, "viewer");
   EXPECT_EQ(as(member_, "PATCH", profile_path(id), {{"requires_confirmation", true}}).status, 403);
+  // With a password that works, so that only the level can refuse it.
+  const auto working = create_app_password(test_pds(), account.account, "roost-viewer");
+  auto viewer_reconnect =
+      as(member_, "POST", profile_path(id) + "/reconnect", {{"app_password", working}});
+  EXPECT_EQ(viewer_reconnect.status, 403) << viewer_reconnect.body;
   ASSERT_EQ(
       as(owner_, "DELETE",
          org_path(acme_) + "/teams/" + std::to_string(london_) + "/profiles/" + std::to_string(id))
@@ -280,6 +285,22 @@ TEST_F(ProfileConnectionsTest, OnlyOwnersAndAdminsConnectAndRemoveManagersReconn
   // A manager level through a team lets a member reconnect and configure, not remove.
   grant(id, "manager");
   EXPECT_EQ(as(member_, "PATCH", profile_path(id), {{"requires_confirmation", true}}).status, 200);
+  const auto before_reconnect = sealed_credentials(id);
+  ASSERT_TRUE(before_reconnect);
+  auto manager_reconnect =
+      as(member_, "POST", profile_path(id) + "/reconnect", {{"app_password", working}});
+  ASSERT_EQ(manager_reconnect.status, 200) << manager_reconnect.body;
+  EXPECT_EQ(manager_reconnect.json()["status"], "active");
+  EXPECT_EQ(manager_reconnect.json()["handle"], account.account.handle);
+  const auto after_reconnect = sealed_credentials(id);
+  ASSERT_TRUE(after_reconnect);
+  EXPECT_NE(after_reconnect->sealed, before_reconnect->sealed);
+  bool audited = false;
+  for (const auto& record : audit_of(acme_)) {
+    audited = audited || (record.event.action == "profile.reconnected" &&
+                          record.event.actor == core::UserId{member_.id});
+  }
+  EXPECT_TRUE(audited);
   EXPECT_EQ(as(member_, "DELETE", profile_path(id)).status, 403);
 
   // Another organization: nothing exists.

@@ -85,6 +85,18 @@ TEST_F(WebStaticTest, AMissingFileIsA404NotTheApp) {
   EXPECT_EQ(response.json()["error"]["code"], "not_found");
 }
 
+TEST_F(WebStaticTest, AnExtensionlessPathUnderAssetsFallsBackToARevalidatedIndex) {
+  // Cached as immutable, the app's index would outlive the next release under this URL.
+  for (const std::string path : {"/assets/foo", "/assets/nested/route/"}) {
+    auto response = get(path);
+    EXPECT_EQ(response.status, 200) << path;
+    EXPECT_EQ(response.body, index_html) << path;
+    EXPECT_EQ(response.header("content-type"), "text/html; charset=utf-8") << path;
+    EXPECT_EQ(response.header("cache-control"), "no-cache") << path;
+    EXPECT_EQ(response.header("cache-control").find("immutable"), std::string::npos) << path;
+  }
+}
+
 TEST_F(WebStaticTest, ApiPathsNeverFallBackToTheApp) {
   auto response = get("/api/v1/no-such-route");
   EXPECT_EQ(response.status, 404);

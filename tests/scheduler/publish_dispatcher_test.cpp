@@ -417,7 +417,8 @@ TEST_F(PublishDispatcherTest, AnExpiredLeaseIsReclaimedAfterARestartAndPublished
 
   // The dead process's lease no longer changes the job.
   auto stale = jobs_ptr_->complete((*claimed)[0].lease, {"at://x", "y"}, clock_.now_ms());
-  EXPECT_FALSE(stale.ok());
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, core::ErrorCode::conflict) << stale.error().message;
 }
 
 TEST_F(PublishDispatcherTest, AnUnreachablePdsIsRetriedWithBackoffThenPublishedOnce) {
@@ -615,15 +616,29 @@ TEST_F(PublishDispatcherTest, AHeartbeatOlderThanTheLimitIsNotReady) {
   with.heartbeat_stale_after = 10s;
   with.poll_interval = 1h;  // the loop comes round once, then sleeps
   auto sleeping = dispatcher(with);
+  // start() beats once itself; only the loop's own beat, at a later test time, shows the
+  // loop thread runs.
   sleeping->start();
-  for (int i = 0; i < 50 && sleeping->last_heartbeat_ms() == 0; ++i)
-    std::this_thread::sleep_for(10ms);
-  std::this_thread::sleep_for(50ms);
+  // Waits (in real time) for the loop to beat at the test clock's current time.
+  auto loop_beats = [&sleeping, this] {
+    const auto now_ms = clock_.now_ms();
+    sleeping->wake();
+    for (int i = 0; i < 500 && sleeping->last_heartbeat_ms() != now_ms; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    return sleeping->last_heartbeat_ms() == now_ms;
+  };
+  clock_.advance(5s);
+  ASSERT_TRUE(loop_beats()) << "the loop never beat; last heartbeat "
+                            << sleeping->last_heartbeat_ms();
   EXPECT_TRUE(sleeping->readiness_check().ok) << sleeping->readiness_check().detail;
   clock_.advance(11s);
   auto check = sleeping->readiness_check();
   EXPECT_FALSE(check.ok);
   EXPECT_NE(check.detail.find("stale"), std::string::npos) << check.detail;
+  // Once the loop comes round again it is ready again.
+  ASSERT_TRUE(loop_beats());
+  EXPECT_TRUE(sleeping->readiness_check().ok) << sleeping->readiness_check().detail;
   sleeping->stop();
 }
 

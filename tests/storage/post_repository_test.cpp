@@ -157,17 +157,28 @@ TEST_P(PostRepositoryContract, ConcurrentCreatesWithOneKeyMakeOnePost) {
   request.idempotency = IdempotencyKey{"key-race", "sha256:same"};
   constexpr int writers = 4;
   std::vector<std::optional<CreatedPost>> results(writers);
+  std::vector<std::optional<core::Error>> refusals(writers);
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
-      // SQLite may report the writer busy: retried, as a client would.
-      for (int attempt = 0; attempt < 20 && !results[w]; ++attempt) {
+      // SQLite may report the writer busy (storage maps SQLITE_BUSY and SQLITE_LOCKED to
+      // unavailable): that alone is retried, as a client would. Any other error — above all
+      // the unique key's conflict, which the repository must turn into a replay — fails.
+      for (int attempt = 0; attempt < 20 && !results[w] && !refusals[w]; ++attempt) {
         auto created = posts_->create(request, start_us, audit());
-        if (created.ok()) results[w] = *created;
+        if (created.ok()) {
+          results[w] = *created;
+        } else if (created.error().code != core::ErrorCode::unavailable) {
+          refusals[w] = created.error();
+        }
       }
     });
   }
   for (auto& thread : threads) thread.join();
+  for (const auto& refusal : refusals) {
+    EXPECT_FALSE(refusal.has_value())
+        << core::error_code_name(refusal->code) << ": " << refusal->message;
+  }
   std::set<std::int64_t> post_ids;
   int fresh = 0;
   for (const auto& result : results) {
