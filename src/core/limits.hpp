@@ -195,10 +195,14 @@ inline constexpr std::uintmax_t static_file_bytes_max = 16 * 1024 * 1024;
 // The Bluesky firehose (ingest/, ADR 0017). One WebSocket message is one frame; the
 // subscribeRepos lexicon caps a commit's CAR at 2,000,000 bytes and its ops at 200, so a
 // frame past firehose_frame_bytes_max is not a relay's. DAG-CBOR nesting is bounded so that
-// the recursive decoder's stack is (records nest about six deep).
+// the recursive decoder's stack is (records nest about six deep), and so is the count of
+// values in one document, so that its tape is: without it a frame of four million one-byte
+// nulls would cost a 100 MB tape. A commit's frame holds about 1,000 values (200 ops), an MST
+// node or a post record a few hundred; 131,072 values is a 3 MB tape.
 inline constexpr std::size_t firehose_frame_bytes_max = 4 * 1024 * 1024;
 inline constexpr std::size_t firehose_commit_ops_max = 200;
 inline constexpr std::size_t dag_cbor_depth_max = 64;
+inline constexpr std::size_t dag_cbor_values_max = 131'072;
 
 // The publish dispatcher (scheduler/publish_dispatcher, ADR 0018). A transient failure is
 // retried after publish_retry_base_delay, doubled per further failure up to

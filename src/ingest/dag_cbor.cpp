@@ -51,8 +51,8 @@ class Parser {
   bool item(std::size_t depth) {
     Head head;
     if (!read_head(head)) return false;
-    const auto index = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.emplace_back();
+    std::uint32_t index = 0;
+    if (!new_node(index)) return false;
     if (!body(head, index, depth)) return false;
     nodes_[index].end = static_cast<std::uint32_t>(nodes_.size());
     return true;
@@ -64,6 +64,13 @@ class Parser {
 
  private:
   std::size_t remaining() const { return static_cast<std::size_t>(end_ - at_); }
+
+  bool new_node(std::uint32_t& index) {
+    if (nodes_.size() >= core::limits::dag_cbor_values_max) return fail("more values than allowed");
+    index = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.emplace_back();
+    return true;
+  }
 
   bool fail(const char* reason) {
     reason_ = reason;
@@ -160,8 +167,8 @@ class Parser {
         at_ = begin_ + key_at;
         return fail("map key is not text");
       }
-      const auto key_index = static_cast<std::uint32_t>(nodes_.size());
-      nodes_.emplace_back();
+      std::uint32_t key_index = 0;
+      if (!new_node(key_index)) return false;
       if (!string(key_head, key_index, Type::text)) return false;
       nodes_[key_index].end = key_index + 1;
       const std::string_view key(reinterpret_cast<const char*>(nodes_[key_index].data),

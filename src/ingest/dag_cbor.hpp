@@ -19,7 +19,8 @@
 // included), tags other than 42, a tag 42 that is not a byte string of 0x00 + a CID, floats
 // other than 64-bit and NaN/infinities, simple values other than false/true/null, text that
 // is not UTF-8. Also refused: integers outside int64 (atproto's range), nesting deeper than
-// core::limits::dag_cbor_depth_max, truncated input, and lengths past the end of the input.
+// core::limits::dag_cbor_depth_max, more values than core::limits::dag_cbor_values_max,
+// truncated input, and lengths past the end of the input.
 namespace roost::ingest::dag_cbor {
 
 enum class Type : std::uint8_t { integer, bytes, text, array, map, boolean, null, float64, link };
@@ -111,9 +112,9 @@ struct Prefix {
   std::size_t size = 0;
 };
 
-// Decodes DAG-CBOR. Reusable: a parse keeps the tape's capacity, so that a long-lived
-// Document allocates nothing once warm. Values of an earlier parse are invalid after the next.
-// The input must outlive the values (strings and bytes point into it).
+// Decodes DAG-CBOR. Reusable: a parse keeps the tape's capacity (at most dag_cbor_values_max
+// nodes), so that a long-lived Document allocates nothing once warm. Values of an earlier parse are
+// invalid after the next. The input must outlive the values (strings and bytes point into it).
 class Document {
  public:
   // Exactly one item, filling `bytes` (trailing bytes are an error).

@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cbor_encoder.hpp"
@@ -199,6 +200,32 @@ TEST(DagCbor, RefusesDeclaredLengthsPastTheEndWithoutAllocatingForThem) {
   expect_refused({0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, "string longer");
   expect_refused({0x7a, 0xff, 0xff, 0xff, 0xff, 0x61}, "string longer");
   expect_refused({0x82, 0x82, 0x01, 0x02}, "truncated");
+}
+
+// Four million one-byte nulls fit a frame; their tape would not fit a sane budget.
+TEST(DagCbor, RefusesMoreValuesThanTheLimitWhetherArrayItemsOrMapKeys) {
+  const std::size_t limit = core::limits::dag_cbor_values_max;
+  auto nulls = [](std::size_t count) {
+    Bytes out = test::head(4, count);
+    out.insert(out.end(), count, 0xf6);
+    return out;
+  };
+  Document document;
+  auto at_limit = document.parse(nulls(limit - 1));  // the array itself is one value
+  ASSERT_TRUE(at_limit.ok()) << at_limit.error().message;
+  EXPECT_EQ(at_limit->size(), limit - 1);
+  expect_refused(nulls(limit), "more values than allowed");
+  expect_refused(nulls(4'000'000), "more values than allowed");
+
+  // A map's keys are values on the tape too: limit / 2 pairs plus the map is one too many.
+  Bytes map = test::head(5, limit / 2);
+  for (std::size_t pair = 0; pair < limit / 2; ++pair) {
+    const std::string key = fmt::format("{:06}", pair);
+    const Bytes encoded = test::text(key);
+    map.insert(map.end(), encoded.begin(), encoded.end());
+    map.push_back(0xf6);
+  }
+  expect_refused(map, "more values than allowed");
 }
 
 TEST(DagCbor, EveryTruncationIsAnErrorNotACrash) {
