@@ -1,5 +1,5 @@
 import { Alert, Avatar, Badge, Group, Loader, Progress, Table, Text } from '@mantine/core';
-import { useMembers, useProfiles } from '../api/queries';
+import { useAllMembers, useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
@@ -26,10 +26,8 @@ function StatusBadge({ profile }: { profile: Profile }) {
 
 function ProfilesBody({ org }: { org: Organization }) {
   const profiles = useProfiles(org.id);
-  const members = useMembers(org.id);
-  const names = new Map(
-    (members.data?.pages.flatMap((page) => page.members) ?? []).map((member) => [member.user_id, member.display_name]),
-  );
+  const members = useAllMembers(org.id);
+  const names = new Map((members.data ?? []).map((member) => [member.user_id, member.display_name]));
   if (profiles.isPending) return <Loader aria-label="Loading profiles" />;
   if (profiles.error) return <ErrorAlert error={profiles.error} />;
   const list = profiles.data;

@@ -3,7 +3,7 @@ import { Anchor, Button, Group, Loader, Select, Stack, Table, Text, Title } from
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import { canManageOrg, keys, useMembers, useProfiles, useTeam, useTeamProfiles } from '../api/queries';
+import { canManageOrg, keys, useAllMembers, useProfiles, useTeam, useTeamProfiles } from '../api/queries';
 import { useSession } from '../api/session';
 import type { Organization, ProfileLevel, TeamRole } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -18,7 +18,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
   const { user } = useSession();
   const team = useTeam(org.id, teamId);
   const teamProfiles = useTeamProfiles(org.id, teamId);
-  const orgMembers = useMembers(org.id);
+  const orgMembers = useAllMembers(org.id);
   const orgProfiles = useProfiles(org.id);
   const [newMember, setNewMember] = useState<string | null>(null);
   const [newProfile, setNewProfile] = useState<string | null>(null);
@@ -55,7 +55,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
   const myTeamRole = team.data.members.find((member) => member.user_id === user?.id)?.team_role;
   const manage = canManageOrg(org) || myTeamRole === 'team_admin';
   const inTeam = new Set(team.data.members.map((member) => member.user_id));
-  const candidates = (orgMembers.data?.pages.flatMap((page) => page.members) ?? [])
+  const candidates = (orgMembers.data ?? [])
     .filter((member) => !inTeam.has(member.user_id))
     .map((member) => ({ value: String(member.user_id), label: `${member.display_name} (${member.email})` }));
   const granted = new Set((teamProfiles.data ?? []).map((profile) => profile.id));

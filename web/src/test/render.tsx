@@ -46,12 +46,13 @@ export function apiError(status: number, code: string, message: string, details:
 
 type Canned = { status: number; body?: unknown; headers?: Record<string, string> };
 
-// A fetch that answers by path (query string ignored), for screens that load several
-// resources at once in no fixed order. An unknown path fails the test.
+// A fetch that answers by path, for screens that load several resources at once in no
+// fixed order. A route given with its query string (a page of a paged list) answers only
+// that URL; one without answers its path whatever the query. An unknown URL fails the test.
 export function routedFetch(routes: Record<string, Canned>) {
   return async (url: string) => {
     const path = url.split('?')[0];
-    const canned = routes[path];
+    const canned = routes[url] ?? routes[path];
     if (!canned) throw new Error(`unexpected request ${url}`);
     return new Response(canned.body === undefined ? null : JSON.stringify(canned.body), {
       status: canned.status,
