@@ -95,6 +95,28 @@ describe('ProfilesPage', () => {
     expect(await within(table).findByText('User 150')).toBeInTheDocument();
   });
 
+  it('says why owners show as user ids when the members cannot be loaded', async () => {
+    renderProfiles({
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [profile(1, 'acme.bsky.social', 'active', 1)] } },
+      '/api/v1/orgs/7/members': apiError(500, 'internal', 'member list unavailable'),
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Something went wrong on the server');
+    expect(alert).toHaveTextContent('member list unavailable');
+    expect(screen.getByRole('table', { name: 'Social profiles' })).toHaveTextContent('user 1');
+  });
+
+  it('shows why the profiles cannot be loaded', async () => {
+    renderProfiles({
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/profiles': apiError(503, 'unavailable', 'try again shortly'),
+      '/api/v1/orgs/7/members': { status: 200, body: { members: [], next_cursor: null } },
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('try again shortly');
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
   it('shows a 404 of the organization as not found, and nothing else', async () => {
     renderProfiles({ '/api/v1/orgs/7': apiError(404, 'not_found', 'no such organization') });
     const alert = await screen.findByRole('alert');

@@ -52,6 +52,8 @@ function ProfilesBody({ org }: { org: Organization }) {
           reconnects {broken.length > 1 ? 'them' : 'it'}.
         </Alert>
       )}
+      {/* Without the members, owners show as "user N": say why. */}
+      <ErrorAlert error={members.error} />
       <Table striped aria-label="Social profiles">
         <TableHead columns={['Profile', 'Network', 'Status', 'Owner', 'Confirmation', 'Your level']} />
         <Table.Tbody>

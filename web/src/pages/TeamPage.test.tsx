@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { TeamPage } from './TeamPage';
-import { renderScreen, routedFetch } from '../test/render';
+import { apiError, renderScreen, routedFetch } from '../test/render';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -60,5 +60,45 @@ describe('TeamPage', () => {
     const picker = await screen.findByRole('textbox', { name: 'Add a member of the organization' });
     await userEvent.type(picker, '150');
     expect(await screen.findByRole('option', { name: 'User 150 (u150@example.com)' })).toBeInTheDocument();
+  });
+
+  it('says so when the members of the organization cannot be loaded', async () => {
+    renderTeam({ '/api/v1/orgs/7/members': apiError(500, 'internal', 'member list unavailable') });
+    expect(await screen.findByRole('alert')).toHaveTextContent('member list unavailable');
+    expect(screen.getByRole('textbox', { name: 'Add a member of the organization' })).toBeInTheDocument();
+  });
+
+  it('says so when the profiles of the organization cannot be loaded', async () => {
+    renderTeam({ ...memberPages, '/api/v1/orgs/7/profiles': apiError(500, 'internal', 'profile list unavailable') });
+    expect(await screen.findByRole('alert')).toHaveTextContent('profile list unavailable');
+  });
+
+  it('shows why adding a member failed', async () => {
+    renderTeam({
+      ...memberPages,
+      'PUT /api/v1/orgs/7/teams/3/members/150': apiError(409, 'conflict', 'the team is full'),
+    });
+    const picker = await screen.findByRole('textbox', { name: 'Add a member of the organization' });
+    await userEvent.type(picker, '150');
+    await userEvent.click(await screen.findByRole('option', { name: 'User 150 (u150@example.com)' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add to team' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('This conflicts with what exists');
+    expect(alert).toHaveTextContent('the team is full');
+  });
+
+  it('shows why taking a profile from the team failed', async () => {
+    const press = {
+      id: 5, network: 'bluesky', external_id: 'did:plc:5', handle: 'press.bsky.social', display_name: 'press',
+      avatar_url: '', status: 'active', owner_user_id: null, requires_confirmation: false, created_at: '', level: 'viewer',
+    };
+    renderTeam({
+      ...memberPages,
+      '/api/v1/orgs/7/teams/3/profiles': { status: 200, body: { profiles: [press] } },
+      'DELETE /api/v1/orgs/7/teams/3/profiles/5': apiError(403, 'permission_denied', 'missing permission: manage_teams'),
+    });
+    const table = await screen.findByRole('table', { name: 'Team profiles' });
+    await userEvent.click(await within(table).findByRole('button', { name: 'Take @press.bsky.social from the team' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission');
   });
 });

@@ -76,10 +76,11 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
           Only owners, admins and this team's admins change its members and profiles.
         </Text>
       )}
-      <ErrorAlert error={setMember.error ?? removeMember.error ?? setProfile.error ?? removeProfile.error} />
       <Title order={3} size="h4">
         Members
       </Title>
+      <ErrorAlert error={setMember.error ?? removeMember.error} />
+      {manage && <ErrorAlert error={orgMembers.error} />}
       {manage && (
         <Group align="flex-end">
           <Select label="Add a member of the organization" placeholder="Choose a member" data={candidates}
@@ -125,6 +126,8 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
         viewer sees; limited composes for approval; publisher publishes and approves; manager also reconnects the
         profile and chooses its teams.
       </Text>
+      <ErrorAlert error={setProfile.error ?? removeProfile.error} />
+      {canManageOrg(org) && <ErrorAlert error={orgProfiles.error} />}
       {canManageOrg(org) && (
         <Group align="flex-end">
           <Select label="Give a profile to this team" placeholder={profileCandidates.length ? 'Choose a profile' : 'No profile to add'}
