@@ -140,7 +140,7 @@ export function useMyInvitations(enabled = true) {
 }
 
 // Polled: the WebSocket event stream carries no per-user notifications yet (ADR 0016).
-export const notificationPollMs = 30_000;
+const notificationPollMs = 30_000;
 
 export function useNotifications(enabled: boolean) {
   return useQuery({

@@ -5,7 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
 import { TableHead } from '../components/TableHead';
 
-export function planUsage(used: number, limit: number): string {
+function planUsage(used: number, limit: number): string {
   return `${used} / ${limit} profiles`;
 }
 
