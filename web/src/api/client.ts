@@ -21,7 +21,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   json?: unknown;
   body?: string;

@@ -3,7 +3,7 @@ import { ApiError } from './client';
 // What the user reads when a call fails: a title saying what kind of failure it is, the
 // server's own sentence (it names the field, the permission or the limit), and one line per
 // detail ("Line 3, column 1: ...").
-export interface ErrorView {
+interface ErrorView {
   title: string;
   message: string;
   details: string[];

@@ -42,6 +42,8 @@ export function useOrg(orgId: number) {
 }
 
 const pageSize = 100;
+// The largest page the members endpoint gives (docs/api/openapi.yaml), for fewer round trips.
+const allMembersPageSize = 200;
 
 export function useMembers(orgId: number) {
   return useInfiniteQuery({
@@ -52,6 +54,28 @@ export function useMembers(orgId: number) {
         `/orgs/${orgId}/members?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
       ),
     getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+}
+
+// Every member of the organization, all pages fetched in turn: for the pickers and name
+// lookups, where a member beyond the first page must not be missing. The key sits under
+// keys.members, so what invalidates the paged list invalidates this one too.
+export function useAllMembers(orgId: number) {
+  return useQuery({
+    queryKey: [...keys.members(orgId), 'all'] as const,
+    queryFn: async ({ signal }) => {
+      const all: Member[] = [];
+      let cursor = '';
+      do {
+        const page = await api<{ members: Member[]; next_cursor: string | null }>(
+          `/orgs/${orgId}/members?limit=${allMembersPageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { signal },
+        );
+        all.push(...page.members);
+        cursor = page.next_cursor ?? '';
+      } while (cursor);
+      return all;
+    },
   });
 }
 
@@ -116,7 +140,7 @@ export function useMyInvitations(enabled = true) {
 }
 
 // Polled: the WebSocket event stream carries no per-user notifications yet (ADR 0016).
-export const notificationPollMs = 30_000;
+const notificationPollMs = 30_000;
 
 export function useNotifications(enabled: boolean) {
   return useQuery({

@@ -84,7 +84,7 @@ export interface ProblemDetail {
   column?: number;
 }
 
-export interface ImportRow {
+interface ImportRow {
   line: number;
   email: string;
   status: 'ok' | 'error';

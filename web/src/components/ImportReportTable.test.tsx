@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { render, screen, within } from '@testing-library/react';
+import { MantineProvider } from '@mantine/core';
 import { ImportReportTable } from './ImportReportTable';
-import { renderScreen } from '../test/render';
 import type { MemberImportReport } from '../api/types';
 
 const report: MemberImportReport = {
@@ -20,9 +21,14 @@ const report: MemberImportReport = {
   ],
 };
 
+// The table needs no session, router or server: renderScreen would ask for the session.
+function renderTable(ui: ReactElement) {
+  return render(<MantineProvider>{ui}</MantineProvider>);
+}
+
 describe('ImportReportTable', () => {
   it('renders one row per CSV line with its outcome and located errors', () => {
-    renderScreen(<ImportReportTable report={report} />);
+    renderTable(<ImportReportTable report={report} />);
     const table = screen.getByRole('table', { name: 'Dry-run results' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(4);
@@ -35,7 +41,7 @@ describe('ImportReportTable', () => {
   });
 
   it('says invited once applied', () => {
-    renderScreen(<ImportReportTable report={{ ...report, dry_run: false, applied: true, rows: [report.rows[0]] }} />);
+    renderTable(<ImportReportTable report={{ ...report, dry_run: false, applied: true, rows: [report.rows[0]] }} />);
     const table = screen.getByRole('table', { name: 'Import results' });
     expect(within(table).getByText('Invited')).toBeInTheDocument();
   });

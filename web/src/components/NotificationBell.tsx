@@ -6,7 +6,7 @@ import type { Notification } from '../api/types';
 import { ErrorAlert } from './ErrorAlert';
 import { BellIcon } from './Icons';
 
-export function describeNotification(notification: Notification): string {
+function describeNotification(notification: Notification): string {
   const payload = notification.payload as Record<string, string | number | undefined>;
   switch (notification.kind) {
     case 'invitation.received':

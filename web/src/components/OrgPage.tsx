@@ -5,7 +5,7 @@ import { useOrg } from '../api/queries';
 import type { Organization } from '../api/types';
 import { ErrorAlert } from './ErrorAlert';
 
-export function useOrgId(): number {
+function useOrgId(): number {
   return Number(useParams().orgId);
 }
 

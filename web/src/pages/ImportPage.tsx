@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { canManageOrg, keys } from '../api/queries';
 import type { MemberImportReport, Organization } from '../api/types';
+import { useSubmit } from '../api/useSubmit';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ImportReportTable } from '../components/ImportReportTable';
 import { OnlyAdmins, OrgPage } from '../components/OrgPage';
@@ -11,6 +12,11 @@ import { OnlyAdmins, OrgPage } from '../components/OrgPage';
 // Largest CSV the server takes (docs/api/openapi.yaml: 512 KiB); checked here to say so
 // before uploading.
 const csvBytesMax = 512 * 1024;
+
+async function readCsv(file: File): Promise<string> {
+  if (file.size > csvBytesMax) throw new Error(`The file is ${Math.ceil(file.size / 1024)} KiB; the limit is 512 KiB.`);
+  return file.text();
+}
 
 function importCsv(orgId: number, csv: string, dryRun: boolean) {
   return api<MemberImportReport>(`/orgs/${orgId}/member-imports?dry_run=${dryRun}`, {
@@ -25,43 +31,30 @@ function ImportBody({ org }: { org: Organization }) {
   const [file, setFile] = useState<File | null>(null);
   const [csv, setCsv] = useState<string | null>(null);
   const [report, setReport] = useState<MemberImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<'dry-run' | 'apply' | null>(null);
-
-  async function run(dryRun: boolean, text: string) {
-    setBusy(dryRun ? 'dry-run' : 'apply');
-    setError(null);
-    try {
-      const result = await importCsv(org.id, text, dryRun);
-      setReport(result);
-      if (!dryRun) {
-        void queryClient.invalidateQueries({ queryKey: keys.orgInvitations(org.id) });
-        void queryClient.invalidateQueries({ queryKey: keys.teams(org.id) });
-      }
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(null);
+  // A chosen file is checked (a dry run); the checked text is applied. Either way a new run
+  // clears the last error, choosing no file included.
+  const { busy, error, run } = useSubmit(async (dryRun: boolean, source: File | string | null) => {
+    if (source === null) return;
+    const text = typeof source === 'string' ? source : await readCsv(source);
+    if (typeof source !== 'string') setCsv(text);
+    setReport(await importCsv(org.id, text, dryRun));
+    if (!dryRun) {
+      void queryClient.invalidateQueries({ queryKey: keys.orgInvitations(org.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.teams(org.id) });
     }
-  }
+  });
 
-  async function choose(chosen: File | null) {
+  function choose(chosen: File | null) {
     setFile(chosen);
     setReport(null);
     setCsv(null);
-    setError(null);
-    if (!chosen) return;
-    if (chosen.size > csvBytesMax) {
-      setError(new Error(`The file is ${Math.ceil(chosen.size / 1024)} KiB; the limit is 512 KiB.`));
-      return;
-    }
-    const text = await chosen.text();
-    setCsv(text);
-    await run(true, text);
+    void run(true, chosen);
   }
 
   if (!canManageOrg(org)) return <OnlyAdmins action="import members" />;
   const checked = report?.dry_run === true;
+  // The report is cleared when a file is chosen, so a run beside a checked one is the apply.
+  const applying = busy && checked;
   const ready = checked && report.rows_with_errors === 0 && report.seat_limit_error === null;
   return (
     <Stack>
@@ -77,7 +70,7 @@ function ImportBody({ org }: { org: Organization }) {
             onChange={choose} clearable />
         </Stack>
       </Paper>
-      {busy && <Progress value={100} animated aria-label={busy === 'apply' ? 'Importing' : 'Checking'} />}
+      {busy && <Progress value={100} animated aria-label={applying ? 'Importing' : 'Checking'} />}
       <ErrorAlert error={error} />
       {report && (
         <Stack gap="xs">
@@ -108,7 +101,7 @@ function ImportBody({ org }: { org: Organization }) {
           <ImportReportTable report={report} />
           {checked && (
             <Group>
-              <Button disabled={!ready} loading={busy === 'apply'} onClick={() => csv && run(false, csv)}>
+              <Button disabled={!ready} loading={applying} onClick={() => csv && run(false, csv)}>
                 Apply: invite {report.rows_ok} {report.rows_ok === 1 ? 'person' : 'people'}
               </Button>
               {!ready && <Text size="sm">Fix the rows marked in red, then choose the file again.</Text>}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Alert, Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { safeNext } from '../api/next';
 import { api, ApiError } from '../api/client';
 import type { SessionLogin } from '../api/types';
@@ -11,6 +11,12 @@ import { ErrorAlert } from '../components/ErrorAlert';
 
 type Step = 'password' | 'totp' | 'recovery';
 
+// Sent by the sign-up page (router state) when it created the account but could not log in.
+export interface LoginNotice {
+  createdEmail: string;
+  reason: string;
+}
+
 // Login in one or two steps: the password, then (for an account with two-factor
 // authentication, answered 401 totp_required) the authenticator's code or a recovery code.
 export function LoginPage() {
@@ -18,7 +24,8 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const next = safeNext(searchParams.get('next'));
-  const [email, setEmail] = useState('');
+  const notice = useLocation().state as LoginNotice | null;
+  const [email, setEmail] = useState(notice?.createdEmail ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [step, setStep] = useState<Step>('password');
@@ -47,6 +54,11 @@ export function LoginPage() {
       onSubmit={submit}
       other={{ prompt: 'New to Roost?', path: '/signup', text: 'Create an account' }}
     >
+      {notice && step === 'password' && (
+        <Alert color="blue" title="Your account was created">
+          Logging in right after creating {notice.createdEmail} failed: {notice.reason} Log in here to continue.
+        </Alert>
+      )}
       {step === 'password' ? (
         <>
           <TextInput

@@ -44,7 +44,6 @@ function renderProfiles(routes: Parameters<typeof routedFetch>[0]) {
   );
 }
 
-
 describe('ProfilesPage', () => {
   it('shows plan usage, each status, and a profile that needs reconnecting clearly', async () => {
     renderProfiles({
@@ -75,6 +74,47 @@ describe('ProfilesPage', () => {
     expect(rows[1]).toHaveTextContent('Active');
     expect(await within(rows[1]).findByText('Ada')).toBeInTheDocument();
     expect(rows[3]).toHaveTextContent('user 42');
+  });
+
+  it('names an owner beyond the first page of members', async () => {
+    const members = Array.from({ length: 150 }, (_, i) => ({
+      user_id: i + 1,
+      email: `u${i + 1}@example.com`,
+      display_name: `User ${i + 1}`,
+      role: 'member',
+      joined_at: '',
+    }));
+    renderProfiles({
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [profile(1, 'acme.bsky.social', 'active', 150)] } },
+      // The first page answers whatever page size is asked for; the second only the cursor the first gave.
+      '/api/v1/orgs/7/members': { status: 200, body: { members: members.slice(0, 100), next_cursor: 'p2' } },
+      '/api/v1/orgs/7/members?limit=200&cursor=p2': { status: 200, body: { members: members.slice(100), next_cursor: null } },
+    });
+    const table = await screen.findByRole('table', { name: 'Social profiles' });
+    expect(await within(table).findByText('User 150')).toBeInTheDocument();
+  });
+
+  it('says why owners show as user ids when the members cannot be loaded', async () => {
+    renderProfiles({
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [profile(1, 'acme.bsky.social', 'active', 1)] } },
+      '/api/v1/orgs/7/members': apiError(500, 'internal', 'member list unavailable'),
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Something went wrong on the server');
+    expect(alert).toHaveTextContent('member list unavailable');
+    expect(screen.getByRole('table', { name: 'Social profiles' })).toHaveTextContent('user 1');
+  });
+
+  it('shows why the profiles cannot be loaded', async () => {
+    renderProfiles({
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/profiles': apiError(503, 'unavailable', 'try again shortly'),
+      '/api/v1/orgs/7/members': { status: 200, body: { members: [], next_cursor: null } },
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('try again shortly');
+    expect(screen.queryByRole('table')).toBeNull();
   });
 
   it('shows a 404 of the organization as not found, and nothing else', async () => {

@@ -1,11 +1,11 @@
 import { Alert, Avatar, Badge, Group, Loader, Progress, Table, Text } from '@mantine/core';
-import { useMembers, useProfiles } from '../api/queries';
+import { useAllMembers, useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
 import { TableHead } from '../components/TableHead';
 
-export function planUsage(used: number, limit: number): string {
+function planUsage(used: number, limit: number): string {
   return `${used} / ${limit} profiles`;
 }
 
@@ -26,10 +26,8 @@ function StatusBadge({ profile }: { profile: Profile }) {
 
 function ProfilesBody({ org }: { org: Organization }) {
   const profiles = useProfiles(org.id);
-  const members = useMembers(org.id);
-  const names = new Map(
-    (members.data?.pages.flatMap((page) => page.members) ?? []).map((member) => [member.user_id, member.display_name]),
-  );
+  const members = useAllMembers(org.id);
+  const names = new Map((members.data ?? []).map((member) => [member.user_id, member.display_name]));
   if (profiles.isPending) return <Loader aria-label="Loading profiles" />;
   if (profiles.error) return <ErrorAlert error={profiles.error} />;
   const list = profiles.data;
@@ -54,6 +52,8 @@ function ProfilesBody({ org }: { org: Organization }) {
           reconnects {broken.length > 1 ? 'them' : 'it'}.
         </Alert>
       )}
+      {/* Without the members, owners show as "user N": say why. */}
+      <ErrorAlert error={members.error} />
       <Table striped aria-label="Social profiles">
         <TableHead columns={['Profile', 'Network', 'Status', 'Owner', 'Confirmation', 'Your level']} />
         <Table.Tbody>

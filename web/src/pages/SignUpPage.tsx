@@ -3,14 +3,16 @@ import { Button, PasswordInput, TextInput } from '@mantine/core';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { safeNext } from '../api/next';
 import { api } from '../api/client';
-import { fieldError } from '../api/errors';
+import { describeError, fieldError } from '../api/errors';
 import type { Account, SessionLogin } from '../api/types';
 import { useSession } from '../api/session';
 import { useSubmit } from '../api/useSubmit';
 import { AuthCard } from '../components/AuthCard';
 import { ErrorAlert } from '../components/ErrorAlert';
+import type { LoginNotice } from './LoginPage';
 
-// Sign-up, then an immediate login with the same credentials.
+// Sign-up, then an immediate login with the same credentials; if only that login fails,
+// the login page takes over.
 export function SignUpPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
@@ -24,7 +26,17 @@ export function SignUpPage() {
       method: 'POST',
       json: { email, display_name: displayName, password },
     });
-    const login = await api<SessionLogin>('/sessions', { method: 'POST', json: { email, password } });
+    let login: SessionLogin;
+    try {
+      login = await api<SessionLogin>('/sessions', { method: 'POST', json: { email, password } });
+    } catch (caught) {
+      // The account exists now: this form could only say the email is taken. Logging in is
+      // what is left to do, so go there and say why.
+      const notice: LoginNotice = { createdEmail: email, reason: describeError(caught).message };
+      const query = searchParams.has('next') ? `?next=${encodeURIComponent(next)}` : '';
+      navigate(`/login${query}`, { state: notice });
+      return;
+    }
     signedIn(login);
     navigate(next);
   });

@@ -3,7 +3,7 @@ import { Anchor, Button, Group, Loader, Select, Stack, Table, Text, Title } from
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import { canManageOrg, keys, useMembers, useProfiles, useTeam, useTeamProfiles } from '../api/queries';
+import { canManageOrg, keys, useAllMembers, useProfiles, useTeam, useTeamProfiles } from '../api/queries';
 import { useSession } from '../api/session';
 import type { Organization, ProfileLevel, TeamRole } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -18,7 +18,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
   const { user } = useSession();
   const team = useTeam(org.id, teamId);
   const teamProfiles = useTeamProfiles(org.id, teamId);
-  const orgMembers = useMembers(org.id);
+  const orgMembers = useAllMembers(org.id);
   const orgProfiles = useProfiles(org.id);
   const [newMember, setNewMember] = useState<string | null>(null);
   const [newProfile, setNewProfile] = useState<string | null>(null);
@@ -55,7 +55,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
   const myTeamRole = team.data.members.find((member) => member.user_id === user?.id)?.team_role;
   const manage = canManageOrg(org) || myTeamRole === 'team_admin';
   const inTeam = new Set(team.data.members.map((member) => member.user_id));
-  const candidates = (orgMembers.data?.pages.flatMap((page) => page.members) ?? [])
+  const candidates = (orgMembers.data ?? [])
     .filter((member) => !inTeam.has(member.user_id))
     .map((member) => ({ value: String(member.user_id), label: `${member.display_name} (${member.email})` }));
   const granted = new Set((teamProfiles.data ?? []).map((profile) => profile.id));
@@ -76,10 +76,11 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
           Only owners, admins and this team's admins change its members and profiles.
         </Text>
       )}
-      <ErrorAlert error={setMember.error ?? removeMember.error ?? setProfile.error ?? removeProfile.error} />
       <Title order={3} size="h4">
         Members
       </Title>
+      <ErrorAlert error={setMember.error ?? removeMember.error} />
+      {manage && <ErrorAlert error={orgMembers.error} />}
       {manage && (
         <Group align="flex-end">
           <Select label="Add a member of the organization" placeholder="Choose a member" data={candidates}
@@ -125,6 +126,8 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
         viewer sees; limited composes for approval; publisher publishes and approves; manager also reconnects the
         profile and chooses its teams.
       </Text>
+      <ErrorAlert error={setProfile.error ?? removeProfile.error} />
+      {canManageOrg(org) && <ErrorAlert error={orgProfiles.error} />}
       {canManageOrg(org) && (
         <Group align="flex-end">
           <Select label="Give a profile to this team" placeholder={profileCandidates.length ? 'Choose a profile' : 'No profile to add'}

@@ -1,8 +1,20 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
+import { takeUnexpectedRequests, unexpectedRequest } from './render';
 
-afterEach(() => cleanup());
+// A test that stubs no fetch reaches this one (vi.unstubAllGlobals restores it too): no
+// request leaves a component test unnoticed.
+globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  throw unexpectedRequest(init?.method ?? 'GET', String(input));
+};
+
+// Unmount first, so that what the screen requested up to its end is counted for this test.
+afterEach(() => {
+  cleanup();
+  const unexpected = takeUnexpectedRequests();
+  if (unexpected.length > 0) throw new Error(`requests no test set up: ${unexpected.join(', ')}`);
+});
 // findBy* waits this long: a loaded machine renders slowly, and a wrong screen still fails.
 configure({ asyncUtilTimeout: 5_000 });
 
