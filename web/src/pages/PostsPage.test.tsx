@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router-dom';
+import { ApprovalsPage, PostsPage } from './PostsPage';
+import { calendarDays } from '../components/CalendarView';
+import { apiError, renderScreen } from '../test/render';
+import { apiMock } from '../test/apiMock';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const session = { status: 200, body: { user: { id: 5, email: 'li@example.com', display_name: 'Li', created_at: '' }, csrf_token: 't' } };
+const org = {
+  status: 200,
+  body: { id: 7, name: 'Acme', role: 'member', plan: { profile_limit: 10, seat_limit: 25 }, usage: { seats_used: 2 }, logo_url: null, created_at: '' },
+};
+
+function profile(id: number, handle: string, level: string) {
+  return { id, network: 'bluesky', handle, display_name: handle, avatar_url: '', status: 'active', owner_user_id: null, requires_confirmation: false, my_level: level };
+}
+
+function target(profileId: number, handle: string, extra: Record<string, unknown> = {}) {
+  return { profile_id: profileId, handle, network: 'bluesky', text: null, state: 'pending', approval: null, published_uri: null, published_at: null, last_error: null, ...extra };
+}
+
+function calendarPost(id: number, state: string, authorId: number, targets: unknown[], text = `post ${id}`) {
+  const at = new Date().toISOString();
+  return {
+    id, state, kind: 'post', text, langs: [], author: { id: authorId, display_name: authorId === 5 ? 'Li' : 'Mo', email: null },
+    schedule: { at, time_zone: 'Europe/Paris', local_time: '2026-12-04T18:00:00+01:00' }, calendar_at: at,
+    targets, image_count: 0, created_at: at, updated_at: at,
+  };
+}
+
+function renderAt(path: string, posts: unknown[], profiles: unknown[], routes: Parameters<typeof apiMock>[0] = {}) {
+  const mock = apiMock({
+    '/api/v1/sessions/current': session,
+    '/api/v1/orgs/7': org,
+    '/api/v1/orgs/7/profiles': { status: 200, body: { profiles } },
+    '/api/v1/orgs/7/posts': { status: 200, body: { posts, next_cursor: null } },
+    ...routes,
+  });
+  vi.stubGlobal('fetch', mock.fetchMock);
+  renderScreen(
+    <Routes>
+      <Route path="/orgs/:orgId/posts" element={<PostsPage />} />
+      <Route path="/orgs/:orgId/approvals" element={<ApprovalsPage />} />
+    </Routes>,
+    path,
+  );
+  return mock;
+}
+
+describe('PostsPage', () => {
+  it('lists each state: published with its link, failed with its reason, rejected with the comment', async () => {
+    renderAt('/orgs/7/posts', [
+      calendarPost(1, 'published', 5, [target(1, 'acme.bsky.social', { state: 'published', published_uri: 'at://did:plc:abc/app.bsky.feed.post/3kxyz' })]),
+      calendarPost(2, 'failed', 5, [target(1, 'acme.bsky.social', { state: 'failed', last_error: 'the PDS refused the session' })]),
+      calendarPost(3, 'rejected', 5, [target(1, 'acme.bsky.social', { approval: { decision: 'rejected', approver_id: 9, comment: 'Not on a Friday', decided_at: '' } })]),
+      calendarPost(4, 'pending_approval', 5, [target(1, 'acme.bsky.social')]),
+    ], [profile(1, 'acme.bsky.social', 'limited')]);
+    const rows = within(await screen.findByRole('table', { name: 'Posts' })).getAllByRole('row');
+    expect(rows).toHaveLength(5);
+    expect(rows[1]).toHaveTextContent('Published');
+    expect(within(rows[1]).getByRole('link', { name: 'published' })).toHaveAttribute('href', 'https://bsky.app/profile/did:plc:abc/post/3kxyz');
+    expect(rows[2]).toHaveTextContent('Failed');
+    expect(rows[2]).toHaveTextContent('the PDS refused the session');
+    expect(rows[3]).toHaveTextContent('rejected: “Not on a Friday”');
+    expect(rows[4]).toHaveTextContent('Pending approval');
+    expect(rows[4]).toHaveTextContent('2026-12-04 18:00 Europe/Paris');
+  });
+
+  it('cancels a scheduled post after confirming, and shows a refusal', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/posts', [calendarPost(8, 'scheduled', 5, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'limited')], {
+      'POST /api/v1/orgs/7/posts/8/cancel': [
+        apiError(409, 'conflict', 'the post is being sent'),
+        { status: 200, body: { id: 8, state: 'cancelled', text: '', schedule: null, targets: [], duplicates: [] } },
+      ],
+    });
+    await user.click(await screen.findByRole('button', { name: 'Cancel post 8' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel the post?' });
+    expect(dialog).toHaveTextContent('@acme.bsky.social');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel the post' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('the post is being sent');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel the post' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts/8/cancel')).toHaveLength(2);
+  });
+
+  it('offers no cancel of another author\'s post to a viewer', async () => {
+    renderAt('/orgs/7/posts', [calendarPost(9, 'scheduled', 6, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'viewer')]);
+    await screen.findByRole('table', { name: 'Posts' });
+    expect(screen.queryByRole('button', { name: /Cancel post/ })).toBeNull();
+  });
+
+  it('asks the API for the chosen state only', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/posts', [], [profile(1, 'acme.bsky.social', 'viewer')]);
+    await screen.findByText('No posts in this period.');
+    await user.click(screen.getByRole('textbox', { name: 'Filter by state' }));
+    await user.click(await screen.findByRole('option', { name: 'Failed' }));
+    await waitFor(() => expect(mock.requests.some((r) => r.url.includes('state=failed'))).toBe(true));
+    const first = new URL(mock.requests.find((r) => r.path === '/api/v1/orgs/7/posts')!.url, 'http://x');
+    const span = Date.parse(first.searchParams.get('until')!) - Date.parse(first.searchParams.get('from')!);
+    expect(span).toBeLessThanOrEqual(366 * 24 * 3600 * 1000);
+  });
+
+  it('shows the week around today with today\'s post in its day', async () => {
+    const user = userEvent.setup();
+    renderAt('/orgs/7/posts', [calendarPost(1, 'scheduled', 5, [target(1, 'acme.bsky.social')], 'Launch day')], [profile(1, 'acme.bsky.social', 'viewer')]);
+    await screen.findByRole('table', { name: 'Posts' });
+    await user.click(screen.getByText('Week'));
+    const today = screen.getByRole('gridcell', { name: new Date().toDateString() });
+    expect(today).toHaveTextContent('Launch day');
+    await user.click(screen.getByRole('button', { name: 'Next week' }));
+    expect(screen.queryByText('Launch day')).toBeNull();
+  });
+});
+
+describe('calendarDays', () => {
+  it('covers a week from Monday and whole weeks of a month', () => {
+    const week = calendarDays(new Date(2026, 11, 4), 'week');
+    expect(week).toHaveLength(7);
+    expect(week[0].getDay()).toBe(1);
+    expect(week[0].getDate()).toBe(30);
+    const month = calendarDays(new Date(2026, 11, 4), 'month');
+    expect(month.length % 7).toBe(0);
+    expect(month[0].getDate()).toBe(30);
+    expect(month.at(-1)!.getDate()).toBe(3);
+  });
+});
+
+describe('ApprovalsPage', () => {
+  const pending = [
+    calendarPost(21, 'pending_approval', 6, [target(1, 'acme.bsky.social'), target(2, 'press.bsky.social')], 'Please approve'),
+  ];
+
+  it('lets a publisher approve, and reject only with a comment', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/approvals', pending, [profile(1, 'acme.bsky.social', 'publisher'), profile(2, 'press.bsky.social', 'limited')], {
+      'POST /api/v1/orgs/7/posts/21/targets/1/approve': { status: 200, body: {} },
+      'POST /api/v1/orgs/7/posts/21/targets/1/reject': { status: 200, body: {} },
+    });
+    const rows = within(await screen.findByRole('table', { name: 'Approval queue' })).getAllByRole('row');
+    // Only the target this publisher may decide.
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toHaveTextContent('@acme.bsky.social');
+    expect(rows[1]).toHaveTextContent('Please approve');
+    await user.click(screen.getByRole('button', { name: 'Approve post 21 for @acme.bsky.social' }));
+    await waitFor(() => expect(mock.sent('POST', '/api/v1/orgs/7/posts/21/targets/1/approve')).toHaveLength(1));
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts/21/targets/1/approve')[0].body).toEqual({});
+
+    await user.click(screen.getByRole('button', { name: 'Reject post 21 for @acme.bsky.social' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Reject the post?' });
+    expect(within(dialog).getByRole('button', { name: 'Reject' })).toBeDisabled();
+    await user.type(within(dialog).getByLabelText(/Comment for the author/), 'Wrong date');
+    await user.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    await waitFor(() => expect(mock.sent('POST', '/api/v1/orgs/7/posts/21/targets/1/reject')).toHaveLength(1));
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts/21/targets/1/reject')[0].body).toEqual({ comment: 'Wrong date' });
+  });
+
+  it('shows a refused approval', async () => {
+    const user = userEvent.setup();
+    renderAt('/orgs/7/approvals', pending, [profile(1, 'acme.bsky.social', 'publisher')], {
+      'POST /api/v1/orgs/7/posts/21/targets/1/approve': apiError(409, 'conflict', 'the target is already decided'),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Approve post 21 for @acme.bsky.social' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('the target is already decided');
+  });
+
+  it('explains to a limited member why there is nothing to decide', async () => {
+    renderAt('/orgs/7/approvals', pending, [profile(1, 'acme.bsky.social', 'limited')]);
+    expect(await screen.findByRole('note')).toHaveTextContent('Approving needs the publisher level');
+    expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
+  });
+});

@@ -1,0 +1,324 @@
+import { Anchor, Badge, Button, Group, Loader, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../api/client';
+import {
+  blueskyPostUrl,
+  canPublish,
+  postKeys,
+  stateLabels,
+  useCalendarPosts,
+  type CalendarPost,
+  type CalendarTarget,
+  type Post,
+  type PostState,
+} from '../api/posts';
+import { useProfiles } from '../api/queries';
+import { useSession } from '../api/session';
+import type { Organization, Profile } from '../api/types';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { OrgPage } from '../components/OrgPage';
+import { TableHead } from '../components/TableHead';
+import { CalendarView } from '../components/CalendarView';
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+// The listing's window: the calendar API takes at most 366 days, so a quarter back and the
+// rest of the year ahead. Fixed at mount, so that the query key does not change per render.
+function useWindow() {
+  const [range] = useState(() => {
+    const today = new Date();
+    today.setHours(0, 0, 0, 0);
+    return {
+      from: new Date(today.getTime() - 90 * dayMs).toISOString(),
+      until: new Date(today.getTime() + 275 * dayMs).toISOString(),
+    };
+  });
+  return range;
+}
+
+export function StateBadge({ state }: { state: PostState }) {
+  const view = stateLabels[state] ?? { label: state, color: 'gray' };
+  return (
+    <Badge color={view.color} variant="light">
+      {view.label}
+    </Badge>
+  );
+}
+
+export function postWhen(post: CalendarPost): string {
+  if (post.schedule.at) {
+    const local = post.schedule.local_time ?? post.schedule.at;
+    return `${local.replace('T', ' ').slice(0, 16)} ${post.schedule.time_zone ?? 'UTC'}`;
+  }
+  return `created ${new Date(post.created_at).toLocaleString()}`;
+}
+
+function TargetLine({ target }: { target: CalendarTarget }) {
+  const handle = `@${target.handle ?? `profile ${target.profile_id}`}`;
+  if (target.state === 'published' && target.published_uri) {
+    const url = blueskyPostUrl(target.published_uri);
+    return (
+      <Text size="sm">
+        {handle}:{' '}
+        {url ? (
+          <Anchor href={url} target="_blank" rel="noreferrer" title={target.published_uri}>
+            published
+          </Anchor>
+        ) : (
+          <span title={target.published_uri}>published</span>
+        )}
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm">
+      {handle}: {target.state}
+      {target.state === 'failed' && target.last_error && (
+        <Text span c="red" size="sm">
+          {' '}
+          — {target.last_error}
+        </Text>
+      )}
+      {target.approval?.decision === 'rejected' && (
+        <Text span c="red" size="sm">
+          {' '}
+          — rejected{target.approval.comment ? `: “${target.approval.comment}”` : ''}
+        </Text>
+      )}
+    </Text>
+  );
+}
+
+const cancellable: PostState[] = ['draft', 'pending_approval', 'approved', 'rejected', 'scheduled', 'expired'];
+
+function levels(profiles: Profile[] | undefined): Map<number, Profile> {
+  return new Map((profiles ?? []).map((profile) => [profile.id, profile]));
+}
+
+function PostsBody({ org }: { org: Organization }) {
+  const { from, until } = useWindow();
+  const [state, setState] = useState<string | null>(null);
+  const [view, setView] = useState('list');
+  const posts = useCalendarPosts(org.id, from, until, state ? [state as PostState] : []);
+  const profiles = useProfiles(org.id);
+  const { user } = useSession();
+  const queryClient = useQueryClient();
+  const [cancelling, setCancelling] = useState<CalendarPost | null>(null);
+  const cancel = useMutation({
+    mutationFn: (post: CalendarPost) => api<Post>(`/orgs/${org.id}/posts/${post.id}/cancel`, { method: 'POST' }),
+    onSuccess: () => {
+      setCancelling(null);
+      void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) });
+    },
+  });
+  const byId = levels(profiles.data);
+  const isAdmin = org.role === 'owner' || org.role === 'admin';
+  // The server decides (author, or a publisher of every target); the button is offered to
+  // whoever it would accept.
+  const mayCancel = (post: CalendarPost) =>
+    cancellable.includes(post.state) &&
+    (post.author?.id === user?.id || isAdmin ||
+      post.targets.every((target) => {
+        const profile = byId.get(target.profile_id);
+        return profile !== undefined && canPublish(profile);
+      }));
+
+  return (
+    <>
+      <Group justify="space-between">
+        <Group>
+          <Select aria-label="Filter by state" placeholder="Every state" clearable w={200} value={state} onChange={setState}
+            data={Object.entries(stateLabels).map(([value, { label }]) => ({ value, label }))} />
+          <SegmentedControl aria-label="View" value={view} onChange={setView}
+            data={[{ value: 'list', label: 'List' }, { value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} />
+        </Group>
+        <Button component={Link} to={`/orgs/${org.id}/compose`} variant="light">
+          Compose
+        </Button>
+      </Group>
+      {posts.isPending && <Loader aria-label="Loading posts" />}
+      <ErrorAlert error={posts.error} />
+      {posts.data && view !== 'list' && <CalendarView posts={posts.data} span={view as 'week' | 'month'} />}
+      {posts.data && view === 'list' && (
+        <>
+          <Table striped aria-label="Posts">
+            <TableHead columns={['When', 'Text', 'Profiles', 'State', 'Author']} actions />
+            <Table.Tbody>
+              {posts.data.map((post) => (
+                <Table.Tr key={post.id}>
+                  <Table.Td>{postWhen(post)}</Table.Td>
+                  <Table.Td maw={360}>
+                    <Text size="sm" lineClamp={3}>
+                      {post.text}
+                    </Text>
+                    {post.image_count > 0 && (
+                      <Text size="xs" c="dimmed">
+                        {post.image_count} image{post.image_count > 1 ? 's' : ''}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {post.targets.map((target) => (
+                      <TargetLine key={target.profile_id} target={target} />
+                    ))}
+                  </Table.Td>
+                  <Table.Td>
+                    <StateBadge state={post.state} />
+                  </Table.Td>
+                  <Table.Td>{post.author?.display_name ?? post.author?.email ?? '—'}</Table.Td>
+                  <Table.Td>
+                    {mayCancel(post) && (
+                      <Button size="xs" variant="subtle" color="red" aria-label={`Cancel post ${post.id}`}
+                        onClick={() => setCancelling(post)}>
+                        Cancel
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {posts.data.length === 0 && <Text c="dimmed">No posts in this period.</Text>}
+        </>
+      )}
+      <Modal opened={cancelling !== null} onClose={() => setCancelling(null)} title="Cancel the post?">
+        <Stack>
+          <Text size="sm">
+            Post {cancelling?.id} will not be published to{' '}
+            {cancelling?.targets.map((target) => `@${target.handle}`).join(', ')}.
+          </Text>
+          <ErrorAlert error={cancel.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setCancelling(null)}>
+              Keep it
+            </Button>
+            <Button color="red" loading={cancel.isPending} onClick={() => cancelling && cancel.mutate(cancelling)}>
+              Cancel the post
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+export function PostsPage() {
+  return <OrgPage title="Posts">{(org) => <PostsBody org={org} />}</OrgPage>;
+}
+
+interface Decision {
+  post: CalendarPost;
+  target: CalendarTarget;
+}
+
+function ApprovalsBody({ org }: { org: Organization }) {
+  const { from, until } = useWindow();
+  const posts = useCalendarPosts(org.id, from, until, ['pending_approval']);
+  const profiles = useProfiles(org.id);
+  const queryClient = useQueryClient();
+  const [rejecting, setRejecting] = useState<Decision | null>(null);
+  const [comment, setComment] = useState('');
+  const decide = useMutation({
+    mutationFn: ({ post, target, decision, text }: Decision & { decision: 'approve' | 'reject'; text: string }) =>
+      api<Post>(`/orgs/${org.id}/posts/${post.id}/targets/${target.profile_id}/${decision}`, {
+        method: 'POST',
+        json: text ? { comment: text } : {},
+      }),
+    onSuccess: () => {
+      setRejecting(null);
+      setComment('');
+      void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) });
+    },
+  });
+  if (posts.isPending || profiles.isPending) return <Loader aria-label="Loading approvals" />;
+  if (posts.error) return <ErrorAlert error={posts.error} />;
+  if (profiles.error) return <ErrorAlert error={profiles.error} />;
+  const byId = levels(profiles.data);
+  const decidable = profiles.data.some(canPublish);
+  const queue: Decision[] = posts.data.flatMap((post) =>
+    post.targets
+      .filter((target) => target.approval === null)
+      .filter((target) => {
+        const profile = byId.get(target.profile_id);
+        return profile !== undefined && canPublish(profile);
+      })
+      .map((target) => ({ post, target })),
+  );
+  if (!decidable) {
+    return (
+      <Text c="dimmed" role="note">
+        Approving needs the publisher level on a profile, and you have it on none. Posts you submit wait here for a
+        publisher.
+      </Text>
+    );
+  }
+  const busyFor = (entry: Decision) =>
+    decide.isPending && decide.variables?.post.id === entry.post.id && decide.variables.target.profile_id === entry.target.profile_id;
+  return (
+    <>
+      <ErrorAlert error={rejecting ? null : decide.error} />
+      <Table striped aria-label="Approval queue">
+        <TableHead columns={['When', 'Text', 'Profile', 'Author']} actions />
+        <Table.Tbody>
+          {queue.map((entry) => (
+            <Table.Tr key={`${entry.post.id}-${entry.target.profile_id}`}>
+              <Table.Td>{postWhen(entry.post)}</Table.Td>
+              <Table.Td maw={400}>
+                <Text size="sm">{entry.target.text ?? entry.post.text}</Text>
+              </Table.Td>
+              <Table.Td>@{entry.target.handle}</Table.Td>
+              <Table.Td>{entry.post.author?.display_name ?? entry.post.author?.email ?? '—'}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  <Button size="xs" color="green" loading={busyFor(entry) && decide.variables?.decision === 'approve'}
+                    aria-label={`Approve post ${entry.post.id} for @${entry.target.handle}`}
+                    onClick={() => decide.mutate({ ...entry, decision: 'approve', text: '' })}>
+                    Approve
+                  </Button>
+                  <Button size="xs" variant="light" color="red"
+                    aria-label={`Reject post ${entry.post.id} for @${entry.target.handle}`}
+                    onClick={() => {
+                      decide.reset();
+                      setRejecting(entry);
+                    }}>
+                    Reject
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {queue.length === 0 && <Text c="dimmed">Nothing waits for your approval.</Text>}
+      <Modal opened={rejecting !== null} onClose={() => setRejecting(null)} title="Reject the post?">
+        <form onSubmit={(event) => {
+          event.preventDefault();
+          if (rejecting) decide.mutate({ ...rejecting, decision: 'reject', text: comment.trim() });
+        }}>
+          <Stack>
+            <Text size="sm">
+              Its author is told, with your comment, and may edit it and submit it again.
+            </Text>
+            <Textarea label="Comment for the author" required value={comment} maxLength={2000}
+              onChange={(event) => setComment(event.currentTarget.value)} />
+            <ErrorAlert error={decide.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setRejecting(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" color="red" disabled={!comment.trim()} loading={decide.isPending}>
+                Reject
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
+
+export function ApprovalsPage() {
+  return <OrgPage title="Approvals">{(org) => <ApprovalsBody org={org} />}</OrgPage>;
+}
