@@ -127,6 +127,34 @@ describe('ComposePage', () => {
     });
   });
 
+  it('sends a profile its own text, counted on its own, with its error on its field', async () => {
+    const user = userEvent.setup();
+    const mock = renderCompose([profile(1, 'acme.bsky.social', 'publisher'), profile(2, 'press.bsky.social', 'publisher')], {
+      'POST /api/v1/orgs/7/posts': [
+        apiError(422, 'invalid_request', 'the post is not valid', [{ field: 'targets[1].text', message: 'is empty' }]),
+        { status: 201, body: post(45, 'draft') },
+      ],
+    });
+    await user.click(await screen.findByRole('checkbox', { name: '@acme.bsky.social' }));
+    await user.click(screen.getByRole('checkbox', { name: '@press.bsky.social' }));
+    fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Hello all' } });
+    await user.click(screen.getByRole('switch', { name: 'Different text per profile' }));
+    const press = screen.getByLabelText('Text for @press.bsky.social');
+    expect(press).toHaveValue('Hello all');
+    fireEvent.change(press, { target: { value: 'x'.repeat(301) } });
+    expect(screen.getByLabelText('Characters used for @press.bsky.social')).toHaveTextContent('301 / 300');
+    expect(screen.getByRole('button', { name: 'Save draft' })).toBeDisabled();
+    fireEvent.change(press, { target: { value: 'Hello press' } });
+    await user.click(screen.getByRole('button', { name: 'Save draft' }));
+    expect(await screen.findByText('is empty', { selector: '.mantine-InputWrapper-error' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save draft' }));
+    await screen.findByRole('status');
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts')[1].body).toMatchObject({
+      text: 'Hello all',
+      targets: [{ profile_id: 1 }, { profile_id: 2, text: 'Hello press' }],
+    });
+  });
+
   it('shows the API\'s validation errors next to their fields', async () => {
     const user = userEvent.setup();
     renderCompose([profile(1, 'acme.bsky.social', 'publisher')], {

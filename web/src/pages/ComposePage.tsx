@@ -13,6 +13,7 @@ import {
   Radio,
   Select,
   Stack,
+  Switch,
   TagsInput,
   Text,
   TextInput,
@@ -117,6 +118,9 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
   const composable = profiles.filter(canCompose);
   const [selected, setSelected] = useState<string[]>(composable.length === 1 ? [String(composable[0].id)] : []);
   const [text, setText] = useState('');
+  // Per-profile text, when the post says it differently on some profiles.
+  const [perProfile, setPerProfile] = useState(false);
+  const [ownText, setOwnText] = useState<Record<number, string>>({});
   const [images, setImages] = useState<ImageDraft[]>([]);
   const [imageError, setImageError] = useState<string | null>(null);
   const [langs, setLangs] = useState<string[]>([]);
@@ -130,12 +134,21 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
   const targets = composable.filter((profile) => selected.includes(String(profile.id)));
   const publishesDirectly = targets.length > 0 && targets.every(canPublish);
   const count = graphemeCount(text);
-  const tooLong = count > blueskyGraphemeLimit;
+  const textFor = (profile: Profile) => (perProfile ? (ownText[profile.id] ?? text) : text);
+  const tooLong = count > blueskyGraphemeLimit || targets.some((p) => graphemeCount(textFor(p)) > blueskyGraphemeLimit);
   const missingAlt = images.some((image) => !image.alt.trim());
 
   const create = useMutation({
     mutationFn: ({ mode, allowDuplicate }: { mode: WhenMode; allowDuplicate: boolean }) => {
-      const body: ComposeBody = { text, targets: targets.map((profile) => ({ profile_id: profile.id })), when: { mode } };
+      const body: ComposeBody = {
+        text,
+        targets: targets.map((profile) =>
+          perProfile && ownText[profile.id] !== undefined && ownText[profile.id] !== text
+            ? { profile_id: profile.id, text: ownText[profile.id] }
+            : { profile_id: profile.id },
+        ),
+        when: { mode },
+      };
       if (mode === 'schedule' || (mode === 'draft' && timing === 'schedule' && localTime)) {
         body.when.local_time = localTime;
         body.when.time_zone = timeZone;
@@ -150,6 +163,8 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
     onSuccess: (post) => {
       setDone(post);
       setText('');
+      setOwnText({});
+      setPerProfile(false);
       setImages([]);
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) });
@@ -224,6 +239,29 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
             Bluesky: {count} / {blueskyGraphemeLimit}
           </Text>
         </div>
+        {targets.length > 0 && (
+          <Switch label="Different text per profile" checked={perProfile} onChange={(event) => setPerProfile(event.currentTarget.checked)} />
+        )}
+        {perProfile &&
+          targets.map((profile) => {
+            const own = textFor(profile);
+            const ownCount = graphemeCount(own);
+            const index = targets.indexOf(profile);
+            return (
+              <div key={profile.id}>
+                <Textarea label={`Text for @${profile.handle}`} autosize minRows={2} value={own}
+                  onChange={(event) => {
+                    const value = event.currentTarget.value;
+                    setOwnText((current) => ({ ...current, [profile.id]: value }));
+                  }}
+                  error={fieldError(error, `targets[${index}].text`) ??
+                    (ownCount > blueskyGraphemeLimit ? `Bluesky allows ${blueskyGraphemeLimit} characters.` : undefined)} />
+                <Text size="xs" c={ownCount > blueskyGraphemeLimit ? 'red' : 'dimmed'} ta="right" aria-label={`Characters used for @${profile.handle}`}>
+                  Bluesky: {ownCount} / {blueskyGraphemeLimit}
+                </Text>
+              </div>
+            );
+          })}
         <Stack gap="xs">
           <TextInput type="file" label="Images" description="PNG, JPEG or WebP, up to 4, each with a description for people who cannot see it"
             accept={imageTypes.join(',')} multiple disabled={images.length >= imagesMax} value=""
