@@ -205,7 +205,7 @@ test('a member of another organization sees nothing of this one', async () => {
   await page.getByRole('button', { name: 'Create organization' }).click();
   await page.getByRole('heading', { name: 'Members' }).waitFor();
 
-  for (const section of ['members', 'teams', 'profiles', 'audit', 'import']) {
+  for (const section of ['members', 'teams', 'profiles', 'audit', 'import', 'compose', 'posts', 'approvals']) {
     await page.goto(`${orgUrl}/${section}`);
     await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
     const text = await page.locator('body').innerText();

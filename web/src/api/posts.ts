@@ -83,8 +83,7 @@ export interface ComposeBody {
 
 export const postKeys = {
   all: (orgId: number) => ['orgs', orgId, 'posts'] as const,
-  range: (orgId: number, from: string, until: string, states: string) =>
-    ['orgs', orgId, 'posts', from, until, states] as const,
+  range: (orgId: number, query: string) => ['orgs', orgId, 'posts', query] as const,
 };
 
 // Bluesky counts graphemes (what a reader sees as one character: an emoji with its
@@ -113,17 +112,34 @@ export function canPublish(profile: Profile): boolean {
   return levelAtLeast(profile.my_level, 'publisher');
 }
 
-// The calendar listing: every page of [from, until), optionally of some states only.
-export function useCalendarPosts(orgId: number, from: string, until: string, states: PostState[] = []) {
-  const stateList = states.join(',');
+export interface CalendarFilter {
+  from: string;
+  until: string;
+  states?: PostState[];
+  profile?: number | null;
+  team?: number | null;
+}
+
+// The listing's query string, shared with the CSV and iCalendar exports.
+export function calendarQuery(filter: CalendarFilter): URLSearchParams {
+  const query = new URLSearchParams({ from: filter.from, until: filter.until });
+  if (filter.states?.length) query.set('state', filter.states.join(','));
+  if (filter.profile) query.set('profile', String(filter.profile));
+  if (filter.team) query.set('team', String(filter.team));
+  return query;
+}
+
+// The calendar listing: every page of [from, until), filtered.
+export function useCalendarPosts(orgId: number, filter: CalendarFilter) {
+  const base = calendarQuery(filter).toString();
   return useQuery({
-    queryKey: postKeys.range(orgId, from, until, stateList),
+    queryKey: postKeys.range(orgId, base),
     queryFn: async () => {
       const posts: CalendarPost[] = [];
       let cursor: string | null = '';
       while (cursor !== null) {
-        const query = new URLSearchParams({ from, until, limit: '500' });
-        if (stateList) query.set('state', stateList);
+        const query = new URLSearchParams(base);
+        query.set('limit', '500');
         if (cursor) query.set('cursor', cursor);
         const page: { posts: CalendarPost[]; next_cursor: string | null } = await api(`/orgs/${orgId}/posts?${query}`);
         posts.push(...page.posts);

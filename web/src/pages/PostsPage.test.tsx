@@ -38,6 +38,7 @@ function renderAt(path: string, posts: unknown[], profiles: unknown[], routes: P
     '/api/v1/orgs/7': org,
     '/api/v1/orgs/7/profiles': { status: 200, body: { profiles } },
     '/api/v1/orgs/7/posts': { status: 200, body: { posts, next_cursor: null } },
+    '/api/v1/orgs/7/teams': { status: 200, body: { teams: [{ id: 3, name: 'Writers', created_at: '' }] } },
     ...routes,
   });
   vi.stubGlobal('fetch', mock.fetchMock);
@@ -104,6 +105,20 @@ describe('PostsPage', () => {
     const first = new URL(mock.requests.find((r) => r.path === '/api/v1/orgs/7/posts')!.url, 'http://x');
     const span = Date.parse(first.searchParams.get('until')!) - Date.parse(first.searchParams.get('from')!);
     expect(span).toBeLessThanOrEqual(366 * 24 * 3600 * 1000);
+  });
+
+  it('filters by profile and team, and exports what it shows', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/posts', [], [profile(1, 'acme.bsky.social', 'viewer')]);
+    await screen.findByText('No posts in this period.');
+    await user.click(screen.getByRole('textbox', { name: 'Filter by profile' }));
+    await user.click(await screen.findByRole('option', { name: '@acme.bsky.social' }));
+    await user.click(screen.getByRole('textbox', { name: 'Filter by team' }));
+    await user.click(await screen.findByRole('option', { name: 'Writers' }));
+    await waitFor(() => expect(mock.requests.some((r) => r.url.includes('profile=1') && r.url.includes('team=3'))).toBe(true));
+    const csv = screen.getByRole('link', { name: 'Export CSV' }).getAttribute('href')!;
+    expect(csv).toMatch(/^\/api\/v1\/orgs\/7\/posts\/export\.csv\?from=.*&profile=1&team=3$/);
+    expect(screen.getByRole('link', { name: 'Export iCalendar' }).getAttribute('href')).toContain('/posts/export.ics?');
   });
 
   it('shows the week around today with today\'s post in its day', async () => {

@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import {
   blueskyPostUrl,
+  calendarQuery,
   canPublish,
   postKeys,
   stateLabels,
@@ -14,7 +15,7 @@ import {
   type Post,
   type PostState,
 } from '../api/posts';
-import { useProfiles } from '../api/queries';
+import { useProfiles, useTeams } from '../api/queries';
 import { useSession } from '../api/session';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -100,9 +101,20 @@ function levels(profiles: Profile[] | undefined): Map<number, Profile> {
 function PostsBody({ org }: { org: Organization }) {
   const { from, until } = useWindow();
   const [state, setState] = useState<string | null>(null);
+  const [profileFilter, setProfileFilter] = useState<string | null>(null);
+  const [teamFilter, setTeamFilter] = useState<string | null>(null);
   const [view, setView] = useState('list');
-  const posts = useCalendarPosts(org.id, from, until, state ? [state as PostState] : []);
+  const filter = {
+    from,
+    until,
+    states: state ? [state as PostState] : [],
+    profile: profileFilter ? Number(profileFilter) : null,
+    team: teamFilter ? Number(teamFilter) : null,
+  };
+  const posts = useCalendarPosts(org.id, filter);
+  const exportQuery = calendarQuery(filter).toString();
   const profiles = useProfiles(org.id);
+  const teams = useTeams(org.id);
   const { user } = useSession();
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState<CalendarPost | null>(null);
@@ -131,12 +143,25 @@ function PostsBody({ org }: { org: Organization }) {
         <Group>
           <Select aria-label="Filter by state" placeholder="Every state" clearable w={200} value={state} onChange={setState}
             data={Object.entries(stateLabels).map(([value, { label }]) => ({ value, label }))} />
+          <Select aria-label="Filter by profile" placeholder="Every profile" clearable searchable w={200} value={profileFilter}
+            onChange={setProfileFilter}
+            data={(profiles.data ?? []).map((profile) => ({ value: String(profile.id), label: `@${profile.handle}` }))} />
+          <Select aria-label="Filter by team" placeholder="Every team" clearable searchable w={180} value={teamFilter}
+            onChange={setTeamFilter} data={(teams.data ?? []).map((team) => ({ value: String(team.id), label: team.name }))} />
           <SegmentedControl aria-label="View" value={view} onChange={setView}
             data={[{ value: 'list', label: 'List' }, { value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} />
         </Group>
-        <Button component={Link} to={`/orgs/${org.id}/compose`} variant="light">
-          Compose
-        </Button>
+        <Group gap="xs">
+          <Anchor href={`/api/v1/orgs/${org.id}/posts/export.csv?${exportQuery}`} download size="sm">
+            Export CSV
+          </Anchor>
+          <Anchor href={`/api/v1/orgs/${org.id}/posts/export.ics?${exportQuery}`} download size="sm">
+            Export iCalendar
+          </Anchor>
+          <Button component={Link} to={`/orgs/${org.id}/compose`} variant="light">
+            Compose
+          </Button>
+        </Group>
       </Group>
       {posts.isPending && <Loader aria-label="Loading posts" />}
       <ErrorAlert error={posts.error} />
@@ -215,7 +240,7 @@ interface Decision {
 
 function ApprovalsBody({ org }: { org: Organization }) {
   const { from, until } = useWindow();
-  const posts = useCalendarPosts(org.id, from, until, ['pending_approval']);
+  const posts = useCalendarPosts(org.id, { from, until, states: ['pending_approval'] });
   const profiles = useProfiles(org.id);
   const queryClient = useQueryClient();
   const [rejecting, setRejecting] = useState<Decision | null>(null);
