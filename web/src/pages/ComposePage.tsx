@@ -39,6 +39,7 @@ import { useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
+import { browserTimeZone, timeZones } from '../components/timeZones';
 
 // Bluesky's image rules (the server checks them again): PNG, JPEG or WebP, at most four,
 // 1,000,000 bytes each, each with alt text.
@@ -51,16 +52,6 @@ interface ImageDraft {
   name: string;
   data: string; // base64, no data: prefix
   alt: string;
-}
-
-export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-function timeZones(): string[] {
-  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const own = browserTimeZone();
-  return zones.includes(own) ? zones : [own, ...zones];
 }
 
 function readBase64(file: File): Promise<string> {

@@ -89,6 +89,42 @@ describe('PostsPage', () => {
     expect(mock.sent('POST', '/api/v1/orgs/7/posts/8/cancel')).toHaveLength(2);
   });
 
+  it('lets a publisher schedule an expired post again, in a time zone, and shows a refused time by its field', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/posts', [calendarPost(10, 'expired', 6, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'publisher')], {
+      'POST /api/v1/orgs/7/posts/10/schedule': [
+        apiError(422, 'invalid_request', 'invalid', [{ field: 'when.local_time', message: 'is in the past' }]),
+        { status: 200, body: {} },
+      ],
+    });
+    expect(await screen.findByRole('button', { name: 'Schedule post 10' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Submit post 10/ })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Schedule post 10' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Schedule post 10' });
+    expect(dialog).toHaveTextContent('published as @acme.bsky.social');
+    const when = within(dialog).getByLabelText(/Date and time/);
+    await user.type(when, '2020-01-01T10:00');
+    await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));
+    expect(await within(dialog).findByText('is in the past', { selector: '.mantine-InputWrapper-error' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const sent = mock.sent('POST', '/api/v1/orgs/7/posts/10/schedule');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].body).toEqual({ when: { mode: 'schedule', local_time: '2020-01-01T10:00', time_zone: 'Europe/Paris' }, confirm_profiles: [] });
+  });
+
+  it('lets a limited author submit a draft for approval, and shows a refusal', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/orgs/7/posts', [calendarPost(11, 'draft', 5, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'limited')], {
+      'POST /api/v1/orgs/7/posts/11/submit': apiError(409, 'conflict', 'the post is not a draft any more'),
+    });
+    expect(screen.queryByRole('button', { name: /Schedule post/ })).toBeNull();
+    await user.click(await screen.findByRole('button', { name: 'Submit post 11 for approval' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('the post is not a draft any more');
+    expect(screen.queryByRole('button', { name: 'Schedule post 11' })).toBeNull();
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts/11/submit')[0].body).toEqual({ confirm_profiles: [] });
+  });
+
   it('offers no cancel of another author\'s post to a viewer', async () => {
     renderAt('/orgs/7/posts', [calendarPost(9, 'scheduled', 6, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'viewer')]);
     await screen.findByRole('table', { name: 'Posts' });

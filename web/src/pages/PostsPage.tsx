@@ -1,6 +1,6 @@
-import { Anchor, Badge, Button, Group, Loader, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Loader, Modal, SegmentedControl, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import {
@@ -22,6 +22,8 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
 import { TableHead } from '../components/TableHead';
 import { CalendarView } from '../components/CalendarView';
+import { browserTimeZone, timeZones } from '../components/timeZones';
+import { fieldError } from '../api/errors';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -93,6 +95,62 @@ function TargetLine({ target }: { target: CalendarTarget }) {
 }
 
 const cancellable: PostState[] = ['draft', 'pending_approval', 'approved', 'rejected', 'scheduled', 'expired'];
+// What POST /schedule takes (a publisher of every target) and POST /submit (the author).
+const schedulable: PostState[] = ['draft', 'approved', 'expired', 'scheduled'];
+const submittable: PostState[] = ['draft', 'rejected', 'expired'];
+
+// Schedule (or move) a post at a wall time in a zone; the dialog names the accounts, which
+// is the confirmation the profiles that require one ask for.
+function ScheduleDialog({ org, post, byId, onClose }: {
+  org: Organization;
+  post: CalendarPost;
+  byId: Map<number, Profile>;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [localTime, setLocalTime] = useState(post.schedule.requested_local_time?.slice(0, 16) ?? '');
+  const [timeZone, setTimeZone] = useState(post.schedule.time_zone ?? browserTimeZone());
+  const zones = useMemo(timeZones, []);
+  const schedule = useMutation({
+    mutationFn: () =>
+      api<Post>(`/orgs/${org.id}/posts/${post.id}/schedule`, {
+        method: 'POST',
+        json: {
+          when: { mode: 'schedule', local_time: localTime, time_zone: timeZone },
+          confirm_profiles: post.targets.filter((t) => byId.get(t.profile_id)?.requires_confirmation).map((t) => t.profile_id),
+        },
+      }),
+    onSuccess: () => {
+      onClose();
+      void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) });
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={`Schedule post ${post.id}`}>
+      <form onSubmit={(event) => {
+        event.preventDefault();
+        schedule.mutate();
+      }}>
+        <Stack>
+          <Text size="sm">It will be published as {post.targets.map((t) => `@${t.handle}`).join(', ')}.</Text>
+          <TextInput type="datetime-local" label="Date and time" required value={localTime}
+            onChange={(event) => setLocalTime(event.currentTarget.value)} error={fieldError(schedule.error, 'when.local_time')} />
+          <Select label="Time zone" searchable data={zones} value={timeZone} allowDeselect={false}
+            onChange={(value) => value && setTimeZone(value)} error={fieldError(schedule.error, 'when.time_zone')} />
+          <ErrorAlert error={schedule.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={!localTime} loading={schedule.isPending}>
+              Schedule
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
 
 function levels(profiles: Profile[] | undefined): Map<number, Profile> {
   return new Map((profiles ?? []).map((profile) => [profile.id, profile]));
@@ -118,6 +176,15 @@ function PostsBody({ org }: { org: Organization }) {
   const { user } = useSession();
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState<CalendarPost | null>(null);
+  const [scheduling, setScheduling] = useState<CalendarPost | null>(null);
+  const submit = useMutation({
+    mutationFn: (post: CalendarPost) =>
+      api<Post>(`/orgs/${org.id}/posts/${post.id}/submit`, {
+        method: 'POST',
+        json: { confirm_profiles: post.targets.filter((t) => byId.get(t.profile_id)?.requires_confirmation).map((t) => t.profile_id) },
+      }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) }),
+  });
   const cancel = useMutation({
     mutationFn: (post: CalendarPost) => api<Post>(`/orgs/${org.id}/posts/${post.id}/cancel`, { method: 'POST' }),
     onSuccess: () => {
@@ -129,6 +196,14 @@ function PostsBody({ org }: { org: Organization }) {
   const isAdmin = org.role === 'owner' || org.role === 'admin';
   // The server decides (author, or a publisher of every target); the button is offered to
   // whoever it would accept.
+  const publishesAll = (post: CalendarPost) =>
+    post.targets.every((target) => {
+      const profile = byId.get(target.profile_id);
+      return profile !== undefined && canPublish(profile);
+    });
+  const maySchedule = (post: CalendarPost) => schedulable.includes(post.state) && publishesAll(post);
+  const maySubmit = (post: CalendarPost) =>
+    submittable.includes(post.state) && post.author?.id === user?.id && !publishesAll(post);
   const mayCancel = (post: CalendarPost) =>
     cancellable.includes(post.state) &&
     (post.author?.id === user?.id || isAdmin ||
@@ -164,6 +239,8 @@ function PostsBody({ org }: { org: Organization }) {
         </Group>
       </Group>
       {posts.isPending && <Loader aria-label="Loading posts" />}
+      <ErrorAlert error={submit.error} />
+      {scheduling && <ScheduleDialog org={org} post={scheduling} byId={byId} onClose={() => setScheduling(null)} />}
       <ErrorAlert error={posts.error} />
       {posts.data && view !== 'list' && <CalendarView posts={posts.data} span={view as 'week' | 'month'} />}
       {posts.data && view === 'list' && (
@@ -194,12 +271,25 @@ function PostsBody({ org }: { org: Organization }) {
                   </Table.Td>
                   <Table.Td>{post.author?.display_name ?? post.author?.email ?? '—'}</Table.Td>
                   <Table.Td>
-                    {mayCancel(post) && (
-                      <Button size="xs" variant="subtle" color="red" aria-label={`Cancel post ${post.id}`}
-                        onClick={() => setCancelling(post)}>
-                        Cancel
-                      </Button>
-                    )}
+                    <Group gap={4} wrap="nowrap">
+                      {maySchedule(post) && (
+                        <Button size="xs" variant="light" aria-label={`Schedule post ${post.id}`} onClick={() => setScheduling(post)}>
+                          {post.state === 'scheduled' ? 'Move' : 'Schedule'}
+                        </Button>
+                      )}
+                      {maySubmit(post) && (
+                        <Button size="xs" variant="light" aria-label={`Submit post ${post.id} for approval`}
+                          loading={submit.isPending && submit.variables?.id === post.id} onClick={() => submit.mutate(post)}>
+                          Submit
+                        </Button>
+                      )}
+                      {mayCancel(post) && (
+                        <Button size="xs" variant="subtle" color="red" aria-label={`Cancel post ${post.id}`}
+                          onClick={() => setCancelling(post)}>
+                          Cancel
+                        </Button>
+                      )}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
