@@ -36,8 +36,14 @@ export function calendarDays(anchor: Date, span: 'week' | 'month'): Date[] {
 }
 
 // The posts of the listing laid out by the day of their calendar instant, in the viewer's
-// own time zone.
-export function CalendarView({ posts, span }: { posts: CalendarPost[]; span: 'week' | 'month' }) {
+// own time zone. A post `canMove` allows can be dragged to another day: `onMove` gets it
+// and the day (the caller confirms, keyboard users reschedule from the list).
+export function CalendarView({ posts, span, canMove, onMove }: {
+  posts: CalendarPost[];
+  span: 'week' | 'month';
+  canMove?: (post: CalendarPost) => boolean;
+  onMove?: (post: CalendarPost, day: Date) => void;
+}) {
   const [anchor, setAnchor] = useState(() => new Date());
   const days = calendarDays(anchor, span);
   const byDay = new Map<string, CalendarPost[]>();
@@ -82,12 +88,21 @@ export function CalendarView({ posts, span }: { posts: CalendarPost[]; span: 'we
           const outside = span === 'month' && day.getMonth() !== anchor.getMonth();
           return (
             <Paper key={dayKey(day)} withBorder p={4} mih={span === 'week' ? 160 : 90} role="gridcell"
-              aria-label={day.toDateString()} opacity={outside ? 0.5 : 1}>
+              aria-label={day.toDateString()} opacity={outside ? 0.5 : 1}
+              onDragOver={(event) => onMove && event.preventDefault()}
+              onDrop={(event) => {
+                event.preventDefault();
+                const id = Number(event.dataTransfer.getData('text/plain'));
+                const post = posts.find((candidate) => candidate.id === id);
+                if (post && onMove) onMove(post, day);
+              }}>
               <Text size="xs" c="dimmed">
                 {day.getDate()}
               </Text>
               {list.map((post) => (
-                <Group key={post.id} gap={4} wrap="nowrap" title={post.text}>
+                <Group key={post.id} gap={4} wrap="nowrap" title={post.text} draggable={canMove?.(post) ?? false}
+                  style={canMove?.(post) ? { cursor: 'grab' } : undefined}
+                  onDragStart={(event) => event.dataTransfer.setData('text/plain', String(post.id))}>
                   <Badge size="xs" color={stateLabels[post.state]?.color ?? 'gray'} variant="dot">
                     {new Date(post.calendar_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
                   </Badge>

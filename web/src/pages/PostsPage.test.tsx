@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { ApprovalsPage, PostsPage } from './PostsPage';
@@ -166,6 +166,36 @@ describe('PostsPage', () => {
     expect(today).toHaveTextContent('Launch day');
     await user.click(screen.getByRole('button', { name: 'Next week' }));
     expect(screen.queryByText('Launch day')).toBeNull();
+  });
+});
+
+describe('Rescheduling by dragging in the calendar', () => {
+  it('opens the schedule dialog at the dropped day, same wall time, for a publisher only', async () => {
+    const user = userEvent.setup();
+    renderAt('/orgs/7/posts', [calendarPost(12, 'scheduled', 6, [target(1, 'acme.bsky.social')], 'Move me')], [profile(1, 'acme.bsky.social', 'publisher')]);
+    await screen.findByRole('table', { name: 'Posts' });
+    await user.click(screen.getByText('Week'));
+    const today = new Date();
+    const item = within(screen.getByRole('gridcell', { name: today.toDateString() })).getByTitle('Move me');
+    expect(item).toHaveAttribute('draggable', 'true');
+    // Sunday's post moves to Saturday, any other day's to the next day: both in this week.
+    const dropDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() + (today.getDay() === 0 ? -1 : 1));
+    const data = { getData: () => '12', setData: () => {} };
+    fireEvent.dragStart(item, { dataTransfer: data });
+    fireEvent.drop(screen.getByRole('gridcell', { name: dropDay.toDateString() }), { dataTransfer: data });
+    const dialog = await screen.findByRole('dialog', { name: 'Schedule post 12' });
+    const pad = (n: number) => String(n).padStart(2, '0');
+    expect(within(dialog).getByLabelText(/Date and time/)).toHaveValue(
+      `${dropDay.getFullYear()}-${pad(dropDay.getMonth() + 1)}-${pad(dropDay.getDate())}T18:00`,
+    );
+  });
+
+  it('does not let a viewer drag', async () => {
+    const user = userEvent.setup();
+    renderAt('/orgs/7/posts', [calendarPost(12, 'scheduled', 6, [target(1, 'acme.bsky.social')], 'Move me')], [profile(1, 'acme.bsky.social', 'viewer')]);
+    await screen.findByRole('table', { name: 'Posts' });
+    await user.click(screen.getByText('Week'));
+    expect(screen.getByTitle('Move me')).toHaveAttribute('draggable', 'false');
   });
 });
 

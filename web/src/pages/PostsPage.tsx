@@ -94,6 +94,13 @@ function TargetLine({ target }: { target: CalendarTarget }) {
   );
 }
 
+// A post dropped on a day keeps its wall time of day (09:00 when it had none).
+export function droppedWallTime(post: CalendarPost, day: Date): string {
+  const time = post.schedule.local_time?.slice(11, 16) || '09:00';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}T${time}`;
+}
+
 const cancellable: PostState[] = ['draft', 'pending_approval', 'approved', 'rejected', 'scheduled', 'expired'];
 // What POST /schedule takes (a publisher of every target) and POST /submit (the author).
 const schedulable: PostState[] = ['draft', 'approved', 'expired', 'scheduled'];
@@ -101,14 +108,15 @@ const submittable: PostState[] = ['draft', 'rejected', 'expired'];
 
 // Schedule (or move) a post at a wall time in a zone; the dialog names the accounts, which
 // is the confirmation the profiles that require one ask for.
-function ScheduleDialog({ org, post, byId, onClose }: {
+function ScheduleDialog({ org, post, initial, byId, onClose }: {
   org: Organization;
   post: CalendarPost;
+  initial?: string;
   byId: Map<number, Profile>;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
-  const [localTime, setLocalTime] = useState(post.schedule.requested_local_time?.slice(0, 16) ?? '');
+  const [localTime, setLocalTime] = useState(initial ?? post.schedule.requested_local_time?.slice(0, 16) ?? '');
   const [timeZone, setTimeZone] = useState(post.schedule.time_zone ?? browserTimeZone());
   const zones = useMemo(timeZones, []);
   const schedule = useMutation({
@@ -177,6 +185,7 @@ function PostsBody({ org }: { org: Organization }) {
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState<CalendarPost | null>(null);
   const [scheduling, setScheduling] = useState<CalendarPost | null>(null);
+  const [droppedAt, setDroppedAt] = useState<string | undefined>(undefined);
   const submit = useMutation({
     mutationFn: (post: CalendarPost) =>
       api<Post>(`/orgs/${org.id}/posts/${post.id}/submit`, {
@@ -240,9 +249,20 @@ function PostsBody({ org }: { org: Organization }) {
       </Group>
       {posts.isPending && <Loader aria-label="Loading posts" />}
       <ErrorAlert error={submit.error} />
-      {scheduling && <ScheduleDialog org={org} post={scheduling} byId={byId} onClose={() => setScheduling(null)} />}
+      {scheduling && (
+        <ScheduleDialog org={org} post={scheduling} initial={droppedAt} byId={byId} onClose={() => {
+          setScheduling(null);
+          setDroppedAt(undefined);
+        }} />
+      )}
       <ErrorAlert error={posts.error} />
-      {posts.data && view !== 'list' && <CalendarView posts={posts.data} span={view as 'week' | 'month'} />}
+      {posts.data && view !== 'list' && (
+        <CalendarView posts={posts.data} span={view as 'week' | 'month'} canMove={maySchedule}
+          onMove={(post, day) => {
+            setDroppedAt(droppedWallTime(post, day));
+            setScheduling(post);
+          }} />
+      )}
       {posts.data && view === 'list' && (
         <>
           <Table striped aria-label="Posts">
