@@ -2,19 +2,26 @@
 // an organization, a CSV import of three members (a broken file first, then dry run and
 // apply), a team, the profiles and the audit log; an invitee who accepts and sees a
 // member's screens, and whose acceptance reaches the admin's bell; and a member of another organization who sees nothing of this one.
+// Publishing, against the real local PDS: the admin connects a Bluesky profile; a limited
+// member composes a post, it goes to approval, a publisher approves it, and the record is
+// read back from the PDS; a viewer is offered no publish action.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRoost } from './roost.mjs';
 import { launchBrowser, newUserPage, screenshot } from './browser.mjs';
 import { totpCode } from './totp.mjs';
+import { createAccountWithAppPassword, listPosts, roostEnvFor, testPds } from './pds.mjs';
 
 const password = 'a long passphrase for tests';
 let roost;
 let browser;
 let orgUrl;
 
+// The PDS comes from the ctest fixture; without it only the publishing tests fail.
+const pds = process.env.ROOST_TEST_BLUESKY_PDS_INFO_FILE ? testPds() : null;
+
 before(async () => {
-  roost = await startRoost();
+  roost = await startRoost(pds ? roostEnvFor(pds) : {});
   browser = await launchBrowser();
 });
 
@@ -198,7 +205,7 @@ test('a member of another organization sees nothing of this one', async () => {
   await page.getByRole('button', { name: 'Create organization' }).click();
   await page.getByRole('heading', { name: 'Members' }).waitFor();
 
-  for (const section of ['members', 'teams', 'profiles', 'audit', 'import']) {
+  for (const section of ['members', 'teams', 'profiles', 'audit', 'import', 'compose', 'posts', 'approvals']) {
     await page.goto(`${orgUrl}/${section}`);
     await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
     const text = await page.locator('body').innerText();
@@ -276,4 +283,136 @@ test('login with two-factor authentication asks for the code, refuses a wrong on
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByRole('heading', { name: 'Welcome to Roost' }).waitFor();
   await page.context().close();
+});
+
+// Setting up people and teams through the API, as the earlier tests did through the UI.
+async function apiSession(email, displayName) {
+  const call = async (method, path, body, session) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (session) {
+      headers.Cookie = session.cookie;
+      headers['X-CSRF-Token'] = session.csrf;
+    }
+    const response = await fetch(`${roost.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  if (displayName) await call('POST', '/accounts', { email, display_name: displayName, password });
+  const login = await fetch(`${roost.url}/api/v1/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.ok(login.ok, await login.clone().text());
+  const session = { cookie: login.headers.get('set-cookie').split(';')[0], csrf: (await login.json()).csrf_token };
+  return (method, path, body) => call(method, path, body, session);
+}
+
+let bluesky;
+const postText = `Spring launch: see you at the stand! (${Date.now()})`;
+
+test('an admin connects a Bluesky profile from the profiles screen', async () => {
+  assert.ok(pds, 'no test PDS: run through ctest (fixture bluesky_pds)');
+  bluesky = await createAccountWithAppPassword(pds);
+  const page = await newUserPage(browser, roost.url);
+  await logIn(page, 'ada@example.com');
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  await page.getByRole('link', { name: 'Social profiles', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Connect a Bluesky profile' });
+  // A wrong app password is refused with the network's answer, and nothing is stored.
+  await form.getByLabel('Bluesky handle or DID').fill(bluesky.handle);
+  await form.getByLabel('App password').fill('wrong-wrong-wrong-wrong');
+  await form.getByRole('button', { name: 'Connect' }).click();
+  await form.getByRole('alert').filter({ hasText: 'The network refused these credentials' }).waitFor();
+  await page.getByText('0 / 10 profiles').waitFor();
+  await form.getByLabel('App password').fill(bluesky.appPassword);
+  await form.getByRole('button', { name: 'Connect' }).click();
+  await form.getByRole('status').filter({ hasText: `@${bluesky.handle} is connected` }).waitFor();
+  await page.getByText('1 / 10 profiles').waitFor();
+  await tableRows(page, 'Social profiles').filter({ hasText: bluesky.handle }).filter({ hasText: 'Active' }).waitFor();
+  await screenshot(page, 'profiles-connected');
+  await page.context().close();
+});
+
+test('a limited member composes a post, a publisher approves it, and it appears on the PDS; a viewer has no publish action', async () => {
+  assert.ok(bluesky, 'the profile was not connected');
+  const orgId = Number(orgUrl.split('/').pop());
+  const ada = await apiSession('ada@example.com');
+  const { profiles } = await ada('GET', `/orgs/${orgId}/profiles`);
+  const profileId = profiles.find((profile) => profile.handle === bluesky.handle).id;
+  const people = [
+    { email: 'lee@example.com', name: 'Lee Limited', team: 'Writers', level: 'limited' },
+    { email: 'vic@example.com', name: 'Vic Viewer', team: 'Readers', level: 'viewer' },
+    { email: 'pat@example.com', name: 'Pat Publisher', team: 'Editors', level: 'publisher' },
+  ];
+  for (const person of people) {
+    const team = await ada('POST', `/orgs/${orgId}/teams`, { name: person.team });
+    await ada('PUT', `/orgs/${orgId}/teams/${team.id}/profiles/${profileId}`, { level: person.level });
+    await ada('POST', `/orgs/${orgId}/invitations`, { email: person.email, role: 'member', teams: [team.id] });
+    const them = await apiSession(person.email, person.name);
+    const { invitations } = await them('GET', '/me/invitations');
+    await them('POST', `/me/invitations/${invitations.find((invitation) => invitation.org_id === orgId).id}/accept`);
+  }
+
+  // The limited member: the profile is offered, publishing directly is not.
+  const lee = await newUserPage(browser, roost.url);
+  await logIn(lee, 'lee@example.com');
+  await lee.getByRole('button', { name: 'Log out' }).waitFor();
+  await lee.goto(`${orgUrl}/compose`);
+  await lee.getByRole('checkbox', { name: `@${bluesky.handle}` }).waitFor();
+  assert.equal(await lee.getByRole('checkbox', { name: `@${bluesky.handle}` }).isChecked(), true);
+  await lee.getByRole('textbox', { name: 'Text', exact: true }).fill(postText);
+  await lee.getByText(`Bluesky: ${postText.length} / 300`).waitFor();
+  assert.equal(await lee.getByRole('button', { name: 'Publish now' }).count(), 0);
+  await screenshot(lee, 'composer');
+  await lee.getByRole('button', { name: 'Submit for approval' }).click();
+  const dialog = lee.getByRole('dialog');
+  await dialog.getByText(`once approved it is published as @${bluesky.handle}`).waitFor();
+  await dialog.getByRole('button', { name: 'Submit for approval' }).click();
+  await lee.getByRole('status').filter({ hasText: 'is waiting for approval' }).waitFor();
+  await lee.getByRole('link', { name: 'Approvals', exact: true }).click();
+  await lee.getByText('Approving needs the publisher level on a profile').waitFor();
+  await lee.context().close();
+
+  // The viewer sees the profile's posts, and no way to compose, publish or cancel.
+  const vic = await newUserPage(browser, roost.url);
+  await logIn(vic, 'vic@example.com');
+  await vic.getByRole('button', { name: 'Log out' }).waitFor();
+  await vic.goto(`${orgUrl}/compose`);
+  await vic.getByRole('note').filter({ hasText: 'composing needs the limited level' }).waitFor();
+  assert.equal(await vic.getByRole('button', { name: /Publish now|Schedule|Submit for approval|Save draft/ }).count(), 0);
+  await vic.goto(`${orgUrl}/posts`);
+  await tableRows(vic, 'Posts').filter({ hasText: postText }).filter({ hasText: 'Pending approval' }).waitFor();
+  assert.equal(await vic.getByRole('button', { name: /^Cancel post/ }).count(), 0);
+  await vic.context().close();
+
+  // The publisher approves; the scheduler publishes at once.
+  const pat = await newUserPage(browser, roost.url);
+  await logIn(pat, 'pat@example.com');
+  await pat.getByRole('button', { name: 'Log out' }).waitFor();
+  await pat.goto(`${orgUrl}/approvals`);
+  const row = tableRows(pat, 'Approval queue').filter({ hasText: postText });
+  await row.waitFor();
+  await screenshot(pat, 'approvals');
+  await row.getByRole('button', { name: /^Approve post \d+ for @/ }).click();
+  await row.waitFor({ state: 'detached' });
+  await pat.getByRole('link', { name: 'Posts', exact: true }).click();
+  const published = tableRows(pat, 'Posts').filter({ hasText: postText });
+  const deadline = Date.now() + 30_000;
+  while (!(await published.filter({ hasText: 'Published' }).count())) {
+    assert.ok(Date.now() < deadline, `not published: ${await published.innerText()}`);
+    await pat.waitForTimeout(500);
+    await pat.reload();
+    await published.waitFor();
+  }
+  const uri = await published.getByRole('link', { name: 'published' }).getAttribute('title');
+  assert.match(uri, new RegExp(`^at://${bluesky.did}/app\\.bsky\\.feed\\.post/`));
+  await screenshot(pat, 'posts');
+  await pat.context().close();
+
+  const records = await listPosts(pds, bluesky.did);
+  const record = records.find((candidate) => candidate.uri === uri);
+  assert.ok(record, `no record ${uri} on the PDS: ${JSON.stringify(records)}`);
+  assert.equal(record.value.text, postText);
 });

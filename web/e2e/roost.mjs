@@ -15,7 +15,8 @@ export function roostBinary() {
   return found;
 }
 
-export async function startRoost() {
+// `env` adds to roost's environment, e.g. where it finds Bluesky identities.
+export async function startRoost(env = {}) {
   const binary = roostBinary();
   const webRoot = process.env.ROOST_WEB_ROOT ?? join(webDir, 'dist');
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built web UI in ${webRoot}: npm run build`);
@@ -25,7 +26,7 @@ export async function startRoost() {
   const child = spawn(
     binary,
     ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-root', webRoot, '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));

@@ -1,5 +1,5 @@
 import { Center, Loader } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
 import { safeNext } from './api/next';
 import { useSession } from './api/session';
@@ -17,6 +17,15 @@ import { ProfilesPage } from './pages/ProfilesPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { TeamPage } from './pages/TeamPage';
 import { TeamsPage } from './pages/TeamsPage';
+
+// Publishing's screens load on first use: the first load stays within its budget.
+const ComposePage = lazy(() => import('./pages/ComposePage').then((m) => ({ default: m.ComposePage })));
+const PostsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.PostsPage })));
+const ApprovalsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.ApprovalsPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loader aria-label="Loading" />}>{children}</Suspense>;
+}
 
 function SignedIn({ children }: { children: ReactNode }) {
   const { user, loading } = useSession();
@@ -64,6 +73,9 @@ export function App() {
       <Route path="/orgs/:orgId/teams/:teamId" element={<SignedIn><TeamPage /></SignedIn>} />
       <Route path="/orgs/:orgId/profiles" element={<SignedIn><ProfilesPage /></SignedIn>} />
       <Route path="/orgs/:orgId/audit" element={<SignedIn><AuditPage /></SignedIn>} />
+      <Route path="/orgs/:orgId/compose" element={<SignedIn><Lazy><ComposePage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/posts" element={<SignedIn><Lazy><PostsPage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/approvals" element={<SignedIn><Lazy><ApprovalsPage /></Lazy></SignedIn>} />
       <Route path="*" element={<SignedIn><NotFound /></SignedIn>} />
     </Routes>
   );

@@ -33,6 +33,10 @@ const titles: Record<string, string> = {
   seat_limit_reached: 'No seats left on the plan',
   invitation_expired: 'This invitation has expired',
   network: 'No connection',
+  profile_limit_reached: 'The plan has no profile left',
+  profile_credentials_rejected: 'The network refused these credentials',
+  confirmation_required: 'Confirm the accounts first',
+  duplicate_post: 'This looks like a duplicate',
 };
 
 const permissionNames: Record<string, string> = {

@@ -58,6 +58,9 @@ function OrgSwitcher() {
 }
 
 const orgSections = [
+  { path: 'compose', label: 'Compose' },
+  { path: 'posts', label: 'Posts' },
+  { path: 'approvals', label: 'Approvals' },
   { path: 'members', label: 'Members' },
   { path: 'import', label: 'Import members' },
   { path: 'teams', label: 'Teams' },

@@ -3,6 +3,7 @@ import { useAllMembers, useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
+import { ConnectProfileForm, ProfileActions } from '../components/ProfileConnect';
 import { TableHead } from '../components/TableHead';
 
 function planUsage(used: number, limit: number): string {
@@ -55,7 +56,7 @@ function ProfilesBody({ org }: { org: Organization }) {
       {/* Without the members, owners show as "user N": say why. */}
       <ErrorAlert error={members.error} />
       <Table striped aria-label="Social profiles">
-        <TableHead columns={['Profile', 'Network', 'Status', 'Owner', 'Confirmation', 'Your level']} />
+        <TableHead columns={['Profile', 'Network', 'Status', 'Owner', 'Confirmation', 'Your level']} actions />
         <Table.Tbody>
           {list.map((profile) => (
             <Table.Tr key={profile.id}>
@@ -81,15 +82,19 @@ function ProfilesBody({ org }: { org: Organization }) {
               </Table.Td>
               <Table.Td>{profile.requires_confirmation ? 'Required' : 'Not required'}</Table.Td>
               <Table.Td>{profile.my_level}</Table.Td>
+              <Table.Td>
+                <ProfileActions org={org} profile={profile} />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {list.length === 0 && (
         <Text c="dimmed">
-          No social profiles yet. Connecting Bluesky profiles arrives with publishing.
+          No social profiles yet.
         </Text>
       )}
+      {(org.role === 'owner' || org.role === 'admin') && <ConnectProfileForm org={org} used={list.length} />}
     </>
   );
 }

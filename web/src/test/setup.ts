@@ -35,3 +35,5 @@ class ResizeObserverStub {
   disconnect() {}
 }
 window.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
+// Mantine's searchable Select scrolls its selected option into view.
+Element.prototype.scrollIntoView ??= function scrollIntoView() {};

@@ -1,0 +1,47 @@
+// The real local Bluesky PDS of the CTest fixture `bluesky_pds` (tests/peers/bluesky-pds):
+// where it is, and what the browser tests do to it directly over XRPC — make an account and
+// an app password, read back the records Roost published. Without the fixture the tests
+// fail, never skip: run them through ctest (`ctest -R 'bluesky_pds|web_e2e'`).
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+export function testPds() {
+  const file = process.env.ROOST_TEST_BLUESKY_PDS_INFO_FILE;
+  if (!file) throw new Error('ROOST_TEST_BLUESKY_PDS_INFO_FILE is not set: run through ctest, which starts the test PDS');
+  const info = JSON.parse(readFileSync(file, 'utf8'));
+  return { pdsUrl: info.pdsUrl, plcUrl: info.plcUrl };
+}
+
+// What roost needs to find identities on the test PDS and its PLC directory.
+export function roostEnvFor(pds) {
+  return { ROOST_BLUESKY_PLC_URL: pds.plcUrl, ROOST_BLUESKY_HANDLE_RESOLVER_URL: pds.pdsUrl };
+}
+
+async function xrpc(pds, nsid, { body, token, query } = {}) {
+  const url = new URL(`/xrpc/${nsid}`, pds.pdsUrl);
+  for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${nsid}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+// A new account with a random handle, and an app password for Roost.
+export async function createAccountWithAppPassword(pds) {
+  const name = `e2e${randomBytes(5).toString('hex')}`;
+  const account = await xrpc(pds, 'com.atproto.server.createAccount', {
+    body: { handle: `${name}.test`, email: `${name}@example.com`, password: randomBytes(16).toString('hex') },
+  });
+  const { password } = await xrpc(pds, 'com.atproto.server.createAppPassword', { body: { name: 'roost' }, token: account.accessJwt });
+  return { did: account.did, handle: account.handle, appPassword: password };
+}
+
+export async function listPosts(pds, did) {
+  const { records } = await xrpc(pds, 'com.atproto.repo.listRecords', {
+    query: { repo: did, collection: 'app.bsky.feed.post', limit: '100' },
+  });
+  return records;
+}
