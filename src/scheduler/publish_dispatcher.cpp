@@ -219,17 +219,10 @@ void PublishDispatcher::dispatch_job(ProfileBatch& batch, const storage::Claimed
     if (lease_lost(jobs_.extend_lease(claimed.lease, now + lease_needed, now), run)) return;
   }
   // Sent before (a crash, a timeout, a retry): the record may be there already.
-  bool check_first =
-      is_post_kind(run.post.kind) && (claimed.outcome_unknown || claimed.job.attempts > 0);
+  bool check_first = is_post_kind(run.post.kind) && claimed.job.attempts > 0;
   if (run.attempts >= options_.attempts_max) {
     // Only a job whose dispatcher stopped while it was sent, every time, gets here.
-    if (check_first) {
-      auto found = batch.network->find_post(batch.credentials, run.record_key);
-      if (found && found->has_value()) return complete(run, **found, true);
-    }
-    return fail(
-        batch, run,
-        "gave up after " + std::to_string(run.attempts) + " attempts that ended without an answer");
+    return give_up(batch, run, "the last ended without an answer");
   }
   if (lease_lost(jobs_.mark_sent(claimed.lease, clock_.now_ms()), run)) return;
   run.attempts += 1;
@@ -343,11 +336,7 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     return publish_retry_delay(static_cast<int>(run.attempts), options_, next_jitter());
   };
   auto retry_or_give_up = [&](std::chrono::milliseconds delay) {
-    if (run.attempts >= options_.attempts_max) {
-      return fail(
-          batch, run,
-          "gave up after " + std::to_string(run.attempts) + " attempts: " + describe(error));
-    }
+    if (run.attempts >= options_.attempts_max) return give_up(batch, run, describe(error));
     retry(run, delay, describe(error));
   };
   switch (error.kind) {
@@ -372,6 +361,21 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     case FailureKind::permanent:
     case FailureKind::not_found: return fail(batch, run, describe(error));
   }
+}
+
+// An attempt may have reached the network without an answer (this one or an earlier):
+// a record found under the key means the target is published, not failed.
+void PublishDispatcher::give_up(ProfileBatch& batch, JobRun& run, const std::string& last_error) {
+  std::string error = "gave up after " + std::to_string(run.attempts) + " attempts: " + last_error;
+  if (is_post_kind(run.post.kind) && run.attempts > 0) {
+    auto found = batch.network->find_post(batch.credentials, run.record_key);
+    if (found && found->has_value()) return complete(run, **found, true);
+    if (!found) {
+      error +=
+          "; whether the post reached the network could not be checked: " + describe(found.error());
+    }
+  }
+  fail(batch, run, error);
 }
 
 void PublishDispatcher::complete(JobRun& run, const networks::PublishedPost& record,

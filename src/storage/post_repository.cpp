@@ -579,20 +579,25 @@ core::Result<PostRecord> PostRepository::cancel(core::OrgId org, core::PostId po
     if (one_of(current->state, {PostState::published, PostState::failed, PostState::cancelled})) {
       return core::Result<void>(wrong_state(current->state, "cancelled"));
     }
-    // Jobs first (the lock order of post_lifecycle.hpp). A job a dispatcher holds is left
-    // to it: cancelling would race the network call.
+    // Jobs first (the lock order of post_lifecycle.hpp). Only a job never sent is
+    // cancelled: one a dispatcher holds would race the network call, and one sent before
+    // (queued again for a retry) may have its record on the network already, which a
+    // cancelled post would deny. Those are left to the dispatcher to settle.
     auto jobs = transaction.execute(
         "UPDATE publish_jobs SET state = 'cancelled', updated_at_ms = $2 "
-        "WHERE post_id = $1 AND state = 'queued'",
+        "WHERE post_id = $1 AND state = 'queued' AND attempts = 0",
         {post.value, now_ms});
     if (!jobs) return core::Result<void>(std::move(jobs).error());
     auto busy = transaction.query_one(
-        "SELECT COUNT(*) FROM publish_jobs WHERE post_id = $1 AND state IN ('claimed', 'sent')",
+        "SELECT COUNT(*) FROM publish_jobs WHERE post_id = $1 "
+        "AND state IN ('queued', 'claimed', 'sent')",
         {post.value});
     if (!busy) return core::Result<void>(std::move(busy).error());
     if ((*busy)->integer(0) > 0) {
       return core::Result<void>(core::make_error(
-          core::ErrorCode::conflict, "the post is being published and cannot be cancelled now"));
+          core::ErrorCode::conflict,
+          "the post is being published (or was sent and its outcome is not known yet) and "
+          "cannot be cancelled now"));
     }
     auto targets = transaction.execute(
         "UPDATE post_targets SET state = 'cancelled' "

@@ -156,9 +156,8 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
     auto rows = transaction.query(sql, {now_ms, owner, now_ms + lease_ms, count});
     if (!rows) return core::Result<void>(std::move(rows).error());
     for (const auto& row : rows->rows) {
-      ClaimedJob job{to_job(row), {}, false};
+      ClaimedJob job{to_job(row), {}};
       job.lease = JobLease{job.job.id, owner, job.job.claim_count};
-      job.outcome_unknown = job.job.sent_at_ms.has_value();
       claimed.push_back(std::move(job));
     }
     // RETURNING gives no order: hand them out oldest due first.
@@ -240,10 +239,11 @@ core::Result<PublishJobRecord> PublishJobRepository::retry(const JobLease& lease
     params.emplace_back(next_attempt_at_ms);
     params.emplace_back(bounded_error(error));
     params.emplace_back(now_ms);
-    // The outcome of the send is known (it failed), so the next claim is not told to check.
+    // sent_at_ms stays: a failure the dispatcher retries may be an unanswered send, so the
+    // job still counts as sent (a cancel must not race a record that may exist).
     auto row = transaction.query_one(
         "UPDATE publish_jobs SET state = 'queued', next_attempt_at_ms = $4, last_error = $5, "
-        "lease_owner = '', lease_expires_at_ms = 0, sent_at_ms = NULL, updated_at_ms = $6 "
+        "lease_owner = '', lease_expires_at_ms = 0, updated_at_ms = $6 "
         "WHERE " +
             std::string(held) + " RETURNING " + job_columns(""),
         params);

@@ -7,8 +7,10 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "../storage/scratch_database.hpp"
 #include "../support/bluesky_pds.hpp"
@@ -62,6 +64,80 @@ std::string describe(const networks::NetworkError& error) {
   return std::string(networks::failure_kind_name(error.kind)) + " " + error.code + ": " +
          error.message;
 }
+
+// The real network with what a test needs around it: a step run before each publish
+// (another user acting between the claim and the settle), and a publish whose answer is
+// lost after the PDS wrote the record (a timeout on the way back). Every call still goes to
+// the real PDS.
+class InterposedNetwork final : public networks::Network {
+ public:
+  explicit InterposedNetwork(networks::Network& real) : real_(real) {}
+  std::function<void()> before_publish;
+  bool lose_publish_answer = false;
+
+  networks::NetworkKind kind() const override { return real_.kind(); }
+  networks::NetworkResult<networks::ProfileCredentials> connect_with_app_password(
+      std::string_view identifier, std::string_view app_password,
+      std::optional<std::string> pds_url) override {
+    return real_.connect_with_app_password(identifier, app_password, std::move(pds_url));
+  }
+  networks::NetworkResult<void> refresh(networks::ProfileCredentials& credentials) override {
+    return real_.refresh(credentials);
+  }
+  networks::NetworkResult<networks::PublishedPost> publish(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::PostContent& content) override {
+    if (before_publish) std::exchange(before_publish, nullptr)();
+    auto published = real_.publish(credentials, record_key, content);
+    if (!published || !lose_publish_answer) return published;
+    networks::NetworkError lost;
+    lost.kind = networks::FailureKind::outcome_unknown;
+    lost.message = "the answer was lost";
+    return lost;
+  }
+  networks::NetworkResult<std::optional<networks::PublishedPost>> find_post(
+      networks::ProfileCredentials& credentials, std::string_view record_key) override {
+    return real_.find_post(credentials, record_key);
+  }
+  networks::NetworkResult<void> delete_post(networks::ProfileCredentials& credentials,
+                                            std::string_view record_key) override {
+    return real_.delete_post(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> like(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::StrongRef& subject) override {
+    return real_.like(credentials, record_key, subject);
+  }
+  networks::NetworkResult<void> unlike(networks::ProfileCredentials& credentials,
+                                       std::string_view record_key) override {
+    return real_.unlike(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> repost(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::StrongRef& subject) override {
+    return real_.repost(credentials, record_key, subject);
+  }
+  networks::NetworkResult<void> unrepost(networks::ProfileCredentials& credentials,
+                                         std::string_view record_key) override {
+    return real_.unrepost(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> follow(networks::ProfileCredentials& credentials,
+                                                          std::string_view record_key,
+                                                          std::string_view subject_did) override {
+    return real_.follow(credentials, record_key, subject_did);
+  }
+  networks::NetworkResult<void> unfollow(networks::ProfileCredentials& credentials,
+                                         std::string_view record_key) override {
+    return real_.unfollow(credentials, record_key);
+  }
+  networks::NetworkResult<std::string> resolve_handle(networks::ProfileCredentials& credentials,
+                                                      std::string_view handle) override {
+    return real_.resolve_handle(credentials, handle);
+  }
+
+ private:
+  networks::Network& real_;
+};
 
 class PublishDispatcherTest : public ::testing::Test {
  protected:
@@ -120,10 +196,11 @@ class PublishDispatcherTest : public ::testing::Test {
     return options;
   }
 
-  std::unique_ptr<PublishDispatcher> dispatcher(PublishDispatcherOptions with) {
-    return std::make_unique<PublishDispatcher>(*jobs_ptr_, *posts_ptr_, *profiles_ptr_,
-                                               *alerts_ptr_, *vault_ptr_,
-                                               DispatchNetworks{{&network_}}, clock_, with);
+  std::unique_ptr<PublishDispatcher> dispatcher(PublishDispatcherOptions with,
+                                                networks::Network* network = nullptr) {
+    return std::make_unique<PublishDispatcher>(
+        *jobs_ptr_, *posts_ptr_, *profiles_ptr_, *alerts_ptr_, *vault_ptr_,
+        DispatchNetworks{{network != nullptr ? network : &network_}}, clock_, with);
   }
 
   // A post of Ada's to the profile, due now (or at `at_ms`).
@@ -478,6 +555,26 @@ TEST_F(PublishDispatcherTest, TransientFailuresGiveUpAfterTheAttemptLimit) {
   EXPECT_NE(job.last_error.find("gave up after 3 attempts"), std::string::npos) << job.last_error;
   EXPECT_EQ(find_post(scheduled.id).state, storage::PostState::failed);
   EXPECT_EQ(run(*publishing), 0u);
+}
+
+TEST_F(PublishDispatcherTest, GivingUpLooksForTheRecordFirstAndFindsItPublished) {
+  // The last attempt's record reached the PDS but its answer was lost: the post is
+  // published, not failed.
+  auto scheduled_post = schedule(text_post("landed, answer lost"));
+  InterposedNetwork lossy(network_);
+  lossy.lose_publish_answer = true;
+  auto with = options();
+  with.attempts_max = 1;
+  auto publishing = dispatcher(with, &lossy);
+  EXPECT_EQ(run(*publishing), 1u);
+  auto after = find_post(scheduled_post.id);
+  EXPECT_EQ(after.state, storage::PostState::published);
+  ASSERT_EQ(after.targets.size(), 1u);
+  auto records = posts_on_pds();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(after.targets[0].published.uri, records[0].uri);
+  EXPECT_EQ(publishing->counts().found_existing_total, 1u);
+  EXPECT_EQ(publishing->counts().failed_total, 0u);
 }
 
 TEST_F(PublishDispatcherTest, APermanentRefusalFailsThePostAndTellsTheAuthorAndTheOwner) {
