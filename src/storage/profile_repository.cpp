@@ -539,10 +539,22 @@ core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::Pr
         "'publishing', 'expired') ORDER BY p.id",
         {profile.value});
     if (!posts) return core::Result<void>(std::move(posts).error());
-    // The lock order of post_lifecycle.hpp: the jobs, the targets, then the posts.
-    auto jobs =
-        transaction.execute("DELETE FROM publish_jobs WHERE profile_id = $1", {profile.value});
+    // The lock order of post_lifecycle.hpp: the jobs, the targets, then the posts. A job a
+    // dispatcher holds (claimed, or sent and waiting for its answer) is not pulled from under
+    // it, as cancelling a post does not: the removal is a 409 until the job ends. The
+    // DELETE skips those rows, and a claim that committed meanwhile is seen by the count.
+    auto jobs = transaction.execute(
+        "DELETE FROM publish_jobs WHERE profile_id = $1 AND state NOT IN ('claimed', 'sent')",
+        {profile.value});
     if (!jobs) return core::Result<void>(std::move(jobs).error());
+    auto in_flight = transaction.query_one(
+        "SELECT COUNT(*) FROM publish_jobs WHERE profile_id = $1", {profile.value});
+    if (!in_flight) return core::Result<void>(std::move(in_flight).error());
+    if ((*in_flight)->integer(0) > 0) {
+      return core::Result<void>(core::make_error(
+          core::ErrorCode::conflict,
+          "a post is being published to this profile right now; remove it once that ends"));
+    }
     auto targets =
         transaction.execute("DELETE FROM post_targets WHERE profile_id = $1", {profile.value});
     if (!targets) return core::Result<void>(std::move(targets).error());

@@ -187,7 +187,8 @@ class ProfileRepository {
   // cancels its unfinished posts that went to it alone (their queued jobs too); the others
   // go on to their other profiles. now_us as PostRepository takes it (a post whose last
   // approval was the removed profile's may be scheduled). Audit: profile.removed, and
-  // post.cancelled for each post cancelled.
+  // post.cancelled for each post cancelled. ErrorCode::conflict, and nothing changed, while
+  // one of its jobs is claimed or sent (a dispatcher is publishing it).
   core::Result<RemovedProfile> remove(core::OrgId org, core::ProfileId profile, std::int64_t now_us,
                                       AuditEvent audit);
 

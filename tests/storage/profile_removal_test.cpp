@@ -76,6 +76,41 @@ TEST_P(ProfileRemovalContract, ThePendingApprovalOfTheRemovedProfileNoLongerHold
   EXPECT_TRUE(job->has_value());
 }
 
+// A job a dispatcher holds would be deleted under it (its record may land on the network
+// while the post says cancelled): the removal waits until the job ends.
+TEST_P(ProfileRemovalContract, AJobBeingPublishedRefusesTheRemovalAndNothingChanges) {
+  auto post = scheduled({london_}, start_ms);
+  auto queued = scheduled({london_}, start_ms + hour_ms);
+  auto claimed = claim(start_ms);
+  ASSERT_EQ(claimed.size(), 1u);
+  auto expect_refused = [&] {
+    EXPECT_TRUE(failed_with(profiles_->remove(acme_, london_, start_us + us_per_ms, audit()),
+                            core::ErrorCode::conflict));
+    auto found = profiles_->find(london_);
+    ASSERT_TRUE(succeeded(found));
+    EXPECT_TRUE(found->has_value());
+    EXPECT_EQ(find(post.id).state, PostState::publishing);
+    EXPECT_EQ(find(queued.id).state, PostState::scheduled);
+    auto job = jobs_->find_for_target(queued.id, london_);
+    ASSERT_TRUE(succeeded(job));
+    ASSERT_TRUE(job->has_value());
+    EXPECT_EQ((*job)->state, PublishJobState::queued);
+    auto actions = audit_actions(acme_);
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "profile.removed"), 0);
+  };
+  expect_refused();  // claimed
+  ASSERT_TRUE(succeeded(jobs_->mark_sent(claimed[0].lease, start_ms)));
+  expect_refused();  // sent
+  // Once the job ended, the profile goes.
+  ASSERT_TRUE(succeeded(jobs_->complete(
+      claimed[0].lease, {"at://did:plc:london/app.bsky.feed.post/3k", "bafy"}, start_ms)));
+  auto removed = remove(london_);
+  ASSERT_EQ(removed.posts.size(), 1u);
+  EXPECT_EQ(removed.posts[0].post, queued.id);
+  EXPECT_EQ(find(post.id).state, PostState::published);
+  EXPECT_EQ(find(queued.id).state, PostState::cancelled);
+}
+
 TEST_P(ProfileRemovalContract, AProfileOfAnotherOrganizationIsNotFound) {
   auto refused = profiles_->remove(acme_, globex_profile_, start_us, audit());
   EXPECT_TRUE(failed_with(refused, core::ErrorCode::not_found));
