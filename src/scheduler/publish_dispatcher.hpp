@@ -120,6 +120,8 @@ class PublishDispatcher {
   void retry(JobRun& run, std::chrono::milliseconds delay, const std::string& error);
   void fail(ProfileBatch& batch, JobRun& run, const std::string& error);
   void mark_needs_reconnect(ProfileBatch& batch, std::string_view reason);
+  core::Result<void> load_credentials(ProfileBatch& batch);
+  bool reconnected_meanwhile(ProfileBatch& batch);
   void persist_refreshed_credentials(ProfileBatch& batch);
   bool lease_lost(const core::Result<void>& result, const JobRun& run);
   double next_jitter();

@@ -431,14 +431,48 @@ core::Result<std::optional<SealedCredentials>> ProfileRepository::credentials(
   return std::move(*found);
 }
 
-core::Result<bool> ProfileRepository::set_status(core::ProfileId profile, ProfileStatus status,
-                                                 std::int64_t now_ms) {
+core::Result<void> ProfileRepository::replace_credentials(core::ProfileId profile,
+                                                          const SealedCredentials& expected,
+                                                          const SealedCredentials& replacement,
+                                                          std::int64_t now_ms) {
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    const auto& sealed = replacement.sealed;
+    auto changed = transaction.execute(
+        "UPDATE social_profiles SET credentials = $2, credentials_key_id = $3, updated_at_ms = $4 "
+        "WHERE id = $1 AND credentials = $5 AND credentials_key_id = $6",
+        {profile.value, Blob{std::vector<std::uint8_t>(sealed.begin(), sealed.end())},
+         replacement.key_id, now_ms,
+         Blob{std::vector<std::uint8_t>(expected.sealed.begin(), expected.sealed.end())},
+         expected.key_id});
+    if (!changed) return core::Result<void>(std::move(changed).error());
+    if (*changed > 0) return core::success();
+    auto exists =
+        transaction.query_one("SELECT 1 FROM social_profiles WHERE id = $1", {profile.value});
+    if (!exists) return core::Result<void>(std::move(exists).error());
+    if (!exists->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    return core::Result<void>(core::make_error(
+        core::ErrorCode::conflict, "the profile's credentials were replaced meanwhile"));
+  });
+}
+
+core::Result<bool> ProfileRepository::set_status(
+    core::ProfileId profile, ProfileStatus status, std::int64_t now_ms,
+    const std::optional<SealedCredentials>& only_while) {
   bool changed = false;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto updated = transaction.execute(
+    std::vector<Value> params{profile.value, std::string(profile_status_name(status)), now_ms};
+    std::string sql =
         "UPDATE social_profiles SET status = $2, updated_at_ms = $3 "
-        "WHERE id = $1 AND status <> $2",
-        {profile.value, std::string(profile_status_name(status)), now_ms});
+        "WHERE id = $1 AND status <> $2";
+    if (only_while) {
+      sql += " AND credentials = $4 AND credentials_key_id = $5";
+      params.emplace_back(
+          Blob{std::vector<std::uint8_t>(only_while->sealed.begin(), only_while->sealed.end())});
+      params.emplace_back(only_while->key_id);
+    }
+    auto updated = transaction.execute(sql, params);
     if (!updated) return core::Result<void>(std::move(updated).error());
     changed = *updated > 0;
     if (changed) return core::success();

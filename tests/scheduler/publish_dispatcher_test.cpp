@@ -674,6 +674,83 @@ TEST_F(PublishDispatcherTest, RevokedCredentialsPutTheProfileInNeedsReconnectAnd
   EXPECT_EQ(reconnect_notices, 1);
 }
 
+TEST_F(PublishDispatcherTest, AReconnectDuringTheBatchIsNotOverwrittenByTheOldSessionsRefresh) {
+  auto expired = credentials_;
+  expired.access_jwt = test::expired_access_token(pds_, account_.did);
+  ASSERT_TRUE(vault_ptr_->store(profile_, expired).ok());
+  auto scheduled_post = schedule(text_post("refreshed while someone reconnects"));
+  // After the batch loaded the expired session, the owner connects the profile again.
+  networks::ProfileCredentials fresh;
+  InterposedNetwork interposed(network_);
+  interposed.before_publish = [&] {
+    auto connected =
+        network_.connect_with_app_password(account_.handle, app_password_, std::nullopt);
+    ASSERT_TRUE(connected.ok()) << describe(connected.error());
+    fresh = *connected;
+    auto sealed = vault_ptr_->seal(profile_, fresh);
+    ASSERT_TRUE(sealed.ok());
+    auto reconnected = profiles_ptr_->reconnect(
+        acme_, profile_, {account_.did, account_.handle, pds_.pds_url, *sealed}, clock_.now_ms(),
+        audit());
+    ASSERT_TRUE(reconnected.ok()) << message_of(reconnected);
+  };
+  auto publishing = dispatcher(options(), &interposed);
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(scheduled_post.id).state, storage::PostState::published);
+  ASSERT_FALSE(fresh.access_jwt.empty());
+  // The reconnect's session survives the write-back of the refreshed old one.
+  auto stored = vault_ptr_->load(profile_);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->access_jwt, fresh.access_jwt);
+  EXPECT_EQ(stored->refresh_jwt, fresh.refresh_jwt);
+  auto profile = profiles_ptr_->find(profile_);
+  ASSERT_TRUE(profile.ok() && profile->has_value());
+  EXPECT_EQ((*profile)->status, "active");
+  // And it works: the next post goes out with it.
+  auto next = schedule(text_post("with the reconnected session"));
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(next.id).state, storage::PostState::published);
+}
+
+TEST_F(PublishDispatcherTest, TheOldSessionsRefusalDoesNotMarkAProfileReconnectedMeanwhile) {
+  // The app password is revoked and the access token has expired: the refresh is refused.
+  test::revoke_app_password(pds_, account_, app_password_name);
+  auto expired = credentials_;
+  expired.access_jwt = test::expired_access_token(pds_, account_.did);
+  ASSERT_TRUE(vault_ptr_->store(profile_, expired).ok());
+  auto scheduled_post = schedule(text_post("refused, then reconnected"));
+  // After the batch loaded the old session, the owner connects with a new app password.
+  networks::ProfileCredentials fresh;
+  InterposedNetwork interposed(network_);
+  interposed.before_publish = [&] {
+    auto password = test::create_app_password(pds_, account_, "roost-again");
+    auto connected = network_.connect_with_app_password(account_.handle, password, std::nullopt);
+    ASSERT_TRUE(connected.ok()) << describe(connected.error());
+    fresh = *connected;
+    auto sealed = vault_ptr_->seal(profile_, fresh);
+    ASSERT_TRUE(sealed.ok());
+    auto reconnected = profiles_ptr_->reconnect(
+        acme_, profile_, {account_.did, account_.handle, pds_.pds_url, *sealed}, clock_.now_ms(),
+        audit());
+    ASSERT_TRUE(reconnected.ok()) << message_of(reconnected);
+  };
+  auto publishing = dispatcher(options(), &interposed);
+  EXPECT_EQ(run(*publishing), 1u);
+  ASSERT_FALSE(fresh.access_jwt.empty());
+  auto profile = profiles_ptr_->find(profile_);
+  ASSERT_TRUE(profile.ok() && profile->has_value());
+  EXPECT_EQ((*profile)->status, "active");
+  for (const auto& notice : notices_of(grace_)) EXPECT_NE(notice.kind, "profile.needs_reconnect");
+  auto stored = vault_ptr_->load(profile_);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->access_jwt, fresh.access_jwt);
+  // Not failed: retried, and published with the new session.
+  EXPECT_EQ(job_of(scheduled_post.id).state, storage::PublishJobState::queued);
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(scheduled_post.id).state, storage::PostState::published);
+  EXPECT_EQ(posts_on_pds().size(), 1u);
+}
+
 // The loop with the real clock: a post due in a moment goes out within a second of its
 // instant, without a wake-up call, and /readyz's check follows the loop.
 class PublishDispatcherLoopTest : public PublishDispatcherTest {};
