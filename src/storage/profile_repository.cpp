@@ -564,19 +564,10 @@ core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::Pr
       return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
     }
     removed.profile = to_profile(**row);
-    // The unfinished posts that go to this profile, and how many profiles each goes to.
-    auto posts = transaction.query(
-        "SELECT p.id, p.author_user_id, p.state, "
-        "(SELECT COUNT(*) FROM post_targets o WHERE o.post_id = p.id) "
-        "FROM posts p JOIN post_targets t ON t.post_id = p.id WHERE t.profile_id = $1 "
-        "AND p.state IN ('draft', 'pending_approval', 'approved', 'rejected', 'scheduled', "
-        "'publishing', 'expired') ORDER BY p.id",
-        {profile.value});
-    if (!posts) return core::Result<void>(std::move(posts).error());
-    // The lock order of post_lifecycle.hpp: the jobs, the targets, then the posts. A job a
-    // dispatcher holds (claimed, or sent and waiting for its answer) is not pulled from under
-    // it, as cancelling a post does not: the removal is a 409 until the job ends. The
-    // DELETE skips those rows, and a claim that committed meanwhile is seen by the count.
+    // The lock order of post_lifecycle.hpp: the jobs, the posts (by id), then the targets.
+    // A job a dispatcher holds (claimed, or sent and waiting for its answer) is not pulled
+    // from under it, as cancelling a post does not: the removal is a 409 until the job ends.
+    // The DELETE skips those rows, and a claim that committed meanwhile is seen by the count.
     auto jobs = transaction.execute(
         "DELETE FROM publish_jobs WHERE profile_id = $1 AND state NOT IN ('claimed', 'sent')",
         {profile.value});
@@ -589,6 +580,23 @@ core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::Pr
           core::ErrorCode::conflict,
           "a post is being published to this profile right now; remove it once that ends"));
     }
+    auto post_ids = transaction.query(
+        "SELECT post_id FROM post_targets WHERE profile_id = $1 ORDER BY post_id", {profile.value});
+    if (!post_ids) return core::Result<void>(std::move(post_ids).error());
+    for (const auto& id_row : post_ids->rows) {
+      auto locked = post_lifecycle::lock_post(transaction, core::PostId{id_row.integer(0)});
+      if (!locked) return core::Result<void>(std::move(locked).error());
+    }
+    // The unfinished posts that go to this profile, and how many profiles each goes to, read
+    // under their locks.
+    auto posts = transaction.query(
+        "SELECT p.id, p.author_user_id, p.state, "
+        "(SELECT COUNT(*) FROM post_targets o WHERE o.post_id = p.id) "
+        "FROM posts p JOIN post_targets t ON t.post_id = p.id WHERE t.profile_id = $1 "
+        "AND p.state IN ('draft', 'pending_approval', 'approved', 'rejected', 'scheduled', "
+        "'publishing', 'expired') ORDER BY p.id",
+        {profile.value});
+    if (!posts) return core::Result<void>(std::move(posts).error());
     auto targets =
         transaction.execute("DELETE FROM post_targets WHERE profile_id = $1", {profile.value});
     if (!targets) return core::Result<void>(std::move(targets).error());

@@ -165,22 +165,23 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
       return std::pair(a.job.next_attempt_at_ms, a.job.id) <
              std::pair(b.job.next_attempt_at_ms, b.job.id);
     });
+    // The lock order of post_lifecycle.hpp: the jobs, the posts (by id: two claims of jobs
+    // of the same posts lock them in the same order), then the targets.
+    std::set<std::int64_t> posts;
+    for (const auto& job : claimed) posts.insert(job.job.post.value);
+    for (auto post_id : posts) {
+      auto post = transaction.execute(
+          "UPDATE posts SET state = CASE WHEN state = 'scheduled' THEN 'publishing' "
+          "ELSE state END, updated_at_ms = $2 WHERE id = $1",
+          {post_id, now_ms});
+      if (!post) return core::Result<void>(std::move(post).error());
+    }
     for (const auto& job : claimed) {
       auto target = transaction.execute(
           "UPDATE post_targets SET state = 'publishing' "
           "WHERE post_id = $1 AND profile_id = $2 AND state = 'pending'",
           {job.job.post.value, job.job.profile.value});
       if (!target) return core::Result<void>(std::move(target).error());
-    }
-    // Posts by id: two claims of jobs of the same posts lock them in the same order.
-    std::set<std::int64_t> posts;
-    for (const auto& job : claimed) posts.insert(job.job.post.value);
-    for (auto post_id : posts) {
-      auto post = transaction.execute(
-          "UPDATE posts SET state = 'publishing', updated_at_ms = $2 "
-          "WHERE id = $1 AND state = 'scheduled'",
-          {post_id, now_ms});
-      if (!post) return core::Result<void>(std::move(post).error());
     }
     return core::success();
   });
@@ -210,6 +211,9 @@ core::Result<JobOutcome> PublishJobRepository::complete(const JobLease& lease,
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::done, "", now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
+    if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
+      return core::Result<void>(std::move(locked).error());
+    }
     auto target = transaction.execute(
         "UPDATE post_targets SET state = 'published', published_uri = $3, published_cid = $4, "
         "published_at_ms = $5, last_error = '' WHERE post_id = $1 AND profile_id = $2",
@@ -264,6 +268,9 @@ core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::failed, bounded, now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
+    if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
+      return core::Result<void>(std::move(locked).error());
+    }
     auto target = transaction.execute(
         "UPDATE post_targets SET state = 'failed', last_error = $3 "
         "WHERE post_id = $1 AND profile_id = $2",
