@@ -320,10 +320,16 @@ void PublishDispatcher::send(ProfileBatch& batch, JobRun& run) {
       break;
     case storage::PostKind::unfollow:
     case storage::PostKind::delete_record:
-      result =
-          refusal(FailureKind::permanent,
-                  std::string("the dispatcher does not ") +
-                      (post.kind == storage::PostKind::unfollow ? "unfollow" : "delete") + " yet");
+      // The subject is the record to delete (for an unfollow, the follow record: the
+      // service checked its collection); the network refuses a record of another account.
+      // Deleting is idempotent, so a retry after an unknown outcome needs no lookup.
+      if (!subject) {
+        result = refusal(FailureKind::permanent, "no record to delete");
+      } else if (auto deleted = network.delete_record(credentials, subject->uri); !deleted) {
+        result = deleted.error();
+      } else {
+        result = networks::PublishedPost{subject->uri, ""};
+      }
       break;
   }
   if (result) return complete(run, *result, false);

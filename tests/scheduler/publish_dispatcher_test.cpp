@@ -134,6 +134,10 @@ class InterposedNetwork final : public networks::Network {
                                                       std::string_view handle) override {
     return real_.resolve_handle(credentials, handle);
   }
+  networks::NetworkResult<void> delete_record(networks::ProfileCredentials& credentials,
+                                              std::string_view record_uri) override {
+    return real_.delete_record(credentials, record_uri);
+  }
 
  private:
   networks::Network& real_;
@@ -749,6 +753,75 @@ TEST_F(PublishDispatcherTest, TheOldSessionsRefusalDoesNotMarkAProfileReconnecte
   EXPECT_EQ(run(*publishing), 1u);
   EXPECT_EQ(find_post(scheduled_post.id).state, storage::PostState::published);
   EXPECT_EQ(posts_on_pds().size(), 1u);
+}
+
+TEST_F(PublishDispatcherTest, ADeleteAndAnUnfollowRemoveTheirRecordsAndAreIdempotent) {
+  networks::PostContent content;
+  content.text = "to be deleted";
+  content.created_at = std::chrono::system_clock::now();
+  auto doomed = network_.publish(credentials_, test::unique_test_record_key(), content);
+  ASSERT_TRUE(doomed.ok()) << describe(doomed.error());
+  auto friend_account = test::create_test_account(pds_);
+  auto followed = network_.follow(credentials_, test::unique_test_record_key(), friend_account.did);
+  ASSERT_TRUE(followed.ok()) << describe(followed.error());
+  ASSERT_EQ(test::list_all_records(pds_, account_.did, networks::bluesky::follow_collection).size(),
+            1u);
+
+  auto action = [&](storage::PostKind kind, const networks::PublishedPost& record) {
+    auto post = text_post("");
+    post.kind = kind;
+    post.subject = storage::RecordRef{record.uri, record.cid};
+    return schedule(post);
+  };
+  // Twice each: the second finds its record gone already, and succeeds as well.
+  std::vector<core::PostId> posts;
+  for (int round = 0; round < 2; ++round) {
+    posts.push_back(action(storage::PostKind::delete_record, *doomed).id);
+    posts.push_back(action(storage::PostKind::unfollow, *followed).id);
+    auto publishing = dispatcher(options());
+    EXPECT_EQ(run(*publishing), 2u);
+    EXPECT_EQ(publishing->counts().published_total, 2u);
+  }
+  for (auto id : posts) {
+    auto after = find_post(id);
+    EXPECT_EQ(after.state, storage::PostState::published);
+    ASSERT_EQ(after.targets.size(), 1u);
+  }
+  EXPECT_EQ(find_post(posts[0]).targets[0].published.uri, doomed->uri);
+  EXPECT_EQ(find_post(posts[1]).targets[0].published.uri, followed->uri);
+  auto gone = client_.get_record(pds_.pds_url, account_.did, post_collection,
+                                 doomed->uri.substr(doomed->uri.rfind('/') + 1));
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().kind, networks::FailureKind::not_found) << describe(gone.error());
+  EXPECT_TRUE(posts_on_pds().empty());
+  EXPECT_TRUE(
+      test::list_all_records(pds_, account_.did, networks::bluesky::follow_collection).empty());
+}
+
+TEST_F(PublishDispatcherTest, ARecordOfAnotherAccountIsNotDeleted) {
+  auto other = test::create_test_account(pds_);
+  auto other_password = test::create_app_password(pds_, other, app_password_name);
+  auto other_session =
+      network_.connect_with_app_password(other.handle, other_password, std::nullopt);
+  ASSERT_TRUE(other_session.ok()) << describe(other_session.error());
+  networks::PostContent content;
+  content.text = "not yours to delete";
+  content.created_at = std::chrono::system_clock::now();
+  auto theirs = network_.publish(*other_session, test::unique_test_record_key(), content);
+  ASSERT_TRUE(theirs.ok()) << describe(theirs.error());
+
+  auto post = text_post("");
+  post.kind = storage::PostKind::delete_record;
+  post.subject = storage::RecordRef{theirs->uri, theirs->cid};
+  auto scheduled_post = schedule(post);
+  auto publishing = dispatcher(options());
+  EXPECT_EQ(run(*publishing), 1u);
+  auto after = find_post(scheduled_post.id);
+  EXPECT_EQ(after.state, storage::PostState::failed);
+  EXPECT_NE(after.targets[0].last_error.find("another account"), std::string::npos)
+      << after.targets[0].last_error;
+  EXPECT_EQ(job_of(scheduled_post.id).attempts, 1);
+  EXPECT_EQ(test::list_all_records(pds_, other.did, post_collection).size(), 1u);
 }
 
 // The loop with the real clock: a post due in a moment goes out within a second of its
