@@ -172,7 +172,8 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
     for (auto post_id : posts) {
       auto post = transaction.execute(
           "UPDATE posts SET state = CASE WHEN state = 'scheduled' THEN 'publishing' "
-          "ELSE state END, updated_at_ms = $2 WHERE id = $1",
+          "ELSE state END, updated_at_ms = CASE WHEN state = 'scheduled' THEN $2 "
+          "ELSE updated_at_ms END WHERE id = $1",
           {post_id, now_ms});
       if (!post) return core::Result<void>(std::move(post).error());
     }
