@@ -143,6 +143,12 @@ class Network {
   // no one.
   virtual NetworkResult<std::string> resolve_handle(ProfileCredentials& credentials,
                                                     std::string_view handle) = 0;
+
+  // Deletes a record of the profile's own account by its URI (a post, like, repost or
+  // follow, whoever made it): how "delete" and "unfollow" go out. permanent when the URI
+  // names no record of that account. Deleting what is not there succeeds.
+  virtual NetworkResult<void> delete_record(ProfileCredentials& credentials,
+                                            std::string_view record_uri) = 0;
 };
 
 }  // namespace roost::networks

@@ -92,7 +92,11 @@ struct PublishDispatcher::ProfileBatch {
   storage::ProfileRecord record;
   networks::Network* network = nullptr;
   networks::ProfileCredentials credentials;
-  std::string stored_access_jwt;  // as the vault holds it: a refresh changes it
+  // What the vault held when `credentials` were loaded or last stored: a refresh is written
+  // back, and a refusal marks the profile, only while the vault still holds it (a reconnect
+  // meanwhile replaced it).
+  storage::SealedCredentials stored;
+  std::string stored_access_jwt;  // of `stored`: a refresh changes it
   bool connected = false;
   bool needs_reconnect = false;
 };
@@ -137,7 +141,7 @@ core::Result<std::size_t> PublishDispatcher::run_once() {
   for (auto& job : *claimed) {
     auto [found, added] = batch_of_profile.try_emplace(job.job.profile.value, batches.size());
     if (added)
-      batches.push_back(ProfileBatch{job.job.profile, {}, {}, nullptr, {}, {}, false, false});
+      batches.push_back(ProfileBatch{job.job.profile, {}, {}, nullptr, {}, {}, {}, false, false});
     batches[found->second].jobs.push_back(std::move(job));
   }
   std::atomic<std::size_t> next{0};
@@ -169,12 +173,8 @@ void PublishDispatcher::dispatch_profile(ProfileBatch& batch) {
   batch.needs_reconnect =
       batch.record.status == storage::profile_status_name(storage::ProfileStatus::needs_reconnect);
   if (batch.network != nullptr && !batch.needs_reconnect) {
-    auto loaded = vault_.load(batch.profile);
-    if (loaded) {
-      batch.credentials = std::move(*loaded);
-      batch.stored_access_jwt = batch.credentials.access_jwt;
-      batch.connected = true;
-    } else if (loaded.error().code != core::ErrorCode::not_found) {
+    auto loaded = load_credentials(batch);
+    if (!loaded && loaded.error().code != core::ErrorCode::not_found) {
       core::log::error(
           "publish.credentials_unreadable",
           {{"profile_id", id_field(batch.profile.value)}, {"error", loaded.error().message}});
@@ -219,17 +219,10 @@ void PublishDispatcher::dispatch_job(ProfileBatch& batch, const storage::Claimed
     if (lease_lost(jobs_.extend_lease(claimed.lease, now + lease_needed, now), run)) return;
   }
   // Sent before (a crash, a timeout, a retry): the record may be there already.
-  bool check_first =
-      is_post_kind(run.post.kind) && (claimed.outcome_unknown || claimed.job.attempts > 0);
+  bool check_first = is_post_kind(run.post.kind) && claimed.job.attempts > 0;
   if (run.attempts >= options_.attempts_max) {
     // Only a job whose dispatcher stopped while it was sent, every time, gets here.
-    if (check_first) {
-      auto found = batch.network->find_post(batch.credentials, run.record_key);
-      if (found && found->has_value()) return complete(run, **found, true);
-    }
-    return fail(
-        batch, run,
-        "gave up after " + std::to_string(run.attempts) + " attempts that ended without an answer");
+    return give_up(batch, run, "the last ended without an answer");
   }
   if (lease_lost(jobs_.mark_sent(claimed.lease, clock_.now_ms()), run)) return;
   run.attempts += 1;
@@ -327,10 +320,16 @@ void PublishDispatcher::send(ProfileBatch& batch, JobRun& run) {
       break;
     case storage::PostKind::unfollow:
     case storage::PostKind::delete_record:
-      result =
-          refusal(FailureKind::permanent,
-                  std::string("the dispatcher does not ") +
-                      (post.kind == storage::PostKind::unfollow ? "unfollow" : "delete") + " yet");
+      // The subject is the record to delete (for an unfollow, the follow record: the
+      // service checked its collection); the network refuses a record of another account.
+      // Deleting is idempotent, so a retry after an unknown outcome needs no lookup.
+      if (!subject) {
+        result = refusal(FailureKind::permanent, "no record to delete");
+      } else if (auto deleted = network.delete_record(credentials, subject->uri); !deleted) {
+        result = deleted.error();
+      } else {
+        result = networks::PublishedPost{subject->uri, ""};
+      }
       break;
   }
   if (result) return complete(run, *result, false);
@@ -343,11 +342,7 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     return publish_retry_delay(static_cast<int>(run.attempts), options_, next_jitter());
   };
   auto retry_or_give_up = [&](std::chrono::milliseconds delay) {
-    if (run.attempts >= options_.attempts_max) {
-      return fail(
-          batch, run,
-          "gave up after " + std::to_string(run.attempts) + " attempts: " + describe(error));
-    }
+    if (run.attempts >= options_.attempts_max) return give_up(batch, run, describe(error));
     retry(run, delay, describe(error));
   };
   switch (error.kind) {
@@ -365,6 +360,11 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     case FailureKind::auth_expired:  // the network refreshed already; try again later
       return retry_or_give_up(backoff());
     case FailureKind::auth_revoked:
+      if (reconnected_meanwhile(batch)) {
+        // The refused session is the one replaced by a reconnect since the batch loaded
+        // it: the profile is fine, and the job goes out with the new session.
+        return retry_or_give_up(std::chrono::milliseconds(0));
+      }
       mark_needs_reconnect(batch, error.message);
       return fail(batch, run,
                   "the profile @" + batch.record.handle +
@@ -372,6 +372,21 @@ void PublishDispatcher::settle_failure(ProfileBatch& batch, JobRun& run,
     case FailureKind::permanent:
     case FailureKind::not_found: return fail(batch, run, describe(error));
   }
+}
+
+// An attempt may have reached the network without an answer (this one or an earlier):
+// a record found under the key means the target is published, not failed.
+void PublishDispatcher::give_up(ProfileBatch& batch, JobRun& run, const std::string& last_error) {
+  std::string error = "gave up after " + std::to_string(run.attempts) + " attempts: " + last_error;
+  if (is_post_kind(run.post.kind) && run.attempts > 0) {
+    auto found = batch.network->find_post(batch.credentials, run.record_key);
+    if (found && found->has_value()) return complete(run, **found, true);
+    if (!found) {
+      error +=
+          "; whether the post reached the network could not be checked: " + describe(found.error());
+    }
+  }
+  fail(batch, run, error);
 }
 
 void PublishDispatcher::complete(JobRun& run, const networks::PublishedPost& record,
@@ -441,7 +456,7 @@ void PublishDispatcher::fail(ProfileBatch& batch, JobRun& run, const std::string
 void PublishDispatcher::mark_needs_reconnect(ProfileBatch& batch, std::string_view reason) {
   if (batch.needs_reconnect) return;
   batch.needs_reconnect = true;
-  auto changed = alerts_.mark_needs_reconnect(batch.profile, reason);
+  auto changed = alerts_.mark_needs_reconnect(batch.profile, reason, batch.stored);
   if (!changed) {
     core::log::error("publish.status_unwritten", {{"profile_id", id_field(batch.profile.value)},
                                                   {"error", changed.error().message}});
@@ -452,16 +467,48 @@ void PublishDispatcher::mark_needs_reconnect(ProfileBatch& batch, std::string_vi
                                               {"changed", *changed}});
 }
 
+core::Result<void> PublishDispatcher::load_credentials(ProfileBatch& batch) {
+  auto loaded = vault_.load_sealed(batch.profile);
+  if (!loaded) return std::move(loaded).error();
+  batch.credentials = std::move(loaded->credentials);
+  batch.stored = std::move(loaded->sealed);
+  batch.stored_access_jwt = batch.credentials.access_jwt;
+  batch.connected = true;
+  return core::success();
+}
+
+// Someone connected the profile again since the batch loaded its session: the batch goes on
+// with the new one.
+bool PublishDispatcher::reconnected_meanwhile(ProfileBatch& batch) {
+  auto current = profiles_.credentials(batch.profile);
+  if (!current || !current->has_value() || **current == batch.stored) return false;
+  core::log::info("publish.profile_reconnected", {{"profile_id", id_field(batch.profile.value)}});
+  if (auto loaded = load_credentials(batch); !loaded) {
+    core::log::error(
+        "publish.credentials_unreadable",
+        {{"profile_id", id_field(batch.profile.value)}, {"error", loaded.error().message}});
+    return false;
+  }
+  return true;
+}
+
 void PublishDispatcher::persist_refreshed_credentials(ProfileBatch& batch) {
   if (!batch.connected || batch.credentials.access_jwt == batch.stored_access_jwt) return;
-  auto stored = vault_.store(batch.profile, batch.credentials);
-  if (!stored) {
-    // The old refresh token may be spent: the next job refreshes again or finds it revoked.
-    core::log::error("publish.credentials_unsaved", {{"profile_id", id_field(batch.profile.value)},
-                                                     {"error", stored.error().message}});
+  // Compare-and-set on what the batch loaded: a reconnect meanwhile wins over a session
+  // refreshed from the one it replaced.
+  auto stored = vault_.replace(batch.profile, batch.stored, batch.credentials);
+  if (stored) {
+    batch.stored = std::move(*stored);
+    batch.stored_access_jwt = batch.credentials.access_jwt;
     return;
   }
-  batch.stored_access_jwt = batch.credentials.access_jwt;
+  if (stored.error().code == core::ErrorCode::conflict) {
+    core::log::info("publish.profile_reconnected", {{"profile_id", id_field(batch.profile.value)}});
+    if (load_credentials(batch)) return;
+  }
+  // The old refresh token may be spent: the next job refreshes again or finds it revoked.
+  core::log::error("publish.credentials_unsaved", {{"profile_id", id_field(batch.profile.value)},
+                                                   {"error", stored.error().message}});
 }
 
 bool PublishDispatcher::lease_lost(const core::Result<void>& result, const JobRun& run) {

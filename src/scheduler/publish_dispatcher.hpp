@@ -115,10 +115,13 @@ class PublishDispatcher {
   void dispatch_job(ProfileBatch& batch, const storage::ClaimedJob& claimed);
   void send(ProfileBatch& batch, JobRun& run);
   void settle_failure(ProfileBatch& batch, JobRun& run, const networks::NetworkError& error);
+  void give_up(ProfileBatch& batch, JobRun& run, const std::string& last_error);
   void complete(JobRun& run, const networks::PublishedPost& record, bool found_existing);
   void retry(JobRun& run, std::chrono::milliseconds delay, const std::string& error);
   void fail(ProfileBatch& batch, JobRun& run, const std::string& error);
   void mark_needs_reconnect(ProfileBatch& batch, std::string_view reason);
+  core::Result<void> load_credentials(ProfileBatch& batch);
+  bool reconnected_meanwhile(ProfileBatch& batch);
   void persist_refreshed_credentials(ProfileBatch& batch);
   bool lease_lost(const core::Result<void>& result, const JobRun& run);
   double next_jitter();

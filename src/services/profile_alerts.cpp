@@ -9,10 +9,12 @@ std::string ProfileAlerts::org_link(core::OrgId org, std::string_view page) cons
   return outbound_.public_url + "/orgs/" + std::to_string(org.value) + "/" + std::string(page);
 }
 
-core::Result<bool> ProfileAlerts::mark_needs_reconnect(core::ProfileId profile,
-                                                       std::string_view reason) {
+core::Result<bool> ProfileAlerts::mark_needs_reconnect(
+    core::ProfileId profile, std::string_view reason,
+    const std::optional<storage::SealedCredentials>& refused) {
   const std::int64_t now_ms = clock_.now_ms();
-  auto changed = profiles_.set_status(profile, storage::ProfileStatus::needs_reconnect, now_ms);
+  auto changed =
+      profiles_.set_status(profile, storage::ProfileStatus::needs_reconnect, now_ms, refused);
   if (!changed) return changed;
   if (!*changed) return false;
   auto found = profiles_.find(profile);

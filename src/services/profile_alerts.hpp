@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -36,8 +37,12 @@ class ProfileAlerts {
   // network's words (never a credential), shown in the notice. ErrorCode::not_found when
   // the profile is gone. The notices are written right after the status, in their own
   // transaction: a database failure between the two loses the notice, not the status, which
-  // the profile list still shows.
-  core::Result<bool> mark_needs_reconnect(core::ProfileId profile, std::string_view reason);
+  // the profile list still shows. With `refused` (the sealed session the network refused),
+  // only while the profile still holds that session: one reconnected meanwhile stays active
+  // (false).
+  core::Result<bool> mark_needs_reconnect(
+      core::ProfileId profile, std::string_view reason,
+      const std::optional<storage::SealedCredentials>& refused = std::nullopt);
 
   // One notice per post to its author ("post.profile_removed"): cancelled, or going on to
   // its other profiles without the removed one.

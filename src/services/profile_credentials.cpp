@@ -58,12 +58,30 @@ core::Result<storage::SealedCredentials> ProfileCredentialVault::seal(
 }
 
 core::Result<networks::ProfileCredentials> ProfileCredentialVault::load(core::ProfileId profile) {
+  auto loaded = load_sealed(profile);
+  if (!loaded) return std::move(loaded).error();
+  return std::move(loaded->credentials);
+}
+
+core::Result<LoadedCredentials> ProfileCredentialVault::load_sealed(core::ProfileId profile) {
   auto stored = profiles_.credentials(profile);
   if (!stored) return std::move(stored).error();
   if (!*stored) {
     return core::make_error(core::ErrorCode::not_found, "the profile has no stored credentials");
   }
-  return open_credentials(keyring_, profile, **stored);
+  auto opened = open_credentials(keyring_, profile, **stored);
+  if (!opened) return std::move(opened).error();
+  return LoadedCredentials{std::move(*opened), std::move(**stored)};
+}
+
+core::Result<storage::SealedCredentials> ProfileCredentialVault::replace(
+    core::ProfileId profile, const storage::SealedCredentials& expected,
+    const networks::ProfileCredentials& credentials) {
+  auto sealed = seal(profile, credentials);
+  if (!sealed) return std::move(sealed).error();
+  auto replaced = profiles_.replace_credentials(profile, expected, *sealed, clock_.now_ms());
+  if (!replaced) return std::move(replaced).error();
+  return std::move(*sealed);
 }
 
 }  // namespace roost::services

@@ -159,16 +159,25 @@ core::Result<void> queue_jobs(Transaction& transaction, core::PostId post, std::
   return core::success();
 }
 
-core::Result<PostState> settle(Transaction& transaction, core::PostId post, std::int64_t now_ms) {
-  // The row lock first (see the header): then the targets read below include every other
-  // transaction's outcome that committed before it.
+core::Result<std::optional<PostState>> lock_post(Transaction& transaction, core::PostId post) {
+  // An UPDATE locks the row on PostgreSQL (SQLite has one writer anyway), with one statement
+  // for both backends where SELECT … FOR UPDATE is PostgreSQL's only.
   auto locked = transaction.query_one(
       "UPDATE posts SET updated_at_ms = updated_at_ms WHERE id = $1 RETURNING state", {post.value});
+  if (!locked) return std::move(locked).error();
+  if (!locked->has_value()) return std::optional<PostState>{};
+  return std::optional<PostState>{parse_post_state((*locked)->text(0)).value_or(PostState::draft)};
+}
+
+core::Result<PostState> settle(Transaction& transaction, core::PostId post, std::int64_t now_ms) {
+  // The row lock (the callers hold it already; see the header): then the targets read below
+  // include every other transaction's outcome that committed before it.
+  auto locked = lock_post(transaction, post);
   if (!locked) return std::move(locked).error();
   if (!locked->has_value()) {
     return core::make_error(core::ErrorCode::not_found, "no such post");
   }
-  const auto current = parse_post_state((*locked)->text(0)).value_or(PostState::draft);
+  const auto current = **locked;
   if (current != PostState::scheduled && current != PostState::publishing) return current;
   auto states = transaction.query(
       "SELECT state, COUNT(*) FROM post_targets WHERE post_id = $1 GROUP BY state", {post.value});

@@ -14,10 +14,11 @@
 // The moves of a post's state that several repositories make inside their own
 // transaction (posts, publish jobs, and a profile's removal). Internal to storage/.
 //
-// Lock order, so that PostgreSQL transactions never wait on each other in a cycle: a job's
-// row, then its target's, then the post's. Every function here that decides the post's
-// state from its targets' takes the post's row lock first, so that two jobs of one post
-// ending at once are judged one after the other, each seeing the other's outcome.
+// Lock order, so that PostgreSQL transactions never wait on each other in a cycle: the
+// post's jobs, then the post's row (lock_post; several posts by id), then its targets. Every
+// write to a post's targets holds the post's row first — deciding an approval, editing a
+// draft, a job ending, cancelling, removing a profile — so two of them on one post run in
+// turn, and the one that decides the post's state from its targets sees the other's outcome.
 namespace roost::storage::post_lifecycle {
 
 // The columns to_post() maps, prefixed "p." (posts p).
@@ -36,6 +37,9 @@ core::Result<std::optional<PostRecord>> load(Transaction& transaction, core::Org
 // Writes a queued job due at `due_at_ms` for every pending target of the post.
 core::Result<void> queue_jobs(Transaction& transaction, core::PostId post, std::int64_t due_at_ms,
                               std::int64_t now_us);
+
+// Locks the post's row (the lock order above) and returns its state; empty when it is gone.
+core::Result<std::optional<PostState>> lock_post(Transaction& transaction, core::PostId post);
 
 // A scheduled or publishing post whose targets have all ended takes its final state:
 // published when every target is, failed when one failed, else cancelled. Returns the

@@ -431,15 +431,16 @@ core::Result<PostRecord> PostRepository::submit_for_approval(core::OrgId org, co
     if (!one_of(current->state, {PostState::draft, PostState::rejected, PostState::expired})) {
       return core::Result<void>(wrong_state(current->state, "submitted for approval"));
     }
+    // The post's row, then its targets (the lock order of post_lifecycle.hpp).
+    auto moved = transaction.execute(
+        "UPDATE posts SET state = 'pending_approval', updated_at_ms = $2 WHERE id = $1",
+        {post.value, now_ms});
+    if (!moved) return core::Result<void>(std::move(moved).error());
     auto targets = transaction.execute(
         "UPDATE post_targets SET state = 'pending', decision = NULL, approver_user_id = NULL, "
         "approval_comment = '', decided_at_ms = NULL WHERE post_id = $1",
         {post.value});
     if (!targets) return core::Result<void>(std::move(targets).error());
-    auto moved = transaction.execute(
-        "UPDATE posts SET state = 'pending_approval', updated_at_ms = $2 WHERE id = $1",
-        {post.value, now_ms});
-    if (!moved) return core::Result<void>(std::move(moved).error());
     if (auto appended = append_post_audit(transaction, org, post, audit, "post.submitted",
                                           nlohmann::json::object());
         !appended) {
@@ -539,17 +540,19 @@ core::Result<PostRecord> PostRepository::schedule(core::OrgId org, core::PostId 
         return core::Result<void>(
             core::make_error(core::ErrorCode::conflict, "the post is already being published"));
       }
-    } else {
-      auto targets = transaction.execute(
-          "UPDATE post_targets SET state = 'pending' WHERE post_id = $1", {post.value});
-      if (!targets) return core::Result<void>(std::move(targets).error());
     }
+    // The post's row, then its targets (the lock order of post_lifecycle.hpp).
     auto written = transaction.execute(
         "UPDATE posts SET state = 'scheduled', scheduled_at_ms = $2, time_zone = $3, "
         "local_time = $4, wall_time_rule = $5, calendar_at_ms = $2, updated_at_ms = $6 "
         "WHERE id = $1",
         {post.value, at_ms, when.time_zone, when.local_time, when.wall_time_rule, now_ms});
     if (!written) return core::Result<void>(std::move(written).error());
+    if (!moving) {
+      auto targets = transaction.execute(
+          "UPDATE post_targets SET state = 'pending' WHERE post_id = $1", {post.value});
+      if (!targets) return core::Result<void>(std::move(targets).error());
+    }
     if (!moving) {
       if (auto queued = post_lifecycle::queue_jobs(transaction, post, at_ms, now_us); !queued) {
         return queued;
@@ -579,20 +582,28 @@ core::Result<PostRecord> PostRepository::cancel(core::OrgId org, core::PostId po
     if (one_of(current->state, {PostState::published, PostState::failed, PostState::cancelled})) {
       return core::Result<void>(wrong_state(current->state, "cancelled"));
     }
-    // Jobs first (the lock order of post_lifecycle.hpp). A job a dispatcher holds is left
-    // to it: cancelling would race the network call.
+    // Jobs first (the lock order of post_lifecycle.hpp). Only a job never sent is
+    // cancelled: one a dispatcher holds would race the network call, and one sent before
+    // (queued again for a retry) may have its record on the network already, which a
+    // cancelled post would deny. Those are left to the dispatcher to settle.
     auto jobs = transaction.execute(
         "UPDATE publish_jobs SET state = 'cancelled', updated_at_ms = $2 "
-        "WHERE post_id = $1 AND state = 'queued'",
+        "WHERE post_id = $1 AND state = 'queued' AND attempts = 0",
         {post.value, now_ms});
     if (!jobs) return core::Result<void>(std::move(jobs).error());
     auto busy = transaction.query_one(
-        "SELECT COUNT(*) FROM publish_jobs WHERE post_id = $1 AND state IN ('claimed', 'sent')",
+        "SELECT COUNT(*) FROM publish_jobs WHERE post_id = $1 "
+        "AND state IN ('queued', 'claimed', 'sent')",
         {post.value});
     if (!busy) return core::Result<void>(std::move(busy).error());
     if ((*busy)->integer(0) > 0) {
       return core::Result<void>(core::make_error(
-          core::ErrorCode::conflict, "the post is being published and cannot be cancelled now"));
+          core::ErrorCode::conflict,
+          "the post is being published (or was sent and its outcome is not known yet) and "
+          "cannot be cancelled now"));
+    }
+    if (auto locked = post_lifecycle::lock_post(transaction, post); !locked) {
+      return core::Result<void>(std::move(locked).error());
     }
     auto targets = transaction.execute(
         "UPDATE post_targets SET state = 'cancelled' "

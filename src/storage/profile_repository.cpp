@@ -431,14 +431,48 @@ core::Result<std::optional<SealedCredentials>> ProfileRepository::credentials(
   return std::move(*found);
 }
 
-core::Result<bool> ProfileRepository::set_status(core::ProfileId profile, ProfileStatus status,
-                                                 std::int64_t now_ms) {
+core::Result<void> ProfileRepository::replace_credentials(core::ProfileId profile,
+                                                          const SealedCredentials& expected,
+                                                          const SealedCredentials& replacement,
+                                                          std::int64_t now_ms) {
+  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+    const auto& sealed = replacement.sealed;
+    auto changed = transaction.execute(
+        "UPDATE social_profiles SET credentials = $2, credentials_key_id = $3, updated_at_ms = $4 "
+        "WHERE id = $1 AND credentials = $5 AND credentials_key_id = $6",
+        {profile.value, Blob{std::vector<std::uint8_t>(sealed.begin(), sealed.end())},
+         replacement.key_id, now_ms,
+         Blob{std::vector<std::uint8_t>(expected.sealed.begin(), expected.sealed.end())},
+         expected.key_id});
+    if (!changed) return core::Result<void>(std::move(changed).error());
+    if (*changed > 0) return core::success();
+    auto exists =
+        transaction.query_one("SELECT 1 FROM social_profiles WHERE id = $1", {profile.value});
+    if (!exists) return core::Result<void>(std::move(exists).error());
+    if (!exists->has_value()) {
+      return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
+    }
+    return core::Result<void>(core::make_error(
+        core::ErrorCode::conflict, "the profile's credentials were replaced meanwhile"));
+  });
+}
+
+core::Result<bool> ProfileRepository::set_status(
+    core::ProfileId profile, ProfileStatus status, std::int64_t now_ms,
+    const std::optional<SealedCredentials>& only_while) {
   bool changed = false;
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
-    auto updated = transaction.execute(
+    std::vector<Value> params{profile.value, std::string(profile_status_name(status)), now_ms};
+    std::string sql =
         "UPDATE social_profiles SET status = $2, updated_at_ms = $3 "
-        "WHERE id = $1 AND status <> $2",
-        {profile.value, std::string(profile_status_name(status)), now_ms});
+        "WHERE id = $1 AND status <> $2";
+    if (only_while) {
+      sql += " AND credentials = $4 AND credentials_key_id = $5";
+      params.emplace_back(
+          Blob{std::vector<std::uint8_t>(only_while->sealed.begin(), only_while->sealed.end())});
+      params.emplace_back(only_while->key_id);
+    }
+    auto updated = transaction.execute(sql, params);
     if (!updated) return core::Result<void>(std::move(updated).error());
     changed = *updated > 0;
     if (changed) return core::success();
@@ -530,7 +564,31 @@ core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::Pr
       return core::Result<void>(core::make_error(core::ErrorCode::not_found, "no such profile"));
     }
     removed.profile = to_profile(**row);
-    // The unfinished posts that go to this profile, and how many profiles each goes to.
+    // The lock order of post_lifecycle.hpp: the jobs, the posts (by id), then the targets.
+    // A job a dispatcher holds (claimed, or sent and waiting for its answer) is not pulled
+    // from under it, as cancelling a post does not: the removal is a 409 until the job ends.
+    // The DELETE skips those rows, and a claim that committed meanwhile is seen by the count.
+    auto jobs = transaction.execute(
+        "DELETE FROM publish_jobs WHERE profile_id = $1 AND state NOT IN ('claimed', 'sent')",
+        {profile.value});
+    if (!jobs) return core::Result<void>(std::move(jobs).error());
+    auto in_flight = transaction.query_one(
+        "SELECT COUNT(*) FROM publish_jobs WHERE profile_id = $1", {profile.value});
+    if (!in_flight) return core::Result<void>(std::move(in_flight).error());
+    if ((*in_flight)->integer(0) > 0) {
+      return core::Result<void>(core::make_error(
+          core::ErrorCode::conflict,
+          "a post is being published to this profile right now; remove it once that ends"));
+    }
+    auto post_ids = transaction.query(
+        "SELECT post_id FROM post_targets WHERE profile_id = $1 ORDER BY post_id", {profile.value});
+    if (!post_ids) return core::Result<void>(std::move(post_ids).error());
+    for (const auto& id_row : post_ids->rows) {
+      auto locked = post_lifecycle::lock_post(transaction, core::PostId{id_row.integer(0)});
+      if (!locked) return core::Result<void>(std::move(locked).error());
+    }
+    // The unfinished posts that go to this profile, and how many profiles each goes to, read
+    // under their locks.
     auto posts = transaction.query(
         "SELECT p.id, p.author_user_id, p.state, "
         "(SELECT COUNT(*) FROM post_targets o WHERE o.post_id = p.id) "
@@ -539,10 +597,6 @@ core::Result<RemovedProfile> ProfileRepository::remove(core::OrgId org, core::Pr
         "'publishing', 'expired') ORDER BY p.id",
         {profile.value});
     if (!posts) return core::Result<void>(std::move(posts).error());
-    // The lock order of post_lifecycle.hpp: the jobs, the targets, then the posts.
-    auto jobs =
-        transaction.execute("DELETE FROM publish_jobs WHERE profile_id = $1", {profile.value});
-    if (!jobs) return core::Result<void>(std::move(jobs).error());
     auto targets =
         transaction.execute("DELETE FROM post_targets WHERE profile_id = $1", {profile.value});
     if (!targets) return core::Result<void>(std::move(targets).error());

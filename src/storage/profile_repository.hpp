@@ -175,9 +175,18 @@ class ProfileRepository {
                                      std::int64_t now_ms);
   // Empty when none were stored.
   core::Result<std::optional<SealedCredentials>> credentials(core::ProfileId profile);
-  // Whether the status changed (so that the owner is told once). ErrorCode::not_found when
-  // the profile is gone.
-  core::Result<bool> set_status(core::ProfileId profile, ProfileStatus status, std::int64_t now_ms);
+  // set_credentials() only while the stored ones are still `expected` (compare-and-set: a
+  // session refreshed from credentials that were replaced meanwhile must not overwrite the
+  // new ones). ErrorCode::conflict when they changed; ErrorCode::not_found when the profile
+  // is gone.
+  core::Result<void> replace_credentials(core::ProfileId profile, const SealedCredentials& expected,
+                                         const SealedCredentials& replacement, std::int64_t now_ms);
+  // Whether the status changed (so that the owner is told once). With `only_while`, only
+  // while the stored credentials are still those (a profile reconnected since the network
+  // refused its old session stays as it is: false). ErrorCode::not_found when the profile
+  // is gone.
+  core::Result<bool> set_status(core::ProfileId profile, ProfileStatus status, std::int64_t now_ms,
+                                const std::optional<SealedCredentials>& only_while = std::nullopt);
   // An owner who is not a member of the organization is ErrorCode::invalid_request.
   // Audit: profile.settings_changed, with what changed.
   core::Result<ProfileRecord> update_settings(core::OrgId org, core::ProfileId profile,
@@ -187,7 +196,8 @@ class ProfileRepository {
   // cancels its unfinished posts that went to it alone (their queued jobs too); the others
   // go on to their other profiles. now_us as PostRepository takes it (a post whose last
   // approval was the removed profile's may be scheduled). Audit: profile.removed, and
-  // post.cancelled for each post cancelled.
+  // post.cancelled for each post cancelled. ErrorCode::conflict, and nothing changed, while
+  // one of its jobs is claimed or sent (a dispatcher is publishing it).
   core::Result<RemovedProfile> remove(core::OrgId org, core::ProfileId profile, std::int64_t now_us,
                                       AuditEvent audit);
 

@@ -156,9 +156,8 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
     auto rows = transaction.query(sql, {now_ms, owner, now_ms + lease_ms, count});
     if (!rows) return core::Result<void>(std::move(rows).error());
     for (const auto& row : rows->rows) {
-      ClaimedJob job{to_job(row), {}, false};
+      ClaimedJob job{to_job(row), {}};
       job.lease = JobLease{job.job.id, owner, job.job.claim_count};
-      job.outcome_unknown = job.job.sent_at_ms.has_value();
       claimed.push_back(std::move(job));
     }
     // RETURNING gives no order: hand them out oldest due first.
@@ -166,22 +165,24 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
       return std::pair(a.job.next_attempt_at_ms, a.job.id) <
              std::pair(b.job.next_attempt_at_ms, b.job.id);
     });
+    // The lock order of post_lifecycle.hpp: the jobs, the posts (by id: two claims of jobs
+    // of the same posts lock them in the same order), then the targets.
+    std::set<std::int64_t> posts;
+    for (const auto& job : claimed) posts.insert(job.job.post.value);
+    for (auto post_id : posts) {
+      auto post = transaction.execute(
+          "UPDATE posts SET state = CASE WHEN state = 'scheduled' THEN 'publishing' "
+          "ELSE state END, updated_at_ms = CASE WHEN state = 'scheduled' THEN $2 "
+          "ELSE updated_at_ms END WHERE id = $1",
+          {post_id, now_ms});
+      if (!post) return core::Result<void>(std::move(post).error());
+    }
     for (const auto& job : claimed) {
       auto target = transaction.execute(
           "UPDATE post_targets SET state = 'publishing' "
           "WHERE post_id = $1 AND profile_id = $2 AND state = 'pending'",
           {job.job.post.value, job.job.profile.value});
       if (!target) return core::Result<void>(std::move(target).error());
-    }
-    // Posts by id: two claims of jobs of the same posts lock them in the same order.
-    std::set<std::int64_t> posts;
-    for (const auto& job : claimed) posts.insert(job.job.post.value);
-    for (auto post_id : posts) {
-      auto post = transaction.execute(
-          "UPDATE posts SET state = 'publishing', updated_at_ms = $2 "
-          "WHERE id = $1 AND state = 'scheduled'",
-          {post_id, now_ms});
-      if (!post) return core::Result<void>(std::move(post).error());
     }
     return core::success();
   });
@@ -211,6 +212,9 @@ core::Result<JobOutcome> PublishJobRepository::complete(const JobLease& lease,
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::done, "", now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
+    if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
+      return core::Result<void>(std::move(locked).error());
+    }
     auto target = transaction.execute(
         "UPDATE post_targets SET state = 'published', published_uri = $3, published_cid = $4, "
         "published_at_ms = $5, last_error = '' WHERE post_id = $1 AND profile_id = $2",
@@ -240,10 +244,11 @@ core::Result<PublishJobRecord> PublishJobRepository::retry(const JobLease& lease
     params.emplace_back(next_attempt_at_ms);
     params.emplace_back(bounded_error(error));
     params.emplace_back(now_ms);
-    // The outcome of the send is known (it failed), so the next claim is not told to check.
+    // sent_at_ms stays: a failure the dispatcher retries may be an unanswered send, so the
+    // job still counts as sent (a cancel must not race a record that may exist).
     auto row = transaction.query_one(
         "UPDATE publish_jobs SET state = 'queued', next_attempt_at_ms = $4, last_error = $5, "
-        "lease_owner = '', lease_expires_at_ms = 0, sent_at_ms = NULL, updated_at_ms = $6 "
+        "lease_owner = '', lease_expires_at_ms = 0, updated_at_ms = $6 "
         "WHERE " +
             std::string(held) + " RETURNING " + job_columns(""),
         params);
@@ -264,6 +269,9 @@ core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const
   auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::failed, bounded, now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
+    if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
+      return core::Result<void>(std::move(locked).error());
+    }
     auto target = transaction.execute(
         "UPDATE post_targets SET state = 'failed', last_error = $3 "
         "WHERE post_id = $1 AND profile_id = $2",

@@ -29,7 +29,9 @@ struct PublishJobRecord {
   std::string lease_owner;
   std::int64_t lease_expires_at_ms = 0;
   std::int64_t claim_count = 0;
-  std::optional<std::int64_t> sent_at_ms;  // the last send started, until a retry
+  // The last send started. A retry keeps it: a send that ended without an answer leaves
+  // the record possibly on the network whatever came after (attempts > 0 says the same).
+  std::optional<std::int64_t> sent_at_ms;
   std::string last_error;
   std::int64_t created_at_us = 0;
   std::int64_t updated_at_ms = 0;
@@ -44,12 +46,12 @@ struct JobLease {
   std::int64_t claim_count = 0;
 };
 
+// A job with job.attempts > 0 was sent before (its lease ended, or a retry followed an
+// answer that never came): its record may exist, so the network is checked before sending
+// again.
 struct ClaimedJob {
   PublishJobRecord job;
   JobLease lease;
-  // The job was sent under an earlier lease that ended without an outcome (a crash or a
-  // timeout): check the network for the record before sending again.
-  bool outcome_unknown = false;
 };
 
 // A job that ended, and the state its post is in after it.
@@ -91,6 +93,7 @@ class PublishJobRepository {
   core::Result<JobOutcome> complete(const JobLease& lease, const RecordRef& record,
                                     std::int64_t now_ms);
   // A transient failure: queued again, due at next_attempt_at_ms, the lease released.
+  // attempts and sent_at_ms stay: the send may have reached the network.
   core::Result<PublishJobRecord> retry(const JobLease& lease, std::int64_t next_attempt_at_ms,
                                        const std::string& error, std::int64_t now_ms);
   // A permanent failure: the job and its target failed, the post failed once no target is

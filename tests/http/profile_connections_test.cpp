@@ -16,6 +16,7 @@
 #include "storage/instance_settings_repository.hpp"
 #include "storage/notification_repository.hpp"
 #include "storage/post_repository.hpp"
+#include "storage/publish_job_repository.hpp"
 
 namespace roost::testing {
 namespace {
@@ -438,6 +439,46 @@ TEST_F(ProfileConnectionsTest, RemovingCancelsItsScheduledPostsAndTellsTheirAuth
   const std::string subject = mails[0].header("Subject");  // ASCII: not encoded
   EXPECT_NE(subject.find("cancelled"), std::string::npos) << subject;
   EXPECT_NE(mails[0].body().find("/posts/" + std::to_string(post_id)), std::string::npos);
+}
+
+TEST_F(ProfileConnectionsTest, RemovingWhileAPostIsBeingPublishedToItIsAConflict) {
+  auto id = connected(new_account());
+  ASSERT_NE(id, 0);
+  const std::int64_t due_ms = now_ms() + hour_ms;
+  std::int64_t post_id = 0;
+  {
+    auto database = open_database();
+    storage::PostRepository posts(*database);
+    storage::NewPost post;
+    post.org = core::OrgId{acme_};
+    post.author = core::UserId{member_.id};
+    post.state = storage::PostState::scheduled;
+    post.text = "Going out now";
+    post.schedule.at_ms = due_ms;
+    post.schedule.time_zone = "Europe/Paris";
+    post.targets.push_back({core::ProfileId{id}, std::nullopt, "hash:now"});
+    auto created = posts.create(post, now_ms() * us_per_ms,
+                                {{}, core::UserId{member_.id}, "", "", "{}", "t", now_ms()});
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    post_id = created->post.id.value;
+    // A dispatcher holds its job (as at its instant), for longer than the test runs.
+    storage::PublishJobRepository jobs(*database);
+    auto claimed = jobs.claim_due(due_ms, "another-process", hour_ms, 10);
+    ASSERT_TRUE(claimed.ok() && claimed->size() == 1u);
+  }
+  auto refused = as(admin_, "DELETE", profile_path(id));
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "conflict");
+  EXPECT_EQ(as(owner_, "GET", profile_path(id)).status, 200);
+  {
+    auto database = open_database();
+    storage::PostRepository posts(*database);
+    auto found = posts.find(core::OrgId{acme_}, core::PostId{post_id});
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ((*found)->state, storage::PostState::publishing);
+    ASSERT_EQ((*found)->targets.size(), 1u);
+  }
+  EXPECT_TRUE(notifications(member_).empty());
 }
 
 // The session Roost holds for a profile is opened here with the instance's key (from the data

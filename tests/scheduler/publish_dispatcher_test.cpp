@@ -7,8 +7,10 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "../storage/scratch_database.hpp"
 #include "../support/bluesky_pds.hpp"
@@ -62,6 +64,84 @@ std::string describe(const networks::NetworkError& error) {
   return std::string(networks::failure_kind_name(error.kind)) + " " + error.code + ": " +
          error.message;
 }
+
+// The real network with what a test needs around it: a step run before each publish
+// (another user acting between the claim and the settle), and a publish whose answer is
+// lost after the PDS wrote the record (a timeout on the way back). Every call still goes to
+// the real PDS.
+class InterposedNetwork final : public networks::Network {
+ public:
+  explicit InterposedNetwork(networks::Network& real) : real_(real) {}
+  std::function<void()> before_publish;
+  bool lose_publish_answer = false;
+
+  networks::NetworkKind kind() const override { return real_.kind(); }
+  networks::NetworkResult<networks::ProfileCredentials> connect_with_app_password(
+      std::string_view identifier, std::string_view app_password,
+      std::optional<std::string> pds_url) override {
+    return real_.connect_with_app_password(identifier, app_password, std::move(pds_url));
+  }
+  networks::NetworkResult<void> refresh(networks::ProfileCredentials& credentials) override {
+    return real_.refresh(credentials);
+  }
+  networks::NetworkResult<networks::PublishedPost> publish(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::PostContent& content) override {
+    if (before_publish) std::exchange(before_publish, nullptr)();
+    auto published = real_.publish(credentials, record_key, content);
+    if (!published || !lose_publish_answer) return published;
+    networks::NetworkError lost;
+    lost.kind = networks::FailureKind::outcome_unknown;
+    lost.message = "the answer was lost";
+    return lost;
+  }
+  networks::NetworkResult<std::optional<networks::PublishedPost>> find_post(
+      networks::ProfileCredentials& credentials, std::string_view record_key) override {
+    return real_.find_post(credentials, record_key);
+  }
+  networks::NetworkResult<void> delete_post(networks::ProfileCredentials& credentials,
+                                            std::string_view record_key) override {
+    return real_.delete_post(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> like(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::StrongRef& subject) override {
+    return real_.like(credentials, record_key, subject);
+  }
+  networks::NetworkResult<void> unlike(networks::ProfileCredentials& credentials,
+                                       std::string_view record_key) override {
+    return real_.unlike(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> repost(
+      networks::ProfileCredentials& credentials, std::string_view record_key,
+      const networks::StrongRef& subject) override {
+    return real_.repost(credentials, record_key, subject);
+  }
+  networks::NetworkResult<void> unrepost(networks::ProfileCredentials& credentials,
+                                         std::string_view record_key) override {
+    return real_.unrepost(credentials, record_key);
+  }
+  networks::NetworkResult<networks::PublishedPost> follow(networks::ProfileCredentials& credentials,
+                                                          std::string_view record_key,
+                                                          std::string_view subject_did) override {
+    return real_.follow(credentials, record_key, subject_did);
+  }
+  networks::NetworkResult<void> unfollow(networks::ProfileCredentials& credentials,
+                                         std::string_view record_key) override {
+    return real_.unfollow(credentials, record_key);
+  }
+  networks::NetworkResult<std::string> resolve_handle(networks::ProfileCredentials& credentials,
+                                                      std::string_view handle) override {
+    return real_.resolve_handle(credentials, handle);
+  }
+  networks::NetworkResult<void> delete_record(networks::ProfileCredentials& credentials,
+                                              std::string_view record_uri) override {
+    return real_.delete_record(credentials, record_uri);
+  }
+
+ private:
+  networks::Network& real_;
+};
 
 class PublishDispatcherTest : public ::testing::Test {
  protected:
@@ -120,10 +200,11 @@ class PublishDispatcherTest : public ::testing::Test {
     return options;
   }
 
-  std::unique_ptr<PublishDispatcher> dispatcher(PublishDispatcherOptions with) {
-    return std::make_unique<PublishDispatcher>(*jobs_ptr_, *posts_ptr_, *profiles_ptr_,
-                                               *alerts_ptr_, *vault_ptr_,
-                                               DispatchNetworks{{&network_}}, clock_, with);
+  std::unique_ptr<PublishDispatcher> dispatcher(PublishDispatcherOptions with,
+                                                networks::Network* network = nullptr) {
+    return std::make_unique<PublishDispatcher>(
+        *jobs_ptr_, *posts_ptr_, *profiles_ptr_, *alerts_ptr_, *vault_ptr_,
+        DispatchNetworks{{network != nullptr ? network : &network_}}, clock_, with);
   }
 
   // A post of Ada's to the profile, due now (or at `at_ms`).
@@ -480,6 +561,26 @@ TEST_F(PublishDispatcherTest, TransientFailuresGiveUpAfterTheAttemptLimit) {
   EXPECT_EQ(run(*publishing), 0u);
 }
 
+TEST_F(PublishDispatcherTest, GivingUpLooksForTheRecordFirstAndFindsItPublished) {
+  // The last attempt's record reached the PDS but its answer was lost: the post is
+  // published, not failed.
+  auto scheduled_post = schedule(text_post("landed, answer lost"));
+  InterposedNetwork lossy(network_);
+  lossy.lose_publish_answer = true;
+  auto with = options();
+  with.attempts_max = 1;
+  auto publishing = dispatcher(with, &lossy);
+  EXPECT_EQ(run(*publishing), 1u);
+  auto after = find_post(scheduled_post.id);
+  EXPECT_EQ(after.state, storage::PostState::published);
+  ASSERT_EQ(after.targets.size(), 1u);
+  auto records = posts_on_pds();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(after.targets[0].published.uri, records[0].uri);
+  EXPECT_EQ(publishing->counts().found_existing_total, 1u);
+  EXPECT_EQ(publishing->counts().failed_total, 0u);
+}
+
 TEST_F(PublishDispatcherTest, APermanentRefusalFailsThePostAndTellsTheAuthorAndTheOwner) {
   // 301 graphemes: the PDS refuses the record (InvalidRecord), whatever is retried.
   auto scheduled = schedule(text_post(std::string(301, 'a')));
@@ -575,6 +676,152 @@ TEST_F(PublishDispatcherTest, RevokedCredentialsPutTheProfileInNeedsReconnectAnd
     reconnect_notices += notice.kind == "profile.needs_reconnect" ? 1 : 0;
   }
   EXPECT_EQ(reconnect_notices, 1);
+}
+
+TEST_F(PublishDispatcherTest, AReconnectDuringTheBatchIsNotOverwrittenByTheOldSessionsRefresh) {
+  auto expired = credentials_;
+  expired.access_jwt = test::expired_access_token(pds_, account_.did);
+  ASSERT_TRUE(vault_ptr_->store(profile_, expired).ok());
+  auto scheduled_post = schedule(text_post("refreshed while someone reconnects"));
+  // After the batch loaded the expired session, the owner connects the profile again.
+  networks::ProfileCredentials fresh;
+  InterposedNetwork interposed(network_);
+  interposed.before_publish = [&] {
+    auto connected =
+        network_.connect_with_app_password(account_.handle, app_password_, std::nullopt);
+    ASSERT_TRUE(connected.ok()) << describe(connected.error());
+    fresh = *connected;
+    auto sealed = vault_ptr_->seal(profile_, fresh);
+    ASSERT_TRUE(sealed.ok());
+    auto reconnected = profiles_ptr_->reconnect(
+        acme_, profile_, {account_.did, account_.handle, pds_.pds_url, *sealed}, clock_.now_ms(),
+        audit());
+    ASSERT_TRUE(reconnected.ok()) << message_of(reconnected);
+  };
+  auto publishing = dispatcher(options(), &interposed);
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(scheduled_post.id).state, storage::PostState::published);
+  ASSERT_FALSE(fresh.access_jwt.empty());
+  // The reconnect's session survives the write-back of the refreshed old one.
+  auto stored = vault_ptr_->load(profile_);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->access_jwt, fresh.access_jwt);
+  EXPECT_EQ(stored->refresh_jwt, fresh.refresh_jwt);
+  auto profile = profiles_ptr_->find(profile_);
+  ASSERT_TRUE(profile.ok() && profile->has_value());
+  EXPECT_EQ((*profile)->status, "active");
+  // And it works: the next post goes out with it.
+  auto next = schedule(text_post("with the reconnected session"));
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(next.id).state, storage::PostState::published);
+}
+
+TEST_F(PublishDispatcherTest, TheOldSessionsRefusalDoesNotMarkAProfileReconnectedMeanwhile) {
+  // The app password is revoked and the access token has expired: the refresh is refused.
+  test::revoke_app_password(pds_, account_, app_password_name);
+  auto expired = credentials_;
+  expired.access_jwt = test::expired_access_token(pds_, account_.did);
+  ASSERT_TRUE(vault_ptr_->store(profile_, expired).ok());
+  auto scheduled_post = schedule(text_post("refused, then reconnected"));
+  // After the batch loaded the old session, the owner connects with a new app password.
+  networks::ProfileCredentials fresh;
+  InterposedNetwork interposed(network_);
+  interposed.before_publish = [&] {
+    auto password = test::create_app_password(pds_, account_, "roost-again");
+    auto connected = network_.connect_with_app_password(account_.handle, password, std::nullopt);
+    ASSERT_TRUE(connected.ok()) << describe(connected.error());
+    fresh = *connected;
+    auto sealed = vault_ptr_->seal(profile_, fresh);
+    ASSERT_TRUE(sealed.ok());
+    auto reconnected = profiles_ptr_->reconnect(
+        acme_, profile_, {account_.did, account_.handle, pds_.pds_url, *sealed}, clock_.now_ms(),
+        audit());
+    ASSERT_TRUE(reconnected.ok()) << message_of(reconnected);
+  };
+  auto publishing = dispatcher(options(), &interposed);
+  EXPECT_EQ(run(*publishing), 1u);
+  ASSERT_FALSE(fresh.access_jwt.empty());
+  auto profile = profiles_ptr_->find(profile_);
+  ASSERT_TRUE(profile.ok() && profile->has_value());
+  EXPECT_EQ((*profile)->status, "active");
+  for (const auto& notice : notices_of(grace_)) EXPECT_NE(notice.kind, "profile.needs_reconnect");
+  auto stored = vault_ptr_->load(profile_);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->access_jwt, fresh.access_jwt);
+  // Not failed: retried, and published with the new session.
+  EXPECT_EQ(job_of(scheduled_post.id).state, storage::PublishJobState::queued);
+  EXPECT_EQ(run(*publishing), 1u);
+  EXPECT_EQ(find_post(scheduled_post.id).state, storage::PostState::published);
+  EXPECT_EQ(posts_on_pds().size(), 1u);
+}
+
+TEST_F(PublishDispatcherTest, ADeleteAndAnUnfollowRemoveTheirRecordsAndAreIdempotent) {
+  networks::PostContent content;
+  content.text = "to be deleted";
+  content.created_at = std::chrono::system_clock::now();
+  auto doomed = network_.publish(credentials_, test::unique_test_record_key(), content);
+  ASSERT_TRUE(doomed.ok()) << describe(doomed.error());
+  auto friend_account = test::create_test_account(pds_);
+  auto followed = network_.follow(credentials_, test::unique_test_record_key(), friend_account.did);
+  ASSERT_TRUE(followed.ok()) << describe(followed.error());
+  ASSERT_EQ(test::list_all_records(pds_, account_.did, networks::bluesky::follow_collection).size(),
+            1u);
+
+  auto action = [&](storage::PostKind kind, const networks::PublishedPost& record) {
+    auto post = text_post("");
+    post.kind = kind;
+    post.subject = storage::RecordRef{record.uri, record.cid};
+    return schedule(post);
+  };
+  // Twice each: the second finds its record gone already, and succeeds as well.
+  std::vector<core::PostId> posts;
+  for (int round = 0; round < 2; ++round) {
+    posts.push_back(action(storage::PostKind::delete_record, *doomed).id);
+    posts.push_back(action(storage::PostKind::unfollow, *followed).id);
+    auto publishing = dispatcher(options());
+    EXPECT_EQ(run(*publishing), 2u);
+    EXPECT_EQ(publishing->counts().published_total, 2u);
+  }
+  for (auto id : posts) {
+    auto after = find_post(id);
+    EXPECT_EQ(after.state, storage::PostState::published);
+    ASSERT_EQ(after.targets.size(), 1u);
+  }
+  EXPECT_EQ(find_post(posts[0]).targets[0].published.uri, doomed->uri);
+  EXPECT_EQ(find_post(posts[1]).targets[0].published.uri, followed->uri);
+  auto gone = client_.get_record(pds_.pds_url, account_.did, post_collection,
+                                 doomed->uri.substr(doomed->uri.rfind('/') + 1));
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().kind, networks::FailureKind::not_found) << describe(gone.error());
+  EXPECT_TRUE(posts_on_pds().empty());
+  EXPECT_TRUE(
+      test::list_all_records(pds_, account_.did, networks::bluesky::follow_collection).empty());
+}
+
+TEST_F(PublishDispatcherTest, ARecordOfAnotherAccountIsNotDeleted) {
+  auto other = test::create_test_account(pds_);
+  auto other_password = test::create_app_password(pds_, other, app_password_name);
+  auto other_session =
+      network_.connect_with_app_password(other.handle, other_password, std::nullopt);
+  ASSERT_TRUE(other_session.ok()) << describe(other_session.error());
+  networks::PostContent content;
+  content.text = "not yours to delete";
+  content.created_at = std::chrono::system_clock::now();
+  auto theirs = network_.publish(*other_session, test::unique_test_record_key(), content);
+  ASSERT_TRUE(theirs.ok()) << describe(theirs.error());
+
+  auto post = text_post("");
+  post.kind = storage::PostKind::delete_record;
+  post.subject = storage::RecordRef{theirs->uri, theirs->cid};
+  auto scheduled_post = schedule(post);
+  auto publishing = dispatcher(options());
+  EXPECT_EQ(run(*publishing), 1u);
+  auto after = find_post(scheduled_post.id);
+  EXPECT_EQ(after.state, storage::PostState::failed);
+  EXPECT_NE(after.targets[0].last_error.find("another account"), std::string::npos)
+      << after.targets[0].last_error;
+  EXPECT_EQ(job_of(scheduled_post.id).attempts, 1);
+  EXPECT_EQ(test::list_all_records(pds_, other.did, post_collection).size(), 1u);
 }
 
 // The loop with the real clock: a post due in a moment goes out within a second of its

@@ -307,6 +307,29 @@ TEST_P(PostRepositoryContract, CancellingCancelsTheQueuedJobsAndRefusesWhatIsBei
       failed_with(posts_->cancel(globex_, busy.id, start_us, audit()), core::ErrorCode::not_found));
 }
 
+// A send that got no answer is retried: the job is queued again, but its record may be on
+// the network, so cancelling must not mark the post cancelled.
+TEST_P(PostRepositoryContract, AJobSentBeforeAndQueuedForARetryIsNotCancelled) {
+  auto post = scheduled({london_, stockholm_}, start_ms);
+  auto claimed = claim(start_ms);
+  ASSERT_EQ(claimed.size(), 2u);
+  ASSERT_TRUE(succeeded(jobs_->mark_sent(claimed[0].lease, start_ms)));
+  ASSERT_TRUE(succeeded(
+      jobs_->retry(claimed[0].lease, start_ms + 5'000, "outcome_unknown: timeout", start_ms)));
+  ASSERT_TRUE(succeeded(jobs_->retry(claimed[1].lease, start_ms + 5'000, "never sent", start_ms)));
+  EXPECT_TRUE(
+      failed_with(posts_->cancel(acme_, post.id, start_us, audit()), core::ErrorCode::conflict));
+  // Nothing changed: both jobs are still queued, the post still publishing.
+  auto counts = jobs_->count_by_state();
+  ASSERT_TRUE(succeeded(counts));
+  EXPECT_EQ(counts->queued, 2);
+  EXPECT_EQ(counts->cancelled, 0);
+  auto after = find(post.id);
+  EXPECT_EQ(after.state, PostState::publishing);
+  for (const auto& target : after.targets) EXPECT_EQ(target.state, TargetState::publishing);
+  EXPECT_EQ(claim(start_ms + 5'000).size(), 2u);
+}
+
 TEST_P(PostRepositoryContract, MovingAScheduledPostMovesItsJobs) {
   auto post = scheduled({london_}, start_ms + hour_ms);
   auto moved =

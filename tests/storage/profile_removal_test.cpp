@@ -3,6 +3,10 @@
 // to tell are returned.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "post_fixture.hpp"
 
 namespace roost::storage::testing {
@@ -74,6 +78,79 @@ TEST_P(ProfileRemovalContract, ThePendingApprovalOfTheRemovedProfileNoLongerHold
   auto job = jobs_->find_for_target(post.id, stockholm_);
   ASSERT_TRUE(succeeded(job));
   EXPECT_TRUE(job->has_value());
+}
+
+// A job a dispatcher holds would be deleted under it (its record may land on the network
+// while the post says cancelled): the removal waits until the job ends.
+TEST_P(ProfileRemovalContract, AJobBeingPublishedRefusesTheRemovalAndNothingChanges) {
+  auto post = scheduled({london_}, start_ms);
+  auto queued = scheduled({london_}, start_ms + hour_ms);
+  auto claimed = claim(start_ms);
+  ASSERT_EQ(claimed.size(), 1u);
+  auto expect_refused = [&] {
+    EXPECT_TRUE(failed_with(profiles_->remove(acme_, london_, start_us + us_per_ms, audit()),
+                            core::ErrorCode::conflict));
+    auto found = profiles_->find(london_);
+    ASSERT_TRUE(succeeded(found));
+    EXPECT_TRUE(found->has_value());
+    EXPECT_EQ(find(post.id).state, PostState::publishing);
+    EXPECT_EQ(find(queued.id).state, PostState::scheduled);
+    auto job = jobs_->find_for_target(queued.id, london_);
+    ASSERT_TRUE(succeeded(job));
+    ASSERT_TRUE(job->has_value());
+    EXPECT_EQ((*job)->state, PublishJobState::queued);
+    auto actions = audit_actions(acme_);
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "profile.removed"), 0);
+  };
+  expect_refused();  // claimed
+  ASSERT_TRUE(succeeded(jobs_->mark_sent(claimed[0].lease, start_ms)));
+  expect_refused();  // sent
+  // Once the job ended, the profile goes.
+  ASSERT_TRUE(succeeded(jobs_->complete(
+      claimed[0].lease, {"at://did:plc:london/app.bsky.feed.post/3k", "bafy"}, start_ms)));
+  auto removed = remove(london_);
+  ASSERT_EQ(removed.posts.size(), 1u);
+  EXPECT_EQ(removed.posts[0].post, queued.id);
+  EXPECT_EQ(find(post.id).state, PostState::published);
+  EXPECT_EQ(find(queued.id).state, PostState::cancelled);
+}
+
+// Deciding an approval holds the post's row, then writes its target; a removal running
+// meanwhile must wait for the post before it touches the target, or the two wait on each
+// other (PostgreSQL rolls one back as a deadlock). SQLite has one writer: nothing to race.
+TEST_P(ProfileRemovalContract, ARemovalWaitsForThePostBeforeItsTargetsAndDeadlocksWithNothing) {
+  if (GetParam() != Backend::postgres) GTEST_SKIP() << "one writer: no lock order";
+  auto post = create(new_post({london_}, PostState::pending_approval, start_ms + hour_ms));
+  std::atomic<bool> post_locked{false};
+  std::atomic<bool> removal_started{false};
+  core::Result<RemovedProfile> removed = core::make_error(core::ErrorCode::internal, "not run");
+  std::thread remover;
+  // What decide() does, with a pause between the post and its target.
+  auto decided = database().transact(TransactionMode::read_write, [&](Transaction& t) {
+    auto locked = t.execute("UPDATE posts SET updated_at_ms = $2 WHERE id = $1",
+                            {post.id.value, start_ms + 1});
+    if (!locked.ok()) return core::Result<void>(std::move(locked).error());
+    post_locked = true;
+    remover = std::thread([&] {
+      removal_started = true;
+      removed = profiles_->remove(acme_, london_, start_us + us_per_ms, audit());
+    });
+    while (!removal_started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // Long enough for the removal to reach the lock it waits for.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto target = t.execute(
+        "UPDATE post_targets SET approval_comment = 'held' WHERE post_id = $1 AND profile_id = $2",
+        {post.id.value, london_.value});
+    if (!target.ok()) return core::Result<void>(std::move(target).error());
+    return core::success();
+  });
+  if (remover.joinable()) remover.join();
+  ASSERT_TRUE(post_locked);
+  EXPECT_TRUE(succeeded(decided));
+  ASSERT_TRUE(succeeded(removed));
+  ASSERT_EQ(removed->posts.size(), 1u);
+  EXPECT_TRUE(removed->posts[0].was_cancelled);
+  EXPECT_EQ(find(post.id).state, PostState::cancelled);
 }
 
 TEST_P(ProfileRemovalContract, AProfileOfAnotherOrganizationIsNotFound) {

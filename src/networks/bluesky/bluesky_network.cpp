@@ -149,6 +149,34 @@ NetworkResult<std::string> BlueskyNetwork::resolve_handle(ProfileCredentials& cr
   return client_.resolve_handle_at(credentials.pds_url, normalized_identifier(handle));
 }
 
+NetworkResult<void> BlueskyNetwork::delete_record(ProfileCredentials& credentials,
+                                                  std::string_view record_uri) {
+  // at://<repo>/<collection>/<rkey>, the repository the profile's DID (or its handle).
+  auto refused = [&](std::string message) -> NetworkResult<void> {
+    NetworkError error;
+    error.kind = FailureKind::permanent;
+    error.code = "NotOwnRecord";
+    error.message = std::move(message) + ": " + std::string(record_uri);
+    return error;
+  };
+  constexpr std::string_view scheme = "at://";
+  if (!record_uri.starts_with(scheme)) return refused("not an at:// record URI");
+  std::string_view rest = record_uri.substr(scheme.size());
+  auto first = rest.find('/');
+  auto second = first == std::string_view::npos ? first : rest.find('/', first + 1);
+  if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos) {
+    return refused("not the URI of one record");
+  }
+  std::string_view repo = rest.substr(0, first);
+  std::string_view collection = rest.substr(first + 1, second - first - 1);
+  std::string_view record_key = rest.substr(second + 1);
+  if (collection.empty() || record_key.empty()) return refused("not the URI of one record");
+  if (repo != credentials.did && normalized_identifier(repo) != credentials.handle) {
+    return refused("a record of another account than " + credentials.handle);
+  }
+  return remove(credentials, collection, record_key);
+}
+
 NetworkResult<PublishedPost> BlueskyNetwork::create(ProfileCredentials& credentials,
                                                     std::string_view collection,
                                                     std::string_view record_key,

@@ -41,6 +41,8 @@ class BlueskyNetwork final : public Network {
                                std::string_view record_key) override;
   NetworkResult<std::string> resolve_handle(ProfileCredentials& credentials,
                                             std::string_view handle) override;
+  NetworkResult<void> delete_record(ProfileCredentials& credentials,
+                                    std::string_view record_uri) override;
 
  private:
   template <class Call>

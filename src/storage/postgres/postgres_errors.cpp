@@ -15,6 +15,10 @@ constexpr std::string_view foreign_key_violation = "23503";
 constexpr std::string_view connection_exception_class = "08";
 constexpr std::string_view too_many_connections = "53300";
 constexpr std::string_view operator_intervention_class = "57P";  // shutdown, cannot connect now
+// A transaction the server rolled back to break a lock cycle or a serialization conflict:
+// nothing was written, and the same work may succeed again, as after SQLite's busy.
+constexpr std::string_view serialization_failure = "40001";
+constexpr std::string_view deadlock_detected = "40P01";
 
 // libpq's messages span lines ("...failed: Connection refused\n\tIs the server running...");
 // a log line should not.
@@ -33,12 +37,17 @@ std::string one_line(std::string_view text) {
   return line;
 }
 
+bool connection_failure(std::string_view sqlstate) {
+  return sqlstate.starts_with(connection_exception_class) || sqlstate == too_many_connections ||
+         sqlstate.starts_with(operator_intervention_class);
+}
+
 core::ErrorCode code_for_sqlstate(std::string_view sqlstate) {
   if (sqlstate == unique_violation || sqlstate == foreign_key_violation) {
     return core::ErrorCode::conflict;
   }
-  if (sqlstate.starts_with(connection_exception_class) || sqlstate == too_many_connections ||
-      sqlstate.starts_with(operator_intervention_class)) {
+  if (connection_failure(sqlstate) || sqlstate == serialization_failure ||
+      sqlstate == deadlock_detected) {
     return core::ErrorCode::unavailable;
   }
   return core::ErrorCode::database_error;
@@ -58,9 +67,15 @@ EngineFailure current_exception_failure() {
   } catch (const pqxx::in_doubt_error& error) {
     // The connection died during COMMIT: whether it committed is unknown.
     return failure(core::ErrorCode::unavailable, error.what(), true);
+  } catch (const pqxx::deadlock_detected& error) {
+    // libpqxx 6 throws these as transaction_rollback, not sql_error (no SQLSTATE to read).
+    return failure(core::ErrorCode::unavailable, error.what(), false);
+  } catch (const pqxx::serialization_failure& error) {
+    return failure(core::ErrorCode::unavailable, error.what(), false);
   } catch (const pqxx::sql_error& error) {
-    const core::ErrorCode code = code_for_sqlstate(error.sqlstate());
-    return failure(code, error.what(), code == core::ErrorCode::unavailable);
+    // A deadlock or serialization failure ends the transaction, not the connection.
+    return failure(code_for_sqlstate(error.sqlstate()), error.what(),
+                   connection_failure(error.sqlstate()));
   } catch (const std::exception& error) {
     return failure(core::ErrorCode::database_error, error.what(), false);
   }

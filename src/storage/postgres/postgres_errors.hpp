@@ -11,7 +11,9 @@ struct EngineFailure {
 
 // Call only inside a catch block: turns the libpqxx (or standard) exception in flight into
 // an Error. Unique and foreign-key violations are conflicts; a lost connection, a server
-// shutting down or refusing connections is unavailable; the rest is a database error.
+// shutting down or refusing connections is unavailable, and so is a deadlock (40P01) or a
+// serialization failure (40001) — retryable, as SQLite's busy is; the rest is a database
+// error.
 EngineFailure current_exception_failure();
 
 }  // namespace roost::storage::postgres
