@@ -3,6 +3,7 @@
 namespace roost::core {
 namespace {
 
+constexpr std::size_t sequence_bytes_max = 4;
 constexpr unsigned char continuation_mask = 0xC0;
 constexpr unsigned char continuation_bits = 0x80;
 constexpr unsigned char continuation_payload = 0x3F;
@@ -49,6 +50,20 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t index) {
     return 0;
   }
   return length;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  // Only the character holding the byte at the cut can straddle it, and that character
+  // starts at most three bytes before, at the nearest byte that is no continuation byte.
+  for (std::size_t back = 1; back < sequence_bytes_max && back <= max_bytes; ++back) {
+    const std::size_t start = max_bytes - back;
+    if (!is_continuation(text[start])) {
+      const bool straddles = utf8_sequence_length(text, start) > back;
+      return text.substr(0, straddles ? start : max_bytes);
+    }
+  }
+  return text.substr(0, max_bytes);
 }
 
 }  // namespace roost::core

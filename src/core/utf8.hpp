@@ -11,4 +11,9 @@ namespace roost::core {
 // UTF-8 decoder: the validators, escapers and cutters are built on it.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t index);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a
+// UTF-8 character, so that cutting valid text leaves valid text (a JSON writer throws on
+// half a character). A byte that starts no valid sequence counts as a character of its own.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 }  // namespace roost::core

@@ -15,8 +15,6 @@ constexpr std::size_t line_octets_max = 75;
 constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
 constexpr std::string_view ellipsis = "\xE2\x80\xA6";
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
-
 void append_property(std::string& out, std::string_view name, std::string_view value) {
   std::string line(name);
   line.push_back(':');
@@ -98,10 +96,9 @@ std::string escape_icalendar_text(std::string_view text) {
 void append_icalendar_line(std::string& out, std::string_view line) {
   std::size_t room = line_octets_max;
   while (line.size() > room) {
-    std::size_t cut = room;
-    while (cut > 0 && is_continuation(static_cast<unsigned char>(line[cut]))) --cut;
-    // Only bytes that are not UTF-8 can leave nothing before the cut: split them anyway.
-    if (cut == 0) cut = room;
+    // A fold may not split a character; room is far more than one character, so the cut
+    // always moves on.
+    const std::size_t cut = core::utf8_prefix(line, room).size();
     out.append(line.substr(0, cut));
     out += "\r\n ";
     line.remove_prefix(cut);
