@@ -1,6 +1,7 @@
 #include "core/log.hpp"
 
 #include "core/clock.hpp"
+#include "core/utf8.hpp"
 
 #include <unistd.h>
 
@@ -179,12 +180,8 @@ void append_json_string(std::string& out, std::string_view text) {
     } else if (byte < 0x80) {
       out.push_back(static_cast<char>(byte));
     } else {
-      std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 ? 2 : 0;
-      bool valid = length > 0 && index + length <= text.size() && byte < 0xF5;
-      for (std::size_t next = 1; valid && next < length; ++next) {
-        valid = (static_cast<unsigned char>(text[index + next]) & 0xC0) == 0x80;
-      }
-      if (!valid) {
+      const std::size_t length = utf8_sequence_length(text, index);
+      if (length == 0) {
         out += "\\ufffd";
         continue;
       }

@@ -3,41 +3,12 @@
 #include <cstddef>
 #include <optional>
 
+#include "core/utf8.hpp"
+
 namespace roost::domain {
 namespace {
 
 constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
-
-// The length of the valid UTF-8 sequence at `index`, or 0 when it is not one (overlong
-// forms, surrogates and values past U+10FFFF are invalid).
-std::size_t sequence_length(std::string_view text, std::size_t index) {
-  auto byte = static_cast<unsigned char>(text[index]);
-  std::size_t length = 0;
-  char32_t code_point = 0;
-  if (byte < 0x80) return 1;
-  if (byte >= 0xC2 && byte <= 0xDF) {
-    length = 2;
-    code_point = byte & 0x1F;
-  } else if (byte >= 0xE0 && byte <= 0xEF) {
-    length = 3;
-    code_point = byte & 0x0F;
-  } else if (byte >= 0xF0 && byte <= 0xF4) {
-    length = 4;
-    code_point = byte & 0x07;
-  } else {
-    return 0;
-  }
-  if (index + length > text.size()) return 0;
-  for (std::size_t next = 1; next < length; ++next) {
-    auto continuation = static_cast<unsigned char>(text[index + next]);
-    if ((continuation & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (continuation & 0x3F);
-  }
-  bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
-  bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (overlong || surrogate || code_point > 0x10FFFF) return 0;
-  return length;
-}
 
 core::Error csv_error(std::string message, int line, int column) {
   core::Error error =
@@ -73,7 +44,7 @@ class Cursor {
       column_ = 1;
       return;
     }
-    std::size_t length = sequence_length(text_, index_);
+    std::size_t length = core::utf8_sequence_length(text_, index_);
     if (out) out->append(text_.substr(index_, length));
     index_ += length;
     ++column_;
@@ -96,7 +67,7 @@ core::Result<void> check_utf8(std::string_view text) {
   int column = 1;
   std::size_t index = 0;
   while (index < text.size()) {
-    std::size_t length = sequence_length(text, index);
+    std::size_t length = core::utf8_sequence_length(text, index);
     if (length == 0) return csv_error("invalid UTF-8", line, column);
     char c = text[index];
     if (c == '\n' || (c == '\r' && (index + 1 >= text.size() || text[index + 1] != '\n'))) {

@@ -1,8 +1,8 @@
 #include "domain/email_address.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/ascii.hpp"
 #include "domain/text.hpp"
 
 namespace roost::domain {
@@ -40,16 +40,10 @@ core::Result<EmailAddress> EmailAddress::parse(std::string_view text) {
   }
   std::string value(local);
   value.push_back('@');
-  std::transform(domain.begin(), domain.end(), std::back_inserter(value),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  value += core::ascii_lower(domain);
   return EmailAddress(std::move(value));
 }
 
-std::string EmailAddress::lookup_key() const {
-  std::string key = value_;
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return key;
-}
+std::string EmailAddress::lookup_key() const { return core::ascii_lower(value_); }
 
 }  // namespace roost::domain

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/utf8.hpp"
 #include "domain/text.hpp"
 
 namespace roost::domain {
@@ -13,40 +14,6 @@ namespace {
 constexpr std::size_t line_octets_max = 75;
 constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
 constexpr std::string_view ellipsis = "\xE2\x80\xA6";
-
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
-
-// The length of the valid UTF-8 sequence at the start of `text`, or 0 when it is not one
-// (overlong forms, surrogates and values past U+10FFFF included).
-std::size_t sequence_length(std::string_view text) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint32_t value = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    value = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    value = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    value = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) return 0;
-  for (std::size_t index = 1; index < length; ++index) {
-    const auto byte = static_cast<unsigned char>(text[index]);
-    if (!is_continuation(byte)) return 0;
-    value = (value << 6) | (byte & 0x3F);
-  }
-  constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (value < smallest[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
 
 void append_property(std::string& out, std::string_view name, std::string_view value) {
   std::string line(name);
@@ -109,7 +76,7 @@ std::string escape_icalendar_text(std::string_view text) {
       default: {
         const auto byte = static_cast<unsigned char>(c);
         if (byte >= 0x80) {
-          const std::size_t length = sequence_length(text.substr(index));
+          const std::size_t length = core::utf8_sequence_length(text, index);
           if (length == 0) {
             out += replacement_character;
           } else {
@@ -129,10 +96,9 @@ std::string escape_icalendar_text(std::string_view text) {
 void append_icalendar_line(std::string& out, std::string_view line) {
   std::size_t room = line_octets_max;
   while (line.size() > room) {
-    std::size_t cut = room;
-    while (cut > 0 && is_continuation(static_cast<unsigned char>(line[cut]))) --cut;
-    // Only bytes that are not UTF-8 can leave nothing before the cut: split them anyway.
-    if (cut == 0) cut = room;
+    // A fold may not split a character; room is far more than one character, so the cut
+    // always moves on.
+    const std::size_t cut = core::utf8_prefix(line, room).size();
     out.append(line.substr(0, cut));
     out += "\r\n ";
     line.remove_prefix(cut);
@@ -166,7 +132,7 @@ std::string icalendar_summary(std::string_view text, std::size_t code_points_max
   std::vector<std::size_t> starts;
   for (std::size_t index = 0; index < line.size() && starts.size() <= code_points_max;) {
     starts.push_back(index);
-    index += std::max<std::size_t>(1, sequence_length(line.substr(index)));
+    index += std::max<std::size_t>(1, core::utf8_sequence_length(line, index));
   }
   if (starts.size() <= code_points_max) return std::string(line);
   return std::string(line.substr(0, starts[code_points_max - 1])) + std::string(ellipsis);

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "core/ascii.hpp"
 #include "domain/csv.hpp"
 #include "domain/email_address.hpp"
 #include "domain/text.hpp"
@@ -25,13 +25,6 @@ constexpr std::array<std::pair<std::string_view, Column>, 5> column_names{{
     {"organization_role", Column::organization_role},
     {"teams", Column::teams},
 }};
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 core::Error file_error(std::string message, std::string field, int line, int column) {
   core::Error error = core::make_error(core::ErrorCode::invalid_request, message);
@@ -57,7 +50,7 @@ std::optional<std::string> check_text(std::string_view value, std::size_t length
 }
 
 void read_role(const CsvField& field, ImportRow& row) {
-  auto name = lower(trim(field.value));
+  auto name = core::ascii_lower(trim(field.value));
   if (name.empty() || name == "member") {
     row.role = OrgRole::member;
   } else if (name == "admin") {
@@ -109,7 +102,7 @@ core::Result<std::vector<ImportRow>> read_member_import(std::string_view csv,
   std::map<Column, std::size_t> index_of;
   for (std::size_t index = 0; index < header.fields.size(); ++index) {
     const CsvField& field = header.fields[index];
-    auto name = lower(trim(field.value));
+    auto name = core::ascii_lower(trim(field.value));
     auto known = std::find_if(column_names.begin(), column_names.end(),
                               [&](const auto& entry) { return entry.first == name; });
     if (known == column_names.end()) {

@@ -3,41 +3,16 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/utf8.hpp"
+
 namespace roost::domain {
 
 std::optional<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
-  std::size_t index = 0;
-  while (index < text.size()) {
-    auto byte = static_cast<unsigned char>(text[index]);
-    std::size_t length = 0;
-    char32_t code_point = 0;
-    if (byte < 0x80) {
-      length = 1;
-      code_point = byte;
-    } else if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4;
-      code_point = byte & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (index + length > text.size()) return std::nullopt;
-    for (std::size_t next = 1; next < length; ++next) {
-      auto continuation = static_cast<unsigned char>(text[index + next]);
-      if ((continuation & 0xC0) != 0x80) return std::nullopt;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
-    bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-    if (overlong || surrogate || code_point > 0x10FFFF) return std::nullopt;
+  for (std::size_t index = 0; index < text.size(); ++count) {
+    const std::size_t length = core::utf8_sequence_length(text, index);
+    if (length == 0) return std::nullopt;
     index += length;
-    ++count;
   }
   return count;
 }

@@ -1,8 +1,9 @@
 #include "networks/http_client.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <mutex>
+
+#include "core/ascii.hpp"
+#include "domain/text.hpp"
 
 namespace roost::networks {
 namespace {
@@ -24,16 +25,6 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
   return n;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 std::size_t write_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* capture = static_cast<Capture*>(user);
   std::size_t n = size * count;
@@ -44,10 +35,8 @@ std::size_t write_header(char* data, std::size_t size, std::size_t count, void* 
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(trim(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  capture->response->headers[name] = std::string(trim(line.substr(colon + 1)));
+  const std::string name = core::ascii_lower(domain::trim(line.substr(0, colon)));
+  capture->response->headers[name] = std::string(domain::trim(line.substr(colon + 1)));
   return n;
 }
 

@@ -3,15 +3,15 @@
 #include <algorithm>
 
 #include "core/log.hpp"
+#include "core/utf8.hpp"
 
 namespace roost::scheduler {
 namespace {
 
-std::string bounded(std::string text) {
-  if (text.size() > core::limits::mail_last_error_bytes_max) {
-    text.resize(core::limits::mail_last_error_bytes_max);
-  }
-  return text;
+// Cut between characters: the error is stored as text and shown through the JSON API, and
+// a JSON writer throws on half a character.
+std::string bounded(std::string_view text) {
+  return std::string(core::utf8_prefix(text, core::limits::mail_last_error_bytes_max));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "services/password_check.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/password_hash.hpp"
 #include "domain/email_address.hpp"
@@ -31,7 +31,7 @@ std::string login_account_subject(std::string_view email) {
   if (parsed) return "account:" + parsed->lookup_key();
   std::string key(domain::trim(email).substr(0, core::limits::session_user_agent_bytes_max));
   for (char& c : key) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = core::ascii_lower(c);
     if (c < ' ' || c > '~') c = '?';
   }
   return "account:" + key;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/limits.hpp"
+#include "core/utf8.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/post_lifecycle.hpp"
 #include "storage/postgres/publish_job_claim.hpp"
@@ -91,15 +92,7 @@ core::Error lease_error(Transaction& transaction, const JobLease& lease) {
 // At most limits::publish_error_bytes_max bytes, cut at a UTF-8 character boundary (the
 // database keeps only valid UTF-8 text).
 std::string bounded_error(const std::string& error) {
-  if (error.size() <= core::limits::publish_error_bytes_max) return error;
-  std::size_t end = core::limits::publish_error_bytes_max;
-  constexpr unsigned char continuation_mask = 0xC0;
-  constexpr unsigned char continuation_bits = 0x80;
-  while (end > 0 &&
-         (static_cast<unsigned char>(error[end]) & continuation_mask) == continuation_bits) {
-    --end;
-  }
-  return error.substr(0, end);
+  return std::string(core::utf8_prefix(error, core::limits::publish_error_bytes_max));
 }
 
 // Ends the job held by `lease` in `state` (done or failed) and returns it.

@@ -8,6 +8,8 @@
 
 #include <deque>
 
+#include <nlohmann/json.hpp>
+
 #include "../storage/scratch_database.hpp"
 #include "../support/smtp_sink.hpp"
 #include "networks/smtp/smtp_transport.hpp"
@@ -36,9 +38,10 @@ class ScriptedTransport final : public networks::smtp::MailTransport {
     auto next = script.front();
     script.pop_front();
     if (!next) return core::success();
-    return core::make_error(*next, "scripted failure");
+    return core::make_error(*next, failure_message);
   }
   std::deque<std::optional<core::ErrorCode>> script;
+  std::string failure_message = "scripted failure";
   std::vector<std::string> sent_to;
 };
 
@@ -64,6 +67,20 @@ class MailWorkerTest : public ::testing::Test {
     auto tried = worker.run_once();
     EXPECT_TRUE(tried.ok()) << (tried.ok() ? "" : tried.error().message);
     return tried.ok() ? *tried : 0;
+  }
+
+  // What the outbox keeps of the last failure of the one mail in it.
+  std::string last_error() {
+    std::string error;
+    auto done = database_->transact(
+        storage::TransactionMode::read_only, [&](storage::Transaction& transaction) {
+          auto row = transaction.query_one("SELECT last_error FROM mail_outbox");
+          if (!row) return core::Result<void>(std::move(row).error());
+          error = (*row)->text(0);
+          return core::success();
+        });
+    EXPECT_TRUE(done.ok());
+    return error;
   }
 
   storage::MailOutboxCounts counts() {
@@ -147,6 +164,29 @@ TEST_F(MailWorkerTest, APermanentRefusalIsNotRetried) {
   clock_.advance(core::limits::mail_retry_max_delay * 2);
   EXPECT_EQ(run(worker), 0u);
   EXPECT_EQ(transport.sent_to.size(), 1u);
+}
+
+TEST_F(MailWorkerTest, ALongErrorIsKeptCutBetweenCharacters) {
+  // A server's reply in French, past the limit, and one byte ahead so that a byte cut at the
+  // limit would split an "é": PostgreSQL refuses such text, and a JSON writer throws on it.
+  const std::string accent = "\xC3\xA9";
+  static_assert(core::limits::mail_last_error_bytes_max % 2 == 0);
+  std::string reply = "x";
+  while (reply.size() <= core::limits::mail_last_error_bytes_max) reply += accent;
+  ScriptedTransport transport;
+  transport.script = {core::ErrorCode::unavailable, core::ErrorCode::invalid_request};
+  transport.failure_message = reply;
+  MailWorker worker(*outbox_, transport, clock_);
+  enqueue("grace@example.com");
+
+  const std::string kept = reply.substr(0, core::limits::mail_last_error_bytes_max - 1);
+  EXPECT_EQ(run(worker), 1u);  // a retry is scheduled
+  EXPECT_EQ(last_error(), kept);
+  clock_.advance(core::limits::mail_retry_base_delay);
+  EXPECT_EQ(run(worker), 1u);  // refused for good
+  EXPECT_EQ(counts().failed, 1);
+  EXPECT_EQ(last_error(), kept);
+  EXPECT_NO_THROW(nlohmann::json({{"last_error", last_error()}}).dump());
 }
 
 TEST_F(MailWorkerTest, StopsPromptlyWhileIdle) {

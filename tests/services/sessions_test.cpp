@@ -6,6 +6,7 @@
 #include "../storage/scratch_database.hpp"
 #include "core/limits.hpp"
 #include "core/random.hpp"
+#include "services/password_check.hpp"
 #include "storage/migrations.hpp"
 
 namespace roost::services {
@@ -99,6 +100,17 @@ TEST_F(SessionsServiceTest, GarbageTokensAreUnauthenticated) {
   EXPECT_EQ(sessions_->authenticate(std::string(1000, 'a')).error().code,
             core::ErrorCode::unauthenticated);
   EXPECT_EQ(sessions_->authenticate("not-a-token").error().code, core::ErrorCode::unauthenticated);
+}
+
+// Failed logins are throttled per account subject: spellings of one address share it, and
+// whatever else was typed is kept as printable ASCII, folded so that case cannot dodge it.
+TEST(LoginAccountSubject, OneSubjectPerAddressWhateverTheCase) {
+  EXPECT_EQ(login_account_subject(" Ada@Example.COM "), "account:ada@example.com");
+  EXPECT_EQ(login_account_subject("ADA@example.com"), login_account_subject("ada@EXAMPLE.com"));
+  // Not an address: trimmed, ASCII letters folded, each byte of "\xC3\x89" (É) and the tab
+  // replaced.
+  EXPECT_EQ(login_account_subject("  Not An \xC3\x89mail\tADDRESS "),
+            "account:not an ??mail?address");
 }
 
 TEST_F(SessionsServiceTest, LockoutEndsWithTimeAndSuccessResetsTheAccount) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 
 namespace roost::api::http {
@@ -16,9 +17,8 @@ bool token68_character(char c) {
 
 bool has_scheme_prefix(std::string_view value) {
   if (value.size() < scheme.size()) return false;
-  return std::equal(scheme.begin(), scheme.end(), value.begin(), [](char expected, char c) {
-    return expected == (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  });
+  return std::equal(scheme.begin(), scheme.end(), value.begin(),
+                    [](char expected, char c) { return expected == core::ascii_lower(c); });
 }
 
 core::Error malformed(std::string_view why) {

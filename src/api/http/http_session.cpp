@@ -16,6 +16,7 @@
 
 #include "api/http/error_mapper.hpp"
 #include "api/ws/websocket_session.hpp"
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 
 namespace roost::api::http {
@@ -32,15 +33,6 @@ namespace {
 // error response before the client reads it.
 constexpr std::chrono::milliseconds lingering_close_timeout{2'000};
 constexpr std::size_t lingering_close_bytes_max = 1024 * 1024;
-
-// Header names are ASCII tokens: no locale lookup per character.
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 core::Error read_error(const error_code& error) {
   if (error == bhttp::error::body_limit) {
@@ -77,7 +69,7 @@ Request make_request(bhttp::request<bhttp::string_body>& message, const std::str
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
   request.headers.reserve(8);
   for (const auto& field : message) {
-    request.headers.push_back({lower(field.name_string()), std::string(field.value())});
+    request.headers.push_back({core::ascii_lower(field.name_string()), std::string(field.value())});
   }
   request.body = std::move(message.body());
   request.remote_address = remote;

@@ -1,16 +1,15 @@
 #include "api/http/message.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/ascii.hpp"
 
 namespace roost::api::http {
 namespace {
 
 bool iequals(std::string_view left, std::string_view right) {
-  return std::equal(left.begin(), left.end(), right.begin(), right.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
+  return std::equal(left.begin(), left.end(), right.begin(), right.end(),
+                    [](char a, char b) { return core::ascii_lower(a) == core::ascii_lower(b); });
 }
 
 int hex_value(char c) {

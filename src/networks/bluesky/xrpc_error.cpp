@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "core/utf8.hpp"
 
 namespace roost::networks::bluesky {
 namespace {
@@ -40,11 +41,10 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view nam
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string clipped(std::string text) {
-  if (text.size() > core::limits::bluesky_error_message_bytes_max) {
-    text.resize(core::limits::bluesky_error_message_bytes_max);
-  }
-  return text;
+// Cut between characters: the message is stored and sent on as JSON, and a JSON writer
+// throws on half a character.
+std::string clipped(std::string_view text) {
+  return std::string(core::utf8_prefix(text, core::limits::bluesky_error_message_bytes_max));
 }
 
 std::optional<long long> parse_integer(std::string_view text) {

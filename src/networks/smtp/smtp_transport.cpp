@@ -10,6 +10,7 @@
 
 #include "core/random.hpp"
 #include "core/tokens.hpp"
+#include "core/utf8.hpp"
 #include "networks/curl_handles.hpp"
 
 namespace roost::networks::smtp {
@@ -133,12 +134,11 @@ std::string encode_header_text(std::string_view text) {
   std::string out;
   std::size_t start = 0;
   while (start < text.size()) {
-    std::size_t end = std::min(start + encoded_word_input_bytes_max, text.size());
-    // Never split a UTF-8 character between two words: back up over continuation bytes.
-    while (end < text.size() && end > start + 1 &&
-           (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-      --end;
-    }
+    // Never split a UTF-8 character between two words (RFC 2047 §5: each word holds whole
+    // characters). A word has room for several, so the loop always moves on.
+    static_assert(encoded_word_input_bytes_max >= 4);
+    const std::size_t end =
+        start + core::utf8_prefix(text.substr(start), encoded_word_input_bytes_max).size();
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?";
     out += core::base64_encode(text.substr(start, end - start), core::Base64::standard);

@@ -12,6 +12,19 @@ TEST(Request, HeadersAreCaseInsensitive) {
   EXPECT_FALSE(request.header("accept").has_value());
 }
 
+TEST(Request, HeaderNamesFoldOnlyAsciiLetters) {
+  Request request;
+  request.headers.push_back({"x-csrf-token", "t"});
+  request.headers.push_back({"x-\xC3\xA9", "lower e acute"});
+  EXPECT_EQ(request.header("X-CSRF-TOKEN"), "t");
+  EXPECT_FALSE(request.header("x-csrf_token").has_value());
+  EXPECT_FALSE(request.header("x-csrf-toke").has_value());
+  EXPECT_FALSE(request.header("x-csrf-tokens").has_value());
+  EXPECT_EQ(request.header("X-\xC3\xA9"), "lower e acute");
+  // "\xC3\x89" is the capital É: not an ASCII letter, so no match.
+  EXPECT_FALSE(request.header("x-\xC3\x89").has_value());
+}
+
 TEST(Request, QueryParametersAreDecoded) {
   Request request;
   request.query = "q=caf%C3%A9+au+lait&empty&x=1";

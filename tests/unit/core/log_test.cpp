@@ -31,6 +31,21 @@ TEST(Log, InvalidUtf8FromClientsStillGivesValidJson) {
   EXPECT_NE(parsed["target"].get<std::string>().find("end"), std::string::npos);
 }
 
+TEST(Log, SurrogatesOverlongFormsAndValuesPastUnicodeAreReplacedByteByByte) {
+  // Each has a lead byte and continuation bytes, but is not UTF-8 (RFC 3629): JSON readers
+  // that check (nlohmann's among them) refuse a line holding one.
+  const std::string replaced = "\xEF\xBF\xBD";
+  for (std::string_view bad : {"\xED\xA0\x80", "\xE0\x80\xAF", "\xF4\x90\x80\x80"}) {
+    auto line = render(Format::json, Level::warn, "e", {{"target", "a" + std::string(bad) + "b"}});
+    auto parsed = nlohmann::json::parse(line);
+    std::string expected = "a";
+    for (std::size_t byte = 0; byte < bad.size(); ++byte) expected += replaced;
+    EXPECT_EQ(parsed["target"].get<std::string>(), expected + "b");
+  }
+  auto line = render(Format::json, Level::warn, "e", {{"target", "\xF0\x9F\x90\xA6"}});
+  EXPECT_EQ(nlohmann::json::parse(line)["target"].get<std::string>(), "\xF0\x9F\x90\xA6");
+}
+
 TEST(Log, TextFormatIsKeyValue) {
   auto line =
       render(Format::text, Level::error, "startup_failed", {{"reason", "no key"}, {"code", 3}});

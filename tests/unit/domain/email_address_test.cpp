@@ -12,6 +12,21 @@ TEST(EmailAddress, TrimsAndLowerCasesTheDomain) {
   EXPECT_EQ(email->lookup_key(), "ada.lovelace@example.com");
 }
 
+TEST(EmailAddress, OnlyAsciiLettersAreFolded) {
+  // An internationalized domain in UTF-8: only A-Z change, so no byte of "\xC3\x89" (É) or
+  // "\xC3\xAB" (ë) is altered, whatever the process locale.
+  auto email = EmailAddress::parse(
+      "Zo\xC3\xAB@\xC3\x89"
+      "COLE.Example.ORG");
+  ASSERT_TRUE(email.ok());
+  EXPECT_EQ(email->value(),
+            "Zo\xC3\xAB@\xC3\x89"
+            "cole.example.org");
+  EXPECT_EQ(email->lookup_key(),
+            "zo\xC3\xAB@\xC3\x89"
+            "cole.example.org");
+}
+
 TEST(EmailAddress, RefusesWhatCannotBeAnAddress) {
   for (const char* text : {"", "   ", "no-at-sign", "@example.com", "ada@", "ada@localhost",
                            "ada@.example.com", "ada@example.com.", "ada@exa..mple.com",

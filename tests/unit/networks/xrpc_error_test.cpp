@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace roost::networks::bluesky {
 namespace {
 
@@ -96,6 +98,21 @@ TEST(ClassifyResponse, RefusedRequestsArePermanent) {
 TEST(ClassifyResponse, LongMessagesAreClipped) {
   std::string body = R"({"error":"InvalidRequest","message":")" + std::string(5000, 'x') + "\"}";
   EXPECT_EQ(classify(400, body).message.size(), core::limits::bluesky_error_message_bytes_max);
+}
+
+TEST(ClassifyResponse, LongMessagesAreClippedBetweenCharacters) {
+  // "€" is three bytes, and the limit no multiple of three: a byte cut would leave part of
+  // one, which the scheduler's JSON writer throws on when it records the failure.
+  const std::string euro = "\xE2\x82\xAC";
+  static_assert(core::limits::bluesky_error_message_bytes_max % 3 != 0);
+  std::string message;
+  for (int i = 0; i < 2000; ++i) message += euro;
+  const std::string body = R"({"error":")" + message + R"(","message":")" + message + "\"}";
+  auto error = classify(400, body);
+  const std::size_t whole = core::limits::bluesky_error_message_bytes_max / euro.size();
+  EXPECT_EQ(error.message, message.substr(0, whole * euro.size()));
+  EXPECT_EQ(error.code, message.substr(0, whole * euro.size()));
+  EXPECT_NO_THROW(nlohmann::json({{"message", error.message}, {"code", error.code}}).dump());
 }
 
 TEST(ClassifyTransportFailure, NothingSentIsTransient) {

@@ -1,0 +1,155 @@
+#include "core/utf8.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace roost::core {
+namespace {
+
+std::size_t length_of(std::string_view text) { return utf8_sequence_length(text, 0); }
+
+TEST(Utf8SequenceLength, EachValidLengthAtItsSmallestAndLargestValue) {
+  EXPECT_EQ(length_of(std::string_view("\0", 1)), 1U);
+  EXPECT_EQ(length_of("\x7F"), 1U);
+  EXPECT_EQ(length_of("\xC2\x80"), 2U);          // U+0080
+  EXPECT_EQ(length_of("\xDF\xBF"), 2U);          // U+07FF
+  EXPECT_EQ(length_of("\xE0\xA0\x80"), 3U);      // U+0800
+  EXPECT_EQ(length_of("\xEF\xBF\xBF"), 3U);      // U+FFFF
+  EXPECT_EQ(length_of("\xF0\x90\x80\x80"), 4U);  // U+10000
+  EXPECT_EQ(length_of("\xF4\x8F\xBF\xBF"), 4U);  // U+10FFFF
+}
+
+TEST(Utf8SequenceLength, ReadsTheSequenceAtTheIndexNotTheStart) {
+  const std::string_view text = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x90\xA6";  // "aé€🐦"
+  EXPECT_EQ(utf8_sequence_length(text, 0), 1U);
+  EXPECT_EQ(utf8_sequence_length(text, 1), 2U);
+  EXPECT_EQ(utf8_sequence_length(text, 2), 0U);  // a continuation byte starts nothing
+  EXPECT_EQ(utf8_sequence_length(text, 3), 3U);
+  EXPECT_EQ(utf8_sequence_length(text, 6), 4U);
+  EXPECT_EQ(utf8_sequence_length(text, text.size()), 0U);
+}
+
+TEST(Utf8SequenceLength, OverlongFormsAreInvalid) {
+  EXPECT_EQ(length_of("\xC0\xAF"), 0U);          // '/' in two bytes
+  EXPECT_EQ(length_of("\xC1\xBF"), 0U);          // U+007F in two bytes
+  EXPECT_EQ(length_of("\xE0\x80\xAF"), 0U);      // '/' in three bytes
+  EXPECT_EQ(length_of("\xE0\x9F\xBF"), 0U);      // U+07FF in three bytes
+  EXPECT_EQ(length_of("\xF0\x80\x80\xAF"), 0U);  // '/' in four bytes
+  EXPECT_EQ(length_of("\xF0\x8F\xBF\xBF"), 0U);  // U+FFFF in four bytes
+}
+
+TEST(Utf8SequenceLength, SurrogatesAreInvalid) {
+  EXPECT_EQ(length_of("\xED\x9F\xBF"), 3U);  // U+D7FF, just below them
+  EXPECT_EQ(length_of("\xED\xA0\x80"), 0U);  // U+D800
+  EXPECT_EQ(length_of("\xED\xBF\xBF"), 0U);  // U+DFFF
+  EXPECT_EQ(length_of("\xEE\x80\x80"), 3U);  // U+E000, just above them
+}
+
+TEST(Utf8SequenceLength, ValuesPastU10FFFFAreInvalid) {
+  EXPECT_EQ(length_of("\xF4\x90\x80\x80"), 0U);  // U+110000
+  EXPECT_EQ(length_of("\xF5\x80\x80\x80"), 0U);
+  EXPECT_EQ(length_of("\xF7\xBF\xBF\xBF"), 0U);
+  EXPECT_EQ(length_of("\xF8\x88\x80\x80\x80"), 0U);  // the five-byte form of old
+  EXPECT_EQ(length_of("\xFF"), 0U);
+}
+
+TEST(Utf8SequenceLength, TruncatedSequencesAreInvalid) {
+  EXPECT_EQ(length_of("\xC3"), 0U);
+  EXPECT_EQ(length_of("\xE2\x82"), 0U);
+  EXPECT_EQ(length_of("\xF0\x9F\x90"), 0U);
+  // Cut short by a byte that is not a continuation byte, rather than by the end.
+  EXPECT_EQ(length_of("\xC3"
+                      "a"),
+            0U);
+  EXPECT_EQ(length_of("\xE2\x82"
+                      "a"),
+            0U);
+  EXPECT_EQ(length_of("\xF0\x9F\x90"
+                      "a"),
+            0U);
+  // The end of the view counts, not a terminator after it.
+  EXPECT_EQ(utf8_sequence_length(std::string_view("\xC3\xA9", 1), 0), 0U);
+}
+
+TEST(Utf8Prefix, ShortTextIsKeptWhole) {
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 5), "caf\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 50), "caf\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("", 0), "");
+}
+
+TEST(Utf8Prefix, CutsBeforeACharacterThatWouldNotFit) {
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 4), "caf");
+  EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC", 3), "a");
+  EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC", 2), "a");
+  EXPECT_EQ(utf8_prefix("a\xF0\x9F\x90\xA6", 4), "a");
+  EXPECT_EQ(utf8_prefix("a\xF0\x9F\x90\xA6", 2), "a");
+  EXPECT_EQ(utf8_prefix("\xF0\x9F\x90\xA6", 3), "");
+  EXPECT_EQ(utf8_prefix("abc", 0), "");
+}
+
+TEST(Utf8Prefix, CutsAtTheLimitWhenACharacterEndsThere) {
+  EXPECT_EQ(utf8_prefix("ab", 1), "a");
+  EXPECT_EQ(utf8_prefix("\xC3\xA9\xC3\xA9", 2), "\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC\xE2\x82\xAC", 4), "a\xE2\x82\xAC");
+  EXPECT_EQ(utf8_prefix("\xF0\x9F\x90\xA6"
+                        "b",
+                        4),
+            "\xF0\x9F\x90\xA6");
+}
+
+TEST(Utf8Prefix, BytesThatAreNotUtf8AreCharactersOfTheirOwn) {
+  EXPECT_EQ(utf8_prefix("a\xFF\xFF", 2), "a\xFF");
+  EXPECT_EQ(utf8_prefix("a\x80\x80\x80\x80", 3), "a\x80\x80");
+  // A surrogate is three bytes that are each invalid: any cut among them is a boundary.
+  EXPECT_EQ(utf8_prefix("a\xED\xA0\x80", 3), "a\xED\xA0");
+  // A truncated sequence too.
+  EXPECT_EQ(utf8_prefix("a\xE2\x82"
+                        "bc",
+                        3),
+            "a\xE2\x82");
+}
+
+// What utf8_prefix promises, read the slow way: walk the text one character at a time (a
+// byte that starts no valid sequence being one) and stop before the first that does not fit.
+std::size_t prefix_bytes_by_walking(std::string_view text, std::size_t max_bytes) {
+  std::size_t end = 0;
+  while (end < text.size()) {
+    const std::size_t length = std::max<std::size_t>(1, utf8_sequence_length(text, end));
+    if (end + length > max_bytes) break;
+    end += length;
+  }
+  return end;
+}
+
+TEST(Utf8Prefix, AgreesWithAWalkFromTheStartOnEveryShortString) {
+  // Leads of each length, continuation bytes from each range that matters, bytes that are
+  // never UTF-8, and ASCII.
+  constexpr std::array<char, 10> bytes = {'a',    '\x80', '\x90', '\xA0', '\xBF',
+                                          '\xC3', '\xE2', '\xED', '\xF0', '\xFF'};
+  constexpr std::size_t length_max = 5;
+  std::size_t strings = 0;
+  std::string text;
+  // Each string of up to length_max of these bytes, as a number in base bytes.size().
+  for (std::size_t length = 0; length <= length_max; ++length) {
+    std::size_t count = 1;
+    for (std::size_t i = 0; i < length; ++i) count *= bytes.size();
+    for (std::size_t number = 0; number < count; ++number) {
+      text.clear();
+      for (std::size_t rest = number, i = 0; i < length; ++i, rest /= bytes.size()) {
+        text.push_back(bytes[rest % bytes.size()]);
+      }
+      ++strings;
+      for (std::size_t max_bytes = 0; max_bytes <= length + 1; ++max_bytes) {
+        ASSERT_EQ(utf8_prefix(text, max_bytes).size(), prefix_bytes_by_walking(text, max_bytes))
+            << "max_bytes " << max_bytes << " text bytes " << ::testing::PrintToString(text);
+      }
+    }
+  }
+  EXPECT_EQ(strings, 111'111U);
+}
+
+}  // namespace
+}  // namespace roost::core
