@@ -296,6 +296,14 @@ TEST_F(CalendarTest, InvalidQueriesAre422NamingEachField) {
   EXPECT_EQ(error_fields(many),
             (std::set<std::string>{"from", "state", "profile", "team", "limit"}));
   EXPECT_NE(many.body.find("bogus"), std::string::npos);
+
+  // A long state is quoted back cut between characters: no U+FFFD from a split 'é'.
+  std::string long_state;
+  for (int i = 0; i < 150; ++i) long_state += "%C3%A9";
+  auto long_one = as(owner_, "GET", posts_path(january + "&state=x" + long_state));
+  ASSERT_EQ(long_one.status, 422) << long_one.body;
+  EXPECT_EQ(long_one.body.find("\xEF\xBF\xBD"), std::string::npos) << long_one.body;
+  EXPECT_NE(long_one.body.find("x\xC3\xA9"), std::string::npos) << long_one.body;
   EXPECT_EQ(as(owner_, "GET", posts_path(january + "&limit=0")).status, 422);
 
   // The range: until after from, and at most 366 days.

@@ -6,6 +6,7 @@
 #include "api/http/handlers/org_path.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
+#include "core/utf8.hpp"
 #include "domain/csv_writer.hpp"
 #include "domain/icalendar.hpp"
 #include "domain/zoned_time.hpp"
@@ -101,8 +102,10 @@ std::optional<core::Error> read_query(const Request& request, bool paged, Calend
     if (auto state = storage::parse_post_state(value)) {
       out.filter.states.push_back(*state);
     } else {
-      problem("state", "must be " + std::string(state_names) + " (not \"" +
-                           value.substr(0, core::limits::audit_filter_text_bytes_max) + "\")");
+      problem("state",
+              "must be " + std::string(state_names) + " (not \"" +
+                  std::string(core::utf8_prefix(value, core::limits::audit_filter_text_bytes_max)) +
+                  "\")");
     }
   }
   if (paged) {
