@@ -4,8 +4,13 @@ namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
                    const core::Clock& clock, const services::OutboundSettings& outbound,
-                   const core::Keyring& keyring, const networks::bluesky::BlueskySettings& bluesky)
+                   const core::Keyring& keyring, const networks::bluesky::BlueskySettings& bluesky,
+                   storage::LiveEventChannel* live_channel)
     : outbound_(outbound),
+      fanout_(live_channel != nullptr
+                  ? std::make_unique<services::LiveEventFanout>(hub_events_, *live_channel)
+                  : nullptr),
+      live_events_(fanout_ ? static_cast<services::LiveEvents&>(*fanout_) : hub_events_),
       system_status_(database),
       users_(database),
       accounts_(users_, clock),
@@ -40,6 +45,7 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       post_calendar_(organization_records_, users_, post_records_, profiles_, teams_, clock),
       posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
              clock),
+      event_access_(organization_records_, team_records_, profile_records_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -54,7 +60,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       api_token_handlers_(api_tokens_, blocking),
       two_factor_handlers_(two_factor_, blocking),
       calendar_handlers_(post_calendar_, outbound_, blocking),
-      post_handlers_(posts_, blocking) {}
+      post_handlers_(posts_, blocking),
+      event_handlers_(event_access_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -77,6 +84,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   two_factor_handlers_.register_routes(router);
   calendar_handlers_.register_routes(router);
   post_handlers_.register_routes(router);
+  event_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

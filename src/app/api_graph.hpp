@@ -5,6 +5,7 @@
 #include "api/http/handlers/api_token_handlers.hpp"
 #include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/calendar_handlers.hpp"
+#include "api/http/handlers/event_handlers.hpp"
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
@@ -17,13 +18,17 @@
 #include "api/http/handlers/team_handlers.hpp"
 #include "api/http/handlers/two_factor_handlers.hpp"
 #include "api/http/router.hpp"
+#include "api/ws/event_hub.hpp"
+#include "api/ws/hub_live_events.hpp"
 #include "core/clock.hpp"
 #include "core/secret_box.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "services/accounts.hpp"
 #include "services/api_tokens.hpp"
 #include "services/audit_log.hpp"
+#include "services/event_access.hpp"
 #include "services/invitations.hpp"
+#include "services/live_event_fanout.hpp"
 #include "services/members.hpp"
 #include "services/notifications.hpp"
 #include "services/org_logos.hpp"
@@ -65,7 +70,8 @@ class ApiGraph {
   ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
            const core::Clock& clock, const services::OutboundSettings& outbound,
            const core::Keyring& keyring = no_keyring(),
-           const networks::bluesky::BlueskySettings& bluesky = {});
+           const networks::bluesky::BlueskySettings& bluesky = {},
+           storage::LiveEventChannel* live_channel = nullptr);
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
@@ -88,9 +94,19 @@ class ApiGraph {
   networks::Network& bluesky_network() { return bluesky_; }
   services::ProfileCredentialVault& profile_credentials() { return profile_vault_; }
   services::ProfileAlerts& profile_alerts() { return profile_alerts_; }
+  // The WebSocket clients of this process, and what services and listeners publish to them.
+  api::ws::EventHub& event_hub() { return event_hub_; }
+  // With a channel (PostgreSQL), live events go through it to every process's hub: start
+  // the fan-out before serving, stop it after.
+  services::LiveEvents& live_events() { return live_events_; }
+  services::LiveEventFanout* live_event_fanout() { return fanout_.get(); }
 
  private:
   services::OutboundSettings outbound_;
+  api::ws::EventHub event_hub_;
+  api::ws::HubLiveEvents hub_events_{event_hub_};
+  std::unique_ptr<services::LiveEventFanout> fanout_;
+  services::LiveEvents& live_events_;
   services::SystemStatus system_status_;
   storage::UserRepository users_;
   services::Accounts accounts_;
@@ -123,6 +139,7 @@ class ApiGraph {
   storage::PostRepository post_records_;
   services::PostCalendar post_calendar_;
   services::Posts posts_;
+  services::EventAccess event_access_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -139,6 +156,7 @@ class ApiGraph {
   api::http::TwoFactorHandlers two_factor_handlers_;
   api::http::CalendarHandlers calendar_handlers_;
   api::http::PostHandlers post_handlers_;
+  api::http::EventHandlers event_handlers_;
 };
 
 }  // namespace roost::app

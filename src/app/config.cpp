@@ -112,6 +112,12 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
       ->envname("ROOST_SHUTDOWN_GRACE_MS")
       ->check(CLI::Range(0L, 3'600'000L));
   command
+      .add_option("--events-recheck-ms", config.events_recheck_ms,
+                  "How often a connected event-stream client's session and teams are checked "
+                  "again (the longest a logout or a removal goes on receiving events)")
+      ->envname("ROOST_EVENTS_RECHECK_MS")
+      ->check(CLI::Range(100L, 3'600'000L));
+  command
       .add_option("--smtp-url", config.smtp_url,
                   "Mail server: smtp://[user:password@]host[:port], smtps://... (TLS), or "
                   "smtp://...?starttls (STARTTLS required); empty: no mail is sent. The "
@@ -345,6 +351,7 @@ core::Result<api::http::ServerOptions> server_options(const Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
   options.access_log = config.access_log;
+  options.events_recheck_interval = std::chrono::milliseconds(config.events_recheck_ms);
   return options;
 }
 

@@ -42,6 +42,7 @@ struct Config {
   long body_timeout_ms = core::limits::body_read_timeout_default.count();
   long idle_timeout_ms = core::limits::idle_keep_alive_timeout.count();
   long shutdown_grace_ms = core::limits::shutdown_grace_default.count();
+  long events_recheck_ms = core::limits::events_recheck_interval_default.count();
   // Mail: empty smtp_url means no mail at all (features that would send one say so, e.g. an
   // invitation's link is shown in the API instead). smtp_from is required with it.
   std::string smtp_url;

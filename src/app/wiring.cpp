@@ -187,9 +187,12 @@ int run_serve(Config config) {
   networks::bluesky::BlueskySettings bluesky;
   bluesky.plc_url = config.bluesky_plc_url;
   bluesky.handle_resolver_url = config.bluesky_handle_resolver_url;
-  ApiGraph api(**database, blocking, clock, outbound, *keyring, bluesky);
+  // Several processes on one PostgreSQL database share live events through it.
+  auto database_url = storage::parse_database_url(config.database_url);
+  std::unique_ptr<storage::LiveEventChannel> live_channel =
+      database_url ? storage::open_live_event_channel(*database_url) : nullptr;
+  ApiGraph api(**database, blocking, clock, outbound, *keyring, bluesky, live_channel.get());
   api::http::SessionAuthenticator authenticator(api.sessions(), api.api_tokens());
-  api::ws::EventHub event_hub;
 
   api::http::Router router;
   api.register_routes(router);
@@ -210,7 +213,7 @@ int run_serve(Config config) {
   }
   api::http::Pipeline pipeline(router, metrics, server_config->access_log,
                                api::http::Identity{&authenticator, &blocking, config.trust_proxy});
-  api::http::Server server(*server_config, pipeline, event_hub);
+  api::http::Server server(*server_config, pipeline, api.event_hub());
   auto port = server.listen();
   if (!port) return startup_failure(port.error());
 
@@ -239,12 +242,14 @@ int run_serve(Config config) {
   add_publish_metrics(metrics, publish_dispatcher);
   publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
+  if (auto* fanout = api.live_event_fanout()) fanout->start();
   std::cout << "roost listening on " << url << std::endl;
   server.run();
   // After the last request: what they queued is delivered by the next start (or another
   // process), the outbox is durable.
   if (mail_worker) mail_worker->stop();
   publish_dispatcher.stop();
+  if (auto* fanout = api.live_event_fanout()) fanout->stop();
   blocking.stop();
   core::log::info("stopped");
   return 0;

@@ -266,9 +266,11 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     // tenant data (bind the listener to a private address to keep them private).
     case Action::read_health:
     case Action::read_metrics: return Decision::allow();
-    // The event stream carries tenant events once they exist; the hub's per-event
-    // audience filter is what scopes them, and it is applied per subscriber.
-    case Action::subscribe_events: return Decision::allow();
+    // The event stream of one organization, for its members (an API token only in its own
+    // organization); each event's audience then narrows it per subscriber
+    // (services::EventAccess).
+    case Action::subscribe_events:
+      return sees_org(actor, resource) ? Decision::allow() : Decision::not_found();
     case Action::manage_credentials:
     case Action::act_as_user:
       if (!actor.authenticated()) return Decision::not_found();

@@ -20,6 +20,15 @@ inline constexpr std::size_t request_id_length_max = 128;
 // WebSocket
 inline constexpr std::size_t websocket_send_queue_max = 256;
 inline constexpr std::size_t websocket_message_bytes_max = 64 * 1024;
+// A connected event-stream client is re-authenticated and its audiences recomputed this
+// often: the longest a logout or a removal from a team goes on receiving events.
+inline constexpr std::chrono::milliseconds events_recheck_interval_default{10'000};
+// A live event as it crosses processes (PostgreSQL's NOTIFY takes under 8,000 bytes); a
+// larger one reaches this process's clients only. The fan-out's wait between two checks
+// for a stop, and after a lost connection before it listens again.
+inline constexpr std::size_t live_event_payload_bytes_max = 7'900;
+inline constexpr std::chrono::milliseconds live_event_receive_wait{500};
+inline constexpr std::chrono::milliseconds live_event_reconnect_wait{1'000};
 inline constexpr std::chrono::milliseconds websocket_ping_interval{20'000};
 inline constexpr std::chrono::milliseconds websocket_pong_timeout{20'000};
 

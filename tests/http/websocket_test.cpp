@@ -1,4 +1,6 @@
-// The WebSocket side of the real binary: upgrade, hello, ping/pong, close at shutdown.
+// The WebSocket event stream of the real binary: who may open it (a member of the
+// organization, with a session or an API token, from this server's origin), the hello,
+// ping/pong, the recheck that ends it after a logout or a removal, and the close at shutdown.
 #include <signal.h>
 
 #include <utility>
@@ -8,11 +10,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include "../support/raw_client.hpp"
-#include "../support/roost_process.hpp"
+#include "org_scenario_test.hpp"
 
 namespace roost::testing {
 namespace {
@@ -22,76 +24,228 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using namespace std::chrono_literals;
 
+// A client of /api/v1/events; `headers` go with the handshake (Cookie, Origin...).
 class WebSocketClient {
  public:
-  explicit WebSocketClient(unsigned short port) : stream_(io_) {
+  WebSocketClient(unsigned short port, const std::string& target,
+                  std::map<std::string, std::string> headers = {})
+      : stream_(io_) {
     asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
     stream_.next_layer().connect(endpoint);
-    stream_.handshake("127.0.0.1", "/api/v1/events");
+    stream_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& r) {
+      for (const auto& [name, value] : headers) r.set(name, value);
+    }));
+    host_ = "127.0.0.1:" + std::to_string(port);
+    stream_.handshake(response_, host_, target, error_);
   }
+  bool open() const { return !error_; }
+  unsigned status() const { return response_.result_int(); }
   nlohmann::json read_json() {
     beast::flat_buffer buffer;
     stream_.read(buffer);
     return nlohmann::json::parse(beast::buffers_to_string(buffer.data()));
   }
+  // Reads until the server closes: its close code; nullopt when `limit` passed first (the
+  // client then closes normally, so the connection is done either way).
+  std::optional<std::uint16_t> close_code_within(std::chrono::milliseconds limit) {
+    asio::steady_timer give_up(io_, limit);
+    bool timed_out = false;
+    give_up.async_wait([&](beast::error_code error) {
+      if (error) return;
+      timed_out = true;
+      // A close handshake of our own: the read below ends, the server saw nothing wrong.
+      stream_.async_close(websocket::close_code::normal, [](beast::error_code) {});
+    });
+    std::optional<std::uint16_t> code;
+    beast::flat_buffer buffer;
+    std::function<void(beast::error_code, std::size_t)> on_read = [&](beast::error_code error,
+                                                                      std::size_t) {
+      if (!error) {
+        buffer.consume(buffer.size());
+        stream_.async_read(buffer, on_read);
+        return;
+      }
+      if (error == websocket::error::closed) code = stream_.reason().code;
+      give_up.cancel();
+    };
+    stream_.async_read(buffer, on_read);
+    io_.run();
+    io_.restart();
+    return timed_out ? std::nullopt : code;
+  }
   websocket::stream<asio::ip::tcp::socket>& stream() { return stream_; }
   asio::io_context& io() { return io_; }
+  const std::string& host() const { return host_; }
 
  private:
   asio::io_context io_;
   websocket::stream<asio::ip::tcp::socket> stream_;
+  websocket::response_type response_;
+  beast::error_code error_;
+  std::string host_;
 };
 
-TEST(WebSocket, UpgradeGreetsTheClient) {
-  RoostServer server;
-  WebSocketClient client(server.port());
-  auto hello = client.read_json();
+// The status of an upgrade request the server refuses (Beast's client does not give the
+// response of a declined handshake back).
+unsigned refused_upgrade(unsigned short port, const std::string& target,
+                         std::map<std::string, std::string> headers = {}) {
+  headers["Connection"] = "Upgrade";
+  headers["Upgrade"] = "websocket";
+  headers["Sec-WebSocket-Version"] = "13";
+  headers["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ==";
+  return static_cast<unsigned>(http_request(port, "GET", target, "", headers).status);
+}
+
+class EventStreamTest : public OrgScenarioTest {
+ protected:
+  EventStreamTest() : OrgScenarioTest({"--events-recheck-ms", "200"}) {}
+
+  void SetUp() override {
+    ada_ = sign_up("ada@example.com");
+    org_ = create_org(ada_, "Analytical");
+  }
+
+  static std::string events_path(std::int64_t org) {
+    return "/api/v1/events?org=" + std::to_string(org);
+  }
+  unsigned refused(const User& user, const std::string& target,
+                   std::map<std::string, std::string> headers = {}) {
+    headers["Cookie"] = "roost_session=" + user.token;
+    return refused_upgrade(server_.port(), target, std::move(headers));
+  }
+  std::unique_ptr<WebSocketClient> connect(const User& user, const std::string& target,
+                                           std::map<std::string, std::string> headers = {}) {
+    headers["Cookie"] = "roost_session=" + user.token;
+    return std::make_unique<WebSocketClient>(server_.port(), target, std::move(headers));
+  }
+
+  User ada_;
+  std::int64_t org_ = 0;
+};
+
+TEST_F(EventStreamTest, AMemberIsGreeted) {
+  auto client = connect(ada_, events_path(org_));
+  ASSERT_TRUE(client->open()) << client->status();
+  auto hello = client->read_json();
   EXPECT_EQ(hello["type"], "hello");
   EXPECT_EQ(hello["last_event_id"], 0);
 }
 
-TEST(WebSocket, PingIsAnsweredWithPong) {
-  RoostServer server;
-  WebSocketClient client(server.port());
-  client.read_json();
-  auto& socket = client.stream().next_layer();
-  asio::steady_timer give_up(client.io(), 5s);
+TEST_F(EventStreamTest, TheResumePointIsEchoed) {
+  auto client = connect(ada_, events_path(org_) + "&last_event_id=41");
+  ASSERT_TRUE(client->open()) << client->status();
+  EXPECT_EQ(client->read_json()["last_event_id"], 41);
+}
+
+TEST_F(EventStreamTest, WithoutACredentialTheUpgradeIs401) {
+  EXPECT_EQ(refused_upgrade(server_.port(), events_path(org_)), 401u);
+  WebSocketClient client(server_.port(), events_path(org_));
+  EXPECT_FALSE(client.open());
+}
+
+TEST_F(EventStreamTest, AnotherOrganizationsStreamIs404LikeAnUnknownOne) {
+  auto bob = sign_up("bob@example.com");
+  create_org(bob, "Babbage");
+  EXPECT_EQ(refused(bob, events_path(org_)), 404u);
+  EXPECT_EQ(refused(bob, events_path(org_ + 1000)), 404u);
+  EXPECT_FALSE(connect(bob, events_path(org_))->open());
+}
+
+TEST_F(EventStreamTest, TheOrganizationIsRequiredAndIdsAreChecked) {
+  for (const std::string& target :
+       {std::string("/api/v1/events"), std::string("/api/v1/events?org=abc"),
+        events_path(org_) + "&last_event_id=-1"}) {
+    EXPECT_EQ(refused(ada_, target), 422u) << target;
+  }
+}
+
+TEST_F(EventStreamTest, APageOfAnotherOriginIsRefused) {
+  EXPECT_EQ(refused(ada_, events_path(org_), {{"Origin", "https://evil.example"}}), 403u);
+  auto own = connect(ada_, events_path(org_),
+                     {{"Origin", "http://127.0.0.1:" + std::to_string(server_.port())}});
+  EXPECT_TRUE(own->open()) << own->status();
+}
+
+TEST_F(EventStreamTest, AnApiTokenOpensOnlyItsOwnOrganizationsStream) {
+  auto other_org = create_org(ada_, "Difference");
+  auto created = as(ada_, "POST", "/api/v1/me/tokens", {{"name", "bot"}, {"org_id", org_}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string token = created.json()["token"];
+  WebSocketClient own(server_.port(), events_path(org_), {{"Authorization", "Bearer " + token}});
+  EXPECT_TRUE(own.open()) << own.status();
+  EXPECT_EQ(refused_upgrade(server_.port(), events_path(other_org),
+                            {{"Authorization", "Bearer " + token}}),
+            404u);
+}
+
+TEST_F(EventStreamTest, PlainGetIsRefused) {
+  auto response = as(ada_, "GET", events_path(org_));
+  EXPECT_EQ(response.status, 422);
+  EXPECT_EQ(response.json()["error"]["code"], "invalid_request");
+}
+
+TEST_F(EventStreamTest, PingIsAnsweredWithPong) {
+  auto client = connect(ada_, events_path(org_));
+  ASSERT_TRUE(client->open());
+  client->read_json();
+  auto& socket = client->stream().next_layer();
+  asio::steady_timer give_up(client->io(), 5s);
   give_up.async_wait([&](beast::error_code error) {
     if (!error) socket.close();
   });
   bool pong = false;
-  client.stream().control_callback([&](websocket::frame_type kind, beast::string_view payload) {
+  client->stream().control_callback([&](websocket::frame_type kind, beast::string_view payload) {
     if (kind != websocket::frame_type::pong || payload != "are-you-there") return;
     pong = true;
     give_up.cancel();
     socket.close();  // a cancel would make Beast wait for the server's close handshake
   });
-  client.stream().ping("are-you-there");
+  client->stream().ping("are-you-there");
   // Control frames are delivered while a read is pending.
   beast::flat_buffer buffer;
-  client.stream().async_read(buffer, [](beast::error_code, std::size_t) {});
-  client.io().run();
+  client->stream().async_read(buffer, [](beast::error_code, std::size_t) {});
+  client->io().run();
   EXPECT_TRUE(pong);
 }
 
-TEST(WebSocket, PlainGetOnTheEventsRouteIsRefused) {
-  RoostServer server;
-  auto response = http_request(server.port(), "GET", "/api/v1/events");
-  EXPECT_EQ(response.status, 422);
-  EXPECT_EQ(response.json()["error"]["code"], "invalid_request");
+TEST_F(EventStreamTest, AValidSessionStaysOpenAcrossRechecks) {
+  auto client = connect(ada_, events_path(org_));
+  ASSERT_TRUE(client->open());
+  client->read_json();
+  // Several rechecks (every 200 ms here) pass without the server closing anything.
+  EXPECT_EQ(client->close_code_within(1s), std::nullopt);
 }
 
-TEST(WebSocket, ShutdownClosesWithGoingAway) {
-  RoostServer server;
-  WebSocketClient client(server.port());
-  client.read_json();
-  server.signal(SIGTERM);
+TEST_F(EventStreamTest, ALogoutEndsTheStreamWith1008) {
+  auto client = connect(ada_, events_path(org_));
+  ASSERT_TRUE(client->open());
+  client->read_json();
+  ASSERT_EQ(as(ada_, "DELETE", "/api/v1/sessions/current").status, 204);
+  EXPECT_EQ(client->close_code_within(5s), websocket::close_code::policy_error);
+}
+
+TEST_F(EventStreamTest, ARemovedMemberIsCutOff) {
+  auto bob = sign_up("bob@example.com");
+  add_member(org_, bob, domain::OrgRole::member);
+  auto client = connect(bob, events_path(org_));
+  ASSERT_TRUE(client->open()) << client->status();
+  client->read_json();
+  auto removed = as(ada_, "DELETE", member_path(org_, bob));
+  ASSERT_EQ(removed.status, 204) << removed.body;
+  EXPECT_EQ(client->close_code_within(5s), websocket::close_code::policy_error);
+}
+
+TEST_F(EventStreamTest, ShutdownClosesWithGoingAway) {
+  auto client = connect(ada_, events_path(org_));
+  ASSERT_TRUE(client->open());
+  client->read_json();
+  server_.signal(SIGTERM);
   beast::flat_buffer buffer;
   beast::error_code error;
-  client.stream().read(buffer, error);
+  client->stream().read(buffer, error);
   EXPECT_EQ(error, websocket::error::closed);
-  EXPECT_EQ(client.stream().reason().code, websocket::close_code::going_away);
-  auto exit_code = server.wait(10s);
+  EXPECT_EQ(client->stream().reason().code, websocket::close_code::going_away);
+  auto exit_code = server_.wait(10s);
   ASSERT_TRUE(exit_code.has_value());
   EXPECT_EQ(*exit_code, 0);
 }

@@ -77,18 +77,6 @@ Request make_request(bhttp::request<bhttp::string_body>& message, const std::str
   return request;
 }
 
-std::uint64_t last_event_id(const std::string& query) {
-  Request probe;
-  probe.query = query;
-  auto value = probe.query_parameter("last_event_id");
-  if (!value) return 0;
-  try {
-    return std::stoull(*value);
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket socket, const ServerOptions& options,
@@ -254,15 +242,15 @@ Awaitable<void> HttpSession::serve() {
     RequestSummary summary{request.method, request.target, request.request_id, remote_address_};
     auto started = std::chrono::steady_clock::now();
     state_ = State::handling;
-    std::uint64_t event_id = websocket_upgrade ? last_event_id(request.query) : 0;
     DispatchOutcome outcome = co_await pipeline_.dispatch(std::move(request), websocket_upgrade);
 
     if (outcome.upgrade_websocket) {
       outcome.response.status = 101;
       pipeline_.finish(summary, outcome, started, 0);
       state_ = State::websocket;
-      websocket_ =
-          std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_, nullptr, event_id);
+      websocket_ = std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_,
+                                                          std::move(outcome.response.event_grant),
+                                                          options_.events_recheck_interval);
       if (draining_) websocket_->close(beast::websocket::close_code::going_away);
       co_await websocket_->run(std::move(message));
       co_return;

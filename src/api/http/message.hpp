@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,10 @@
 
 // The request and response as handlers see them: plain values, no Beast types, so that
 // handlers compile fast and can be tested without a socket.
+namespace roost::api::ws {
+struct EventGrant;
+}
+
 namespace roost::api::http {
 
 enum class Method { get, head, post, put, patch, delete_, options, other };
@@ -58,6 +63,8 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<Header> headers;
+  // Set by the WebSocket route that accepted the upgrade: what the client may receive.
+  std::shared_ptr<ws::EventGrant> event_grant;
 };
 
 Response json_response(int status, const nlohmann::json& body);

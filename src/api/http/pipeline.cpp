@@ -11,6 +11,7 @@
 #include "api/http/error_mapper.hpp"
 #include "api/http/json_body.hpp"
 #include "api/http/session_cookie.hpp"
+#include "api/ws/event_grant.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -196,13 +197,9 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
   const Route& route = *match.route;
   outcome.route_id = route.id;
   request.path_parameters = std::move(match.parameters);
-  if (route.options.websocket) {
-    if (websocket_upgrade) {
-      outcome.upgrade_websocket = true;
-    } else {
-      outcome.response = error_response(core::make_error(
-          core::ErrorCode::invalid_request, "this endpoint takes a WebSocket upgrade"));
-    }
+  if (route.options.websocket && !websocket_upgrade) {
+    outcome.response = error_response(core::make_error(core::ErrorCode::invalid_request,
+                                                       "this endpoint takes a WebSocket upgrade"));
     co_return outcome;
   }
   resolve_client(request);
@@ -223,6 +220,15 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
     outcome.response = error_response(prepared.error());
     co_return outcome;
   }
+  // A WebSocket route answers like any other (401, 404, 422...) or grants the upgrade; the
+  // credential is kept to be checked again while the client stays connected.
+  std::optional<Request> credentials;
+  if (route.options.websocket) {
+    credentials.emplace();
+    credentials->headers = request.headers;
+    credentials->remote_address = request.remote_address;
+    credentials->request_id = request.request_id;
+  }
   try {
     outcome.response = co_await route.handler(std::move(request));
   } catch (const std::exception& exception) {
@@ -231,7 +237,30 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
     outcome.response =
         error_response(core::make_error(core::ErrorCode::internal, exception.what()));
   }
+  if (credentials && outcome.response.event_grant) {
+    outcome.upgrade_websocket = true;
+    auto& grant = *outcome.response.event_grant;
+    grant.recheck = [this, credentials = std::move(*credentials),
+                     audiences_for = grant.audiences_for] {
+      return recheck(credentials, audiences_for);
+    };
+  }
   co_return outcome;
+}
+
+Awaitable<core::Result<ws::Audiences>> Pipeline::recheck(
+    Request credentials,
+    std::function<core::Result<ws::Audiences>(const authz::Actor&)> audiences_for) const {
+  credentials.actor = {};
+  auto authenticated = co_await authenticate(credentials);
+  if (!authenticated) co_return std::move(authenticated).error();
+  if (identity_.blocking == nullptr || !audiences_for) {
+    co_return core::make_error(core::ErrorCode::unavailable, "no way to check the audiences");
+  }
+  auto work = [audiences_for = std::move(audiences_for), actor = credentials.actor] {
+    return audiences_for(actor);
+  };
+  co_return co_await identity_.blocking->run(std::move(work));
 }
 
 std::string loggable_target(std::string_view target) {

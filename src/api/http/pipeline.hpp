@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "api/http/authenticator.hpp"
 #include "api/http/awaitable.hpp"
@@ -67,6 +69,12 @@ class Pipeline {
   Awaitable<core::Result<void>> authenticate(Request& request) const;
   Awaitable<core::Result<void>> authenticate_bearer(Request& request,
                                                     std::string_view authorization) const;
+  // The event stream's recheck (ws::EventGrant::recheck): the credential again, then the
+  // audiences of whoever it names now.
+  Awaitable<core::Result<std::vector<std::string>>> recheck(
+      Request credentials,
+      std::function<core::Result<std::vector<std::string>>(const authz::Actor&)> audiences_for)
+      const;
 
   const Router& router_;
   Metrics& metrics_;

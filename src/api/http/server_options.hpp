@@ -18,6 +18,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout = core::limits::idle_keep_alive_timeout;
   std::chrono::milliseconds shutdown_grace = core::limits::shutdown_grace_default;
   bool access_log = true;
+  // How often a connected event-stream client's credential and audiences are checked again.
+  std::chrono::milliseconds events_recheck_interval = core::limits::events_recheck_interval_default;
 };
 
 }  // namespace roost::api::http

@@ -35,14 +35,20 @@ std::string encode(const Event& event) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket, EventHub& hub,
-                                   EventHub::Filter filter, std::uint64_t last_event_id)
+                                   std::shared_ptr<EventGrant> grant,
+                                   std::chrono::milliseconds recheck_interval)
     : stream_(std::move(socket)),
       hub_(hub),
-      filter_(std::move(filter)),
-      last_event_id_(last_event_id),
+      grant_(std::move(grant)),
+      audiences_(std::make_shared<AudienceFilter>(grant_->audiences)),
+      filter_([audiences = audiences_](const Event& event) {
+        return audiences->allows(event.audience);
+      }),
+      recheck_interval_(recheck_interval),
       queue_(core::limits::websocket_send_queue_max),
       writer_wake_(stream_.get_executor()),
-      close_deadline_(stream_.get_executor()) {}
+      close_deadline_(stream_.get_executor()),
+      recheck_timer_(stream_.get_executor()) {}
 
 Awaitable<void> WebSocketSession::run(UpgradeRequest upgrade_request) {
   websocket::stream_base::timeout timeouts{};
@@ -70,15 +76,38 @@ Awaitable<void> WebSocketSession::run(UpgradeRequest upgrade_request) {
       if (auto session = weak.lock()) session->enqueue(encode(*event));
     });
   });
-  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", last_event_id_}}.dump());
-  for (const auto& event : hub_.replay(last_event_id_, filter_)) enqueue(encode(*event));
+  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", grant_->last_event_id}}.dump());
+  for (const auto& event : hub_.replay(grant_->last_event_id, filter_)) enqueue(encode(*event));
 
   asio::co_spawn(executor, write_loop(self), asio::detached);
+  if (grant_->recheck) asio::co_spawn(executor, recheck_loop(self), asio::detached);
   co_await read_loop();
   hub_.unsubscribe(subscription);
   finished_ = true;
   close_deadline_.cancel();
+  recheck_timer_.cancel();
   wake_writer();
+}
+
+Awaitable<void> WebSocketSession::recheck_loop(std::shared_ptr<WebSocketSession> self) {
+  for (;;) {
+    boost::system::error_code error;
+    self->recheck_timer_.expires_after(self->recheck_interval_);
+    co_await self->recheck_timer_.async_wait(asio::redirect_error(asio::use_awaitable, error));
+    if (error || self->finished_ || self->close_code_) co_return;
+    auto audiences = co_await self->grant_->recheck();
+    if (self->finished_ || self->close_code_) co_return;
+    if (audiences) {
+      self->audiences_->replace(*audiences);
+      continue;
+    }
+    // A database that does not answer keeps the last audiences; a credential or membership
+    // that is gone ends the stream.
+    if (audiences.error().code == core::ErrorCode::unavailable) continue;
+    core::log::info("websocket_grant_revoked", {{"reason", audiences.error().message}});
+    self->close(websocket::close_code::policy_error);
+    co_return;
+  }
 }
 
 Awaitable<void> WebSocketSession::read_loop() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -7,6 +8,7 @@
 
 #include "api/http/awaitable.hpp"
 #include "api/ws/bounded_queue.hpp"
+#include "api/ws/event_grant.hpp"
 #include "api/ws/event_hub.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -20,12 +22,15 @@ namespace roost::api::ws {
 // One WebSocket client: events from the hub go through a bounded queue, one write in
 // flight at a time; Beast's keep-alive pings detect dead peers; a client that falls
 // behind is closed with 1013 (try again later), one at shutdown with 1001 (going away).
+// The client receives the events whose audience its grant allows; every `recheck_interval`
+// the grant is checked again, and a client whose credential or membership is gone is
+// closed with 1008 (policy violation).
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
   using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
-  WebSocketSession(boost::asio::ip::tcp::socket socket, EventHub& hub, EventHub::Filter filter,
-                   std::uint64_t last_event_id);
+  WebSocketSession(boost::asio::ip::tcp::socket socket, EventHub& hub,
+                   std::shared_ptr<EventGrant> grant, std::chrono::milliseconds recheck_interval);
 
   Awaitable<void> run(UpgradeRequest upgrade_request);
   // Must run on the session's executor.
@@ -34,16 +39,20 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  private:
   Awaitable<void> read_loop();
   static Awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self);
+  static Awaitable<void> recheck_loop(std::shared_ptr<WebSocketSession> self);
   void enqueue(std::string message);
   void wake_writer();
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> stream_;
   EventHub& hub_;
+  std::shared_ptr<EventGrant> grant_;
+  std::shared_ptr<AudienceFilter> audiences_;
   EventHub::Filter filter_;
-  std::uint64_t last_event_id_;
+  std::chrono::milliseconds recheck_interval_;
   BoundedQueue<std::string> queue_;
   boost::asio::steady_timer writer_wake_;
   boost::asio::steady_timer close_deadline_;
+  boost::asio::steady_timer recheck_timer_;
   std::optional<boost::beast::websocket::close_code> close_code_;
   bool finished_ = false;
 };

@@ -618,5 +618,21 @@ TEST(Policy, ActingAsTheUserBeyondOneOrganizationNeedsALoginSession) {
   EXPECT_EQ(decide(Actor{}, Action::act_as_user, {}).verdict(), Verdict::not_found);
 }
 
+TEST(Policy, TheEventStreamIsForMembersOfTheOrganizationOnly) {
+  for (auto role : {Role::owner, Role::admin, Role::member}) {
+    expect_verdict(Action::subscribe_events, org_resource(role, Where::same), Verdict::allow);
+    expect_verdict(Action::subscribe_events, org_resource(role, Where::other), Verdict::not_found);
+  }
+  expect_verdict(Action::subscribe_events, org_resource(Role::none, Where::same),
+                 Verdict::not_found);
+  EXPECT_EQ(
+      decide(Actor{}, Action::subscribe_events, org_resource(Role::owner, Where::same)).verdict(),
+      Verdict::not_found);
+  EXPECT_EQ(
+      decide(token_actor(globex), Action::subscribe_events, org_resource(Role::owner, Where::same))
+          .verdict(),
+      Verdict::not_found);
+}
+
 }  // namespace
 }  // namespace roost::authz

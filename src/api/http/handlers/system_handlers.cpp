@@ -21,7 +21,6 @@ void SystemHandlers::register_routes(Router& router) {
   router.add(Method::get, "/healthz", [this](Request r) { return healthz(std::move(r)); });
   router.add(Method::get, "/readyz", [this](Request r) { return readyz(std::move(r)); });
   router.add(Method::get, "/metrics", [this](Request r) { return metrics(std::move(r)); });
-  router.add(Method::get, "/api/v1/events", nullptr, RouteOptions{BodyKind::none, true});
 }
 
 Awaitable<Response> SystemHandlers::healthz(Request /*request*/) {

@@ -7,8 +7,7 @@
 
 namespace roost::api::http {
 
-// GET /healthz (alive), GET /readyz (database and schema), GET /metrics (Prometheus),
-// and the /api/v1/events WebSocket route.
+// GET /healthz (alive), GET /readyz (database and schema), GET /metrics (Prometheus).
 class SystemHandlers {
  public:
   SystemHandlers(services::SystemStatus& status, BlockingExecutor& blocking)

@@ -1,0 +1,71 @@
+#include "api/http/handlers/event_handlers.hpp"
+
+#include <charconv>
+
+#include "api/http/error_mapper.hpp"
+#include "api/http/handlers/org_path.hpp"
+#include "api/ws/event_grant.hpp"
+#include "core/ascii.hpp"
+
+namespace roost::api::http {
+namespace {
+
+// A browser sends the page's origin with every WebSocket handshake, and cookies with it:
+// a page of another site must not open the stream with the user's session (cross-site
+// WebSocket hijacking). Clients that are not browsers send no Origin.
+bool same_origin(const Request& request) {
+  auto origin = request.header("origin");
+  if (!origin) return true;
+  auto host = request.header("host");
+  if (!host) return false;
+  auto scheme_end = origin->find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  return core::ascii_lower(origin->substr(scheme_end + 3)) == core::ascii_lower(*host);
+}
+
+}  // namespace
+
+void EventHandlers::register_routes(Router& router) {
+  RouteOptions options = route_options(AuthRequirement::required);
+  options.websocket = true;
+  router.add(
+      Method::get, "/api/v1/events", [this](Request r) { return subscribe(std::move(r)); },
+      options);
+}
+
+Awaitable<Response> EventHandlers::subscribe(Request request) {
+  if (!same_origin(request)) {
+    co_return error_response(core::make_error(
+        core::ErrorCode::permission_denied,
+        "missing permission: subscribe_events (the page's origin is not this server's)"));
+  }
+  auto org_text = request.query_parameter("org");
+  auto org = parse_id(org_text ? std::optional<std::string_view>(*org_text) : std::nullopt);
+  if (!org) co_return error_response(invalid_field("org", "must be an organization id"));
+  std::uint64_t last_event_id = 0;
+  if (auto text = request.query_parameter("last_event_id"); text && !text->empty()) {
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), last_event_id);
+    if (error != std::errc{} || end != text->data() + text->size()) {
+      co_return error_response(invalid_field("last_event_id", "must be an event id"));
+    }
+  }
+  auto caller = caller_of(request);
+  core::OrgId org_id{*org};
+  auto work = [this, caller, org_id] { return access_.audiences(caller, org_id); };
+  auto audiences = co_await blocking_.run(std::move(work));
+  if (!audiences) co_return error_response(audiences.error());
+
+  auto grant = std::make_shared<ws::EventGrant>();
+  grant->audiences = std::move(*audiences);
+  grant->last_event_id = last_event_id;
+  grant->audiences_for = [this, org_id,
+                          request_id = request.request_id](const authz::Actor& actor) {
+    return access_.audiences(services::Caller{actor, request_id}, org_id);
+  };
+  Response response;
+  response.status = 101;
+  response.event_grant = std::move(grant);
+  co_return response;
+}
+
+}  // namespace roost::api::http

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "api/http/awaitable.hpp"
+#include "authz/policy.hpp"
+#include "core/result.hpp"
+
+// What a client of the event stream was granted when it connected: the audiences it may
+// receive (services::EventAccess) and how to check them again while it stays connected.
+namespace roost::api::ws {
+
+using Audiences = std::vector<std::string>;
+
+struct EventGrant {
+  Audiences audiences;              // at connect
+  std::uint64_t last_event_id = 0;  // resume after this event (?last_event_id=)
+  // The audiences of `actor` in the organization the client subscribed to. Blocking (it
+  // reads the database): the pipeline runs it on the blocking executor.
+  std::function<core::Result<Audiences>(const authz::Actor&)> audiences_for;
+  // Authenticates the client's credential again and recomputes its audiences: a logout, a
+  // revoked token or a removal from the organization ends the stream, a team change narrows
+  // or widens it. Set by the pipeline (which knows how credentials are checked).
+  std::function<Awaitable<core::Result<Audiences>>()> recheck;
+};
+
+// The audiences one connected client may receive now. Thread-safe: the hub filters on the
+// publisher's thread while the session replaces the set after a recheck.
+class AudienceFilter {
+ public:
+  explicit AudienceFilter(const Audiences& audiences) { replace(audiences); }
+
+  bool allows(std::string_view audience) const {
+    std::lock_guard lock(mutex_);
+    return allowed_.contains(std::string(audience));
+  }
+  void replace(const Audiences& audiences) {
+    std::unordered_set<std::string> next(audiences.begin(), audiences.end());
+    std::lock_guard lock(mutex_);
+    allowed_.swap(next);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_set<std::string> allowed_;
+};
+
+}  // namespace roost::api::ws

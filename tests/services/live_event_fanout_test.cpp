@@ -1,0 +1,95 @@
+// services::LiveEventFanout on a real PostgreSQL: two fan-outs on one database stand for two
+// roost processes; what either publishes, both hand to their local hub, in one order.
+#include "services/live_event_fanout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "../storage/scratch_database.hpp"
+#include "core/limits.hpp"
+
+namespace roost::services {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A process's local hub, as far as the fan-out sees it.
+class Recorder final : public LiveEvents {
+ public:
+  void publish(LiveEvent event) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+    changed_.notify_all();
+  }
+  std::vector<LiveEvent> wait_for(std::size_t count, std::chrono::milliseconds limit = 5s) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, limit, [&] { return events_.size() >= count; });
+    return events_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<LiveEvent> events_;
+};
+
+std::vector<std::string> types_of(const std::vector<LiveEvent>& events) {
+  std::vector<std::string> types;
+  for (const auto& event : events) types.push_back(event.type);
+  return types;
+}
+
+TEST(PostgresLiveEventFanout, EveryProcessDeliversEveryEventInOneOrder) {
+  auto scratch = storage::testing::ScratchDatabase::create(storage::Backend::postgres);
+  ASSERT_TRUE(scratch.ok()) << scratch.error().message;
+  auto channel_a = storage::open_live_event_channel((*scratch)->url());
+  auto channel_b = storage::open_live_event_channel((*scratch)->url());
+  Recorder hub_a, hub_b;
+  LiveEventFanout a(hub_a, *channel_a), b(hub_b, *channel_b);
+  a.start();
+  b.start();
+  std::this_thread::sleep_for(300ms);  // both listening
+
+  a.publish({"stream.item", "team:7", R"({"text":"caf\u00e9"})"});
+  b.publish({"inbox.item", "profile:3", "{}"});
+  a.publish({"stream.item", "team:8", "{}"});
+  auto seen_a = hub_a.wait_for(3);
+  auto seen_b = hub_b.wait_for(3);
+  ASSERT_EQ(seen_a.size(), 3u);
+  EXPECT_EQ(types_of(seen_a), types_of(seen_b));
+  EXPECT_EQ(seen_a[0].audience, "team:7");
+  EXPECT_EQ(seen_a[0].payload, R"({"text":"caf\u00e9"})");
+  EXPECT_EQ(seen_b[1].audience, "profile:3");
+  EXPECT_EQ(a.received_total(), 3u);
+  EXPECT_EQ(a.local_only_total(), 0u);
+}
+
+TEST(PostgresLiveEventFanout, AnEventTooLargeForTheChannelStillReachesLocalClients) {
+  auto scratch = storage::testing::ScratchDatabase::create(storage::Backend::postgres);
+  ASSERT_TRUE(scratch.ok()) << scratch.error().message;
+  auto channel_a = storage::open_live_event_channel((*scratch)->url());
+  auto channel_b = storage::open_live_event_channel((*scratch)->url());
+  Recorder hub_a, hub_b;
+  LiveEventFanout a(hub_a, *channel_a), b(hub_b, *channel_b);
+  a.start();
+  b.start();
+  std::this_thread::sleep_for(300ms);
+
+  std::string big = "\"" + std::string(core::limits::live_event_payload_bytes_max, 'x') + "\"";
+  a.publish({"stream.item", "team:1", big});
+  a.publish({"stream.item", "team:2", "{}"});
+  auto seen_a = hub_a.wait_for(2);
+  ASSERT_EQ(seen_a.size(), 2u);
+  EXPECT_EQ(seen_a[0].payload, big);
+  EXPECT_EQ(a.local_only_total(), 1u);
+  auto seen_b = hub_b.wait_for(1);
+  ASSERT_EQ(seen_b.size(), 1u);
+  EXPECT_EQ(seen_b[0].audience, "team:2");
+}
+
+}  // namespace
+}  // namespace roost::services
