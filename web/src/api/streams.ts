@@ -1,0 +1,136 @@
+import { useInfiniteQuery, useQueries, useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Team } from './types';
+
+// The shapes of the streams API (docs/api/openapi.yaml, streams) and their queries, in one
+// file so that a field renamed on the server is renamed here only.
+export interface Stream {
+  id: number;
+  team_id: number;
+  name: string;
+  query: string; // the search-box syntax, in the server's canonical form
+  paused: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StreamItem {
+  id: number;
+  stream_id: number;
+  post_uri: string;
+  author_did: string;
+  author_handle: string;
+  text: string;
+  langs?: string[];
+  created_at: string; // when the post says it was written
+  matched_at: string;
+}
+
+export type ColumnWidth = 'narrow' | 'normal' | 'wide';
+
+export interface Column {
+  stream_id: number;
+  width: ColumnWidth;
+}
+
+export interface StreamBody {
+  name: string;
+  query: string;
+  paused: boolean;
+}
+
+interface ItemsPage {
+  items: StreamItem[];
+  next_cursor: string | null;
+}
+
+export const streamKeys = {
+  all: (orgId: number) => ['orgs', orgId, 'streams'] as const,
+  teams: (orgId: number) => ['orgs', orgId, 'streams', 'team'] as const,
+  team: (orgId: number, teamId: number) => ['orgs', orgId, 'streams', 'team', teamId] as const,
+  items: (orgId: number, streamId: number) => ['orgs', orgId, 'streams', 'items', streamId] as const,
+  columns: (orgId: number) => ['orgs', orgId, 'columns'] as const,
+};
+
+// What a column keeps and draws: newer items push the oldest out. 200 is what the
+// dashboard is measured with (docs/PERFORMANCE.md).
+export const columnItemsMax = 200;
+const itemsPageSize = 50;
+
+// Every stream of every team the caller sees (members: their teams; owners and admins:
+// all), with the team it belongs to.
+export function useVisibleStreams(orgId: number, teams: Team[]) {
+  return useQueries({
+    queries: teams.map((team) => ({
+      queryKey: streamKeys.team(orgId, team.id),
+      queryFn: () => api<{ streams: Stream[] }>(`/orgs/${orgId}/teams/${team.id}/streams`).then((r) => r.streams),
+    })),
+    combine: (results) => ({
+      streams: results.flatMap((result) => result.data ?? []),
+      pending: results.some((result) => result.isPending),
+      error: results.find((result) => result.error)?.error ?? null,
+    }),
+  });
+}
+
+export function useColumns(orgId: number) {
+  return useQuery({
+    queryKey: streamKeys.columns(orgId),
+    queryFn: () => api<{ columns: Column[] }>(`/orgs/${orgId}/columns`).then((r) => r.columns),
+  });
+}
+
+export function saveColumns(orgId: number, columns: Column[]) {
+  return api<{ columns: Column[] }>(`/orgs/${orgId}/columns`, {
+    method: 'PUT',
+    json: { columns: columns.map((column, position) => ({ ...column, position })) },
+  });
+}
+
+export function useStreamItems(orgId: number, streamId: number) {
+  return useInfiniteQuery({
+    queryKey: streamKeys.items(orgId, streamId),
+    initialPageParam: '',
+    queryFn: ({ pageParam }) =>
+      api<ItemsPage>(
+        `/orgs/${orgId}/streams/${streamId}/items?limit=${itemsPageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    // Live events keep a column current; a refetch would only reorder what is on screen.
+    staleTime: Infinity,
+  });
+}
+
+// A live stream.item: put on top of its column's first page, once. A column not on screen
+// has no cache entry and is left alone (it loads fresh when shown).
+export function addLiveStreamItem(queryClient: QueryClient, orgId: number, item: StreamItem) {
+  queryClient.setQueryData<InfiniteData<ItemsPage, string>>(streamKeys.items(orgId, item.stream_id), (data) => {
+    if (!data || data.pages.length === 0) return data;
+    if (data.pages.some((page) => page.items.some((existing) => existing.id === item.id))) return data;
+    const [first, ...rest] = data.pages;
+    const items = [item, ...first.items];
+    // The oldest items beyond what a column draws are dropped from the first page only
+    // when no older page is loaded; otherwise the pages keep their cursors intact.
+    if (rest.length === 0 && items.length > columnItemsMax) items.length = columnItemsMax;
+    return { ...data, pages: [{ ...first, items }, ...rest] };
+  });
+}
+
+// What the stream.item event carries: the item itself, or {stream_id, item}.
+export function streamItemOfEvent(data: Record<string, unknown>): StreamItem | null {
+  const candidate = (data.item && typeof data.item === 'object' ? { stream_id: data.stream_id, ...data.item } : data) as Partial<StreamItem>;
+  if (typeof candidate.id !== 'number' || typeof candidate.stream_id !== 'number') return null;
+  return candidate as StreamItem;
+}
+
+// The syntax of a stream's query, for the help next to the field (domain/stream_query.hpp).
+export const querySyntax: { example: string; meaning: string }[] = [
+  { example: 'roost', meaning: 'a word' },
+  { example: 'roost OR nest', meaning: 'either word (OR is optional)' },
+  { example: '"shared inbox"', meaning: 'an exact phrase' },
+  { example: '#roost', meaning: 'a hashtag' },
+  { example: '@alice.test', meaning: 'a mention of a handle or DID' },
+  { example: 'from:bob.test', meaning: 'posts by this author' },
+  { example: '-spam  -"buy now"', meaning: 'leave out a word or phrase' },
+  { example: 'lang:fr', meaning: 'in this language' },
+];
