@@ -98,6 +98,10 @@ export function useStreamItems(orgId: number, streamId: number) {
     getNextPageParam: (page) => page.next_cursor ?? undefined,
     // Live events keep a column current; a refetch would only reorder what is on screen.
     staleTime: Infinity,
+    // Items never change: each keeps its object from page to page, so a row that is already
+    // drawn is not drawn again (structural sharing compares by index, and a new item on top
+    // shifts every index, which would copy every item).
+    structuralSharing: false,
   });
 }
 

@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Anchor,
   Badge,
   Button,
   Group,
@@ -64,31 +63,50 @@ function formatTime(iso: string): string {
 export const StreamItemRow = memo(function StreamItemRow({ item }: { item: StreamItem }) {
   const link = blueskyPostUrl(item.post_uri);
   const author = item.author_handle || item.author_did;
+  const time = formatTime(item.created_at || item.matched_at);
+  // Plain elements, not Mantine's polymorphic components: 2,000 of these render in a
+  // fraction of the time, and the look comes from the theme's CSS variables all the same.
   return (
-    <article
-      aria-label={`Post by @${author}`}
-      style={{ contentVisibility: 'auto', containIntrinsicSize: 'auto 96px', padding: '8px 4px', borderBottom: '1px solid var(--mantine-color-default-border)' }}
-    >
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Anchor href={`https://bsky.app/profile/${item.author_handle || item.author_did}`} target="_blank" rel="noreferrer" size="sm" fw={600} truncate>
+    <article aria-label={`Post by @${author}`} style={rowStyle}>
+      <div style={rowHeadStyle}>
+        <a href={`https://bsky.app/profile/${author}`} target="_blank" rel="noreferrer" style={authorStyle}>
           @{author}
-        </Anchor>
-        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-          {link ? (
-            <Anchor href={link} target="_blank" rel="noreferrer" c="dimmed" size="xs">
-              {formatTime(item.created_at || item.matched_at)}
-            </Anchor>
-          ) : (
-            formatTime(item.created_at || item.matched_at)
-          )}
-        </Text>
-      </Group>
-      <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-        {item.text}
-      </Text>
+        </a>
+        {link ? (
+          <a href={link} target="_blank" rel="noreferrer" style={timeStyle}>
+            {time}
+          </a>
+        ) : (
+          <span style={timeStyle}>{time}</span>
+        )}
+      </div>
+      <p style={textStyle}>{item.text}</p>
     </article>
   );
 });
+
+const rowStyle = {
+  contentVisibility: 'auto',
+  containIntrinsicSize: 'auto 96px',
+  padding: '8px 4px',
+  borderBottom: '1px solid var(--mantine-color-default-border)',
+} as const;
+const rowHeadStyle = { display: 'flex', justifyContent: 'space-between', gap: 8 } as const;
+const authorStyle = {
+  fontWeight: 600,
+  fontSize: 'var(--mantine-font-size-sm)',
+  color: 'var(--mantine-color-anchor)',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+} as const;
+const timeStyle = { fontSize: 'var(--mantine-font-size-xs)', color: 'var(--mantine-color-dimmed)', flexShrink: 0 } as const;
+const textStyle = {
+  margin: 0,
+  fontSize: 'var(--mantine-font-size-sm)',
+  whiteSpace: 'pre-wrap',
+  overflowWrap: 'anywhere',
+} as const;
 
 function ColumnItems({ orgId, stream }: { orgId: number; stream: Stream }) {
   const items = useStreamItems(orgId, stream.id);
