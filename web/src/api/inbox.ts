@@ -2,7 +2,8 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 
 // The shapes of the inbox, routing rules and reply templates (docs/api/openapi.yaml, inbox
-// and templates) and their queries, in one file so that a renamed field is renamed here only.
+// and templates; services/inbox.cpp's inbox_item_json) and their queries, in one file so
+// that a renamed field is renamed here only.
 export type InboxStatus = 'open' | 'pending' | 'resolved';
 export type InboxKind = 'mention' | 'reply' | 'quote';
 export type InboxPriority = 'low' | 'normal' | 'high' | 'urgent';
@@ -11,32 +12,39 @@ export const inboxStatuses: InboxStatus[] = ['open', 'pending', 'resolved'];
 export const inboxKinds: InboxKind[] = ['mention', 'reply', 'quote'];
 export const inboxPriorities: InboxPriority[] = ['low', 'normal', 'high', 'urgent'];
 
+export interface RecordRef {
+  uri: string;
+  cid: string;
+}
+
 export interface InboxItem {
   id: number;
+  org_id: number;
   profile_id: number;
-  profile_handle?: string;
+  post: RecordRef;
   kind: InboxKind;
-  post_uri: string;
-  post_cid?: string;
   author_did: string;
-  author_handle: string;
+  author_handle: string; // empty when unknown
   text: string;
   post_created_at: string;
   received_at: string;
-  reply_root_uri?: string | null;
-  reply_parent_uri?: string | null;
+  reply_root: RecordRef | null;
+  reply_parent: RecordRef | null;
   status: InboxStatus;
   team_id: number | null;
   assignee_user_id: number | null;
   priority: InboxPriority;
   tags: string[];
-  reply_post_id?: number | null;
+  routed_by_rule_id: number | null;
+  reply_post_id: number | null;
   updated_at: string;
 }
 
 export interface InboxNote {
   id: number;
-  author: { user_id: number | null; display_name: string | null } | null;
+  item_id: number;
+  author_user_id: number | null;
+  author_name: string;
   body: string;
   created_at: string;
 }
@@ -70,19 +78,31 @@ export interface Template {
   team_id: number;
   name: string;
   body: string;
+  created_by: number | null;
   created_at: string;
   updated_at: string;
 }
 
+// A routing rule: conditions (keywords, regex, author, profile_id) all hold when set; the
+// actions (assign_team_id, tags, priority) apply. Rules run in `position` order.
 export interface InboxRule {
   id: number;
-  name: string;
   position: number;
-  conditions: { keywords: string[]; regex: string; author: string; profile_id: number | null };
-  actions: { team_id: number | null; tags: string[]; priority: InboxPriority | null };
+  name: string;
+  keywords: string[];
+  regex: string;
+  author: string;
+  profile_id: number | null;
+  assign_team_id: number | null;
+  tags: string[];
+  priority: InboxPriority | null;
+  created_at: string;
+  updated_at: string;
 }
 
-export type InboxRuleBody = Omit<InboxRule, 'id' | 'position'>;
+export type InboxRuleBody = Pick<InboxRule, 'name' | 'keywords' | 'regex' | 'author' | 'profile_id' | 'assign_team_id' | 'tags' | 'priority'> & {
+  position?: number;
+};
 
 export const templateBodyMax = 2_000;
 // The server's placeholders (domain/reply_template.hpp); handles go in without '@', the
@@ -127,9 +147,9 @@ export function useInbox(orgId: number, filter: InboxFilter) {
       const query = new URLSearchParams(base);
       query.set('limit', '50');
       if (pageParam) query.set('cursor', pageParam);
-      return api<{ items: InboxItem[]; next_cursor: string | null }>(`/orgs/${orgId}/inbox?${query}`);
+      return api<{ items: InboxItem[]; next_cursor: number | string | null }>(`/orgs/${orgId}/inbox?${query}`);
     },
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    getNextPageParam: (page) => (page.next_cursor === null ? undefined : String(page.next_cursor)),
   });
 }
 
@@ -170,8 +190,8 @@ export function fillTemplate(body: string, values: TemplateValues): string {
     name in values ? values[name as keyof TemplateValues] : whole);
 }
 
-// What the reply endpoint answers: the post it created (its state says whether it went to
-// approval), maybe wrapped as {post}.
+// What the reply endpoint answers: {item, post: {id, state, kind, text}}; the post's state
+// says whether it went to approval.
 export function replyState(answer: unknown): string | null {
   const value = answer as { state?: unknown; post?: { state?: unknown } } | null;
   const state = value?.post?.state ?? value?.state;

@@ -19,9 +19,10 @@ function profile(level: string, extra: Record<string, unknown> = {}) {
 
 function inboxItem(id: number, extra: Record<string, unknown> = {}) {
   return {
-    id, profile_id: 1, kind: 'mention', post_uri: `at://did:plc:bob/app.bsky.feed.post/p${id}`, author_did: 'did:plc:bob', author_handle: 'bob.test',
+    id, org_id: 7, profile_id: 1, post: { uri: `at://did:plc:bob/app.bsky.feed.post/p${id}`, cid: 'bafy' }, kind: 'mention', author_did: 'did:plc:bob', author_handle: 'bob.test',
     text: `hello @acme.test number ${id}`, post_created_at: '2026-12-04T20:00:00Z', received_at: '2026-12-04T20:00:01Z',
-    reply_root_uri: null, reply_parent_uri: null, status: 'open', team_id: null, assignee_user_id: null, priority: 'normal', tags: [], updated_at: '', ...extra,
+    reply_root: null, reply_parent: null, status: 'open', team_id: null, assignee_user_id: null, priority: 'normal', tags: [],
+    routed_by_rule_id: null, reply_post_id: null, updated_at: '', ...extra,
   };
 }
 
@@ -32,12 +33,12 @@ function renderInbox(level: string, routes: Parameters<typeof apiMock>[0] = {}, 
     '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [profile(level, profileExtra)] } },
     '/api/v1/orgs/7/teams': { status: 200, body: { teams: [{ id: 3, name: 'Care', created_at: '' }] } },
     '/api/v1/orgs/7/members': { status: 200, body: { members: [{ user_id: 5, email: 'li@example.com', display_name: 'Li', role: 'member', joined_at: '' }, { user_id: 6, email: 'mo@example.com', display_name: 'Mo', role: 'member', joined_at: '' }], next_cursor: null } },
-    '/api/v1/orgs/7/inbox': { status: 200, body: { items: [inboxItem(21), inboxItem(22, { kind: 'reply', reply_parent_uri: 'at://did:plc:acme/app.bsky.feed.post/orig' })], next_cursor: null } },
+    '/api/v1/orgs/7/inbox': { status: 200, body: { items: [inboxItem(21), inboxItem(22, { kind: 'reply', reply_parent: { uri: 'at://did:plc:acme/app.bsky.feed.post/orig', cid: 'c' } })], next_cursor: null } },
     '/api/v1/orgs/7/inbox/21': { status: 200, body: inboxItem(21) },
-    '/api/v1/orgs/7/inbox/22': { status: 200, body: inboxItem(22, { kind: 'reply', reply_parent_uri: 'at://did:plc:acme/app.bsky.feed.post/orig' }) },
+    '/api/v1/orgs/7/inbox/22': { status: 200, body: inboxItem(22, { kind: 'reply', reply_parent: { uri: 'at://did:plc:acme/app.bsky.feed.post/orig', cid: 'c' } }) },
     '/api/v1/orgs/7/inbox/21/notes': { status: 200, body: { notes: [] } },
-    '/api/v1/orgs/7/inbox/22/notes': { status: 200, body: { notes: [{ id: 1, author: { user_id: 6, display_name: 'Mo' }, body: 'VIP customer', created_at: '' }] } },
-    '/api/v1/orgs/7/teams/3/templates': { status: 200, body: { templates: [{ id: 4, team_id: 3, name: 'Thanks', body: 'Thanks {author_handle}! — {member_name} at {profile_handle}', created_at: '', updated_at: '' }] } },
+    '/api/v1/orgs/7/inbox/22/notes': { status: 200, body: { notes: [{ id: 1, item_id: 22, author_user_id: 6, author_name: 'Mo', body: 'VIP customer', created_at: '' }] } },
+    '/api/v1/orgs/7/teams/3/templates': { status: 200, body: { templates: [{ id: 4, team_id: 3, name: 'Thanks', body: 'Thanks {author_handle}! — {member_name} at {profile_handle}', created_by: null, created_at: '', updated_at: '' }] } },
     ...routes,
   });
   vi.stubGlobal('fetch', mock.fetchMock);
@@ -91,20 +92,35 @@ describe('InboxPage', () => {
     expect(mock.sent('PATCH', '/api/v1/orgs/7/inbox/21')[1].body).toEqual({ status: 'resolved' });
   });
 
-  it('replies from a template with its placeholders filled, counting characters; a limited member\'s reply goes to approval', async () => {
+  it('lets a limited member reply without templates; the reply goes to approval', async () => {
     const user = userEvent.setup();
     const mock = renderInbox('limited', {
-      'POST /api/v1/orgs/7/inbox/21/reply': { status: 201, body: { id: 80, state: 'pending_approval' } },
+      'POST /api/v1/orgs/7/inbox/21/reply': { status: 201, body: { item: inboxItem(21, { reply_post_id: 80 }), post: { id: 80, state: 'pending_approval', kind: 'reply', text: '' } } },
     });
     const pane = await openItem(user, /mention from/);
     expect(within(pane).getByRole('note')).toHaveTextContent('your reply goes to approval first');
-    await user.click(within(pane).getByRole('textbox', { name: 'Template' }));
+    expect(within(pane).queryByRole('textbox', { name: 'Template' })).toBeNull();
+    await user.type(within(pane).getByRole('textbox', { name: 'Reply text' }), 'Thanks 👍🏽!');
+    expect(within(pane).getByLabelText('Characters used')).toHaveTextContent('9 / 300');
+    await user.click(within(pane).getByRole('button', { name: 'Submit reply for approval' }));
+    expect(await within(pane).findByRole('status')).toHaveTextContent('Reply sent for approval');
+    expect(mock.sent('POST', '/api/v1/orgs/7/inbox/21/reply')[0].body).toEqual({ text: 'Thanks 👍🏽!' });
+    expect(mock.sent('GET', '/api/v1/orgs/7/teams/3/templates')).toHaveLength(0);
+  });
+
+  it('replies from a template with its placeholders filled in', async () => {
+    const user = userEvent.setup();
+    const mock = renderInbox('publisher', {
+      'POST /api/v1/orgs/7/inbox/21/reply': { status: 201, body: { item: inboxItem(21, { reply_post_id: 80 }), post: { id: 80, state: 'approved', kind: 'reply', text: '' } } },
+    });
+    const pane = await openItem(user, /mention from/);
+    await user.click(await within(pane).findByRole('textbox', { name: 'Template' }));
     await user.click(await screen.findByRole('option', { name: 'Thanks' }));
     const text = within(pane).getByRole('textbox', { name: 'Reply text' });
     expect(text).toHaveValue('Thanks bob.test! — Li at acme.test');
     expect(within(pane).getByLabelText('Characters used')).toHaveTextContent('34 / 300');
-    await user.click(within(pane).getByRole('button', { name: 'Submit reply for approval' }));
-    expect(await within(pane).findByRole('status')).toHaveTextContent('Reply sent for approval');
+    await user.click(within(pane).getByRole('button', { name: 'Send reply' }));
+    expect(await within(pane).findByRole('status')).toHaveTextContent('Reply sent as @acme.test.');
     expect(mock.sent('POST', '/api/v1/orgs/7/inbox/21/reply')[0].body).toEqual({ text: 'Thanks bob.test! — Li at acme.test', template_id: 4 });
   });
 
@@ -113,7 +129,7 @@ describe('InboxPage', () => {
     const mock = renderInbox('publisher', {
       'POST /api/v1/orgs/7/inbox/21/reply': [
         apiError(409, 'confirmation_required', 'confirm these accounts:', [{ field: 'confirm_profiles', message: '@acme.test' }]),
-        { status: 201, body: { id: 81, state: 'published' } },
+        { status: 201, body: { item: inboxItem(21), post: { id: 81, state: 'approved', kind: 'reply', text: '' } } },
       ],
     }, { requires_confirmation: true });
     const pane = await openItem(user, /mention from/);
@@ -130,18 +146,21 @@ describe('InboxPage', () => {
     ]);
   });
 
-  it('shows a viewer no reply box, and says why', async () => {
+  it('shows a viewer the item and its notes, but no reply box, triage or note form, and says why', async () => {
     const user = userEvent.setup();
     renderInbox('viewer');
-    const pane = await openItem(user, /mention from/);
-    expect(within(pane).getByRole('note')).toHaveTextContent('Replying as @acme.test needs the limited level');
+    const pane = await openItem(user, /reply from/);
+    expect(within(pane).getByRole('note')).toHaveTextContent('Assigning, tagging, notes and replies need the limited level');
+    expect(await within(pane).findByText('VIP customer')).toBeInTheDocument();
     expect(within(pane).queryByRole('textbox', { name: 'Reply text' })).toBeNull();
+    expect(within(pane).queryByRole('textbox', { name: 'New note' })).toBeNull();
+    expect(within(pane).queryByRole('button', { name: 'Assign to me' })).toBeNull();
   });
 
   it('adds a note', async () => {
     const user = userEvent.setup();
-    const mock = renderInbox('viewer', {
-      'POST /api/v1/orgs/7/inbox/21/notes': { status: 201, body: { id: 2, author: null, body: 'call back', created_at: '' } },
+    const mock = renderInbox('limited', {
+      'POST /api/v1/orgs/7/inbox/21/notes': { status: 201, body: { id: 2, item_id: 21, author_user_id: 5, author_name: 'Li', body: 'call back', created_at: '' } },
     });
     const pane = await openItem(user, /mention from/);
     await user.type(within(pane).getByRole('textbox', { name: 'New note' }), 'call back');

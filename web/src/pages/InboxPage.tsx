@@ -70,7 +70,7 @@ interface Directory {
 }
 
 function profileHandle(directory: Directory, item: InboxItem): string {
-  return item.profile_handle ?? directory.profiles.get(item.profile_id)?.handle ?? `profile ${item.profile_id}`;
+  return directory.profiles.get(item.profile_id)?.handle ?? `profile ${item.profile_id}`;
 }
 
 function Filters({ directory, filter, onChange }: { directory: Directory; filter: InboxFilter; onChange: (filter: InboxFilter) => void }) {
@@ -163,7 +163,7 @@ function usePresence(orgId: number, itemId: number, replying: boolean): Presence
   return [...others.values()];
 }
 
-function Notes({ orgId, itemId }: { orgId: number; itemId: number }) {
+function Notes({ orgId, itemId, canWork }: { orgId: number; itemId: number; canWork: boolean }) {
   const queryClient = useQueryClient();
   const notes = useInboxNotes(orgId, itemId);
   const [body, setBody] = useState('');
@@ -183,12 +183,12 @@ function Notes({ orgId, itemId }: { orgId: number; itemId: number }) {
       {notes.data?.map((note) => (
         <Paper key={note.id} withBorder p="xs" bg="var(--mantine-color-yellow-light)">
           <Text size="xs" c="dimmed">
-            {note.author?.display_name ?? 'A former member'} · {formatTime(note.created_at)}
+            {note.author_name || 'A former member'} · {formatTime(note.created_at)}
           </Text>
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{note.body}</Text>
         </Paper>
       ))}
-      <form onSubmit={(event) => {
+      {canWork && <form onSubmit={(event) => {
         event.preventDefault();
         if (body.trim()) add.mutate();
       }}>
@@ -200,21 +200,24 @@ function Notes({ orgId, itemId }: { orgId: number; itemId: number }) {
             <Button type="submit" size="xs" variant="light" disabled={!body.trim()} loading={add.isPending}>Add note</Button>
           </Group>
         </Stack>
-      </form>
+      </form>}
     </Stack>
   );
 }
 
-// The templates of every team the caller is in (owners and admins: every team).
-function useTeamTemplates(orgId: number, teams: Team[]) {
+// The templates of every team the caller is in (owners and admins: every team). A team
+// whose templates the caller may not use (no publisher level on any of its profiles: 403)
+// just offers none.
+function useTeamTemplates(orgId: number, teams: Team[], enabled: boolean) {
   return useQueries({
     queries: teams.map((team) => ({
       queryKey: inboxKeys.templates(orgId, team.id),
+      enabled,
       queryFn: () => api<{ templates: Template[] }>(`/orgs/${orgId}/teams/${team.id}/templates`).then((r) => r.templates),
     })),
     combine: (results) => ({
       templates: results.flatMap((result) => result.data ?? []),
-      error: results.find((result) => result.error)?.error ?? null,
+      error: results.find((result) => result.error && !(result.error instanceof ApiError && result.error.status === 403))?.error ?? null,
     }),
   });
 }
@@ -228,7 +231,9 @@ function ReplyBox({ directory, item, profile, onTyping }: {
   const { user } = useSession();
   const queryClient = useQueryClient();
   const orgId = directory.org.id;
-  const templates = useTeamTemplates(orgId, directory.teams);
+  const canPublish = canManageOrg(directory.org) || levelAtLeast(profile.my_level, 'publisher');
+  // Templates are for those who publish as a profile (the server's use_templates).
+  const templates = useTeamTemplates(orgId, directory.teams, canPublish);
   const [text, setText] = useState('');
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -262,7 +267,6 @@ function ReplyBox({ directory, item, profile, onTyping }: {
   });
   const error = reply.error;
   const needsConfirmation = error instanceof ApiError && error.code === 'confirmation_required';
-  const canPublish = levelAtLeast(profile.my_level, 'publisher');
   const chosen = templates.templates.find((template) => String(template.id) === templateId);
   return (
     <Stack gap="xs" component="form" aria-label="Reply" onSubmit={(event) => {
@@ -356,10 +360,12 @@ function ItemPane({ directory, itemId }: { directory: Directory; itemId: number 
   const data = item.data;
   const profile = directory.profiles.get(data.profile_id);
   const handle = profileHandle(directory, data);
-  const link = blueskyPostUrl(data.post_uri);
-  const parent = data.reply_parent_uri ? blueskyPostUrl(data.reply_parent_uri) : null;
-  const root = data.reply_root_uri && data.reply_root_uri !== data.reply_parent_uri ? blueskyPostUrl(data.reply_root_uri) : null;
-  const canReply = canManageOrg(directory.org) ? profile !== undefined : levelAtLeast(profile?.my_level, 'limited');
+  const link = blueskyPostUrl(data.post.uri);
+  const parent = data.reply_parent ? blueskyPostUrl(data.reply_parent.uri) : null;
+  const root = data.reply_root && data.reply_root.uri !== data.reply_parent?.uri ? blueskyPostUrl(data.reply_root.uri) : null;
+  // The server's work_inbox: limited level or more on the item's profile (owners and admins
+  // have every level); a viewer reads the item and its notes.
+  const canWork = profile !== undefined && (canManageOrg(directory.org) || levelAtLeast(profile.my_level, 'limited'));
   return (
     <Stack gap="sm" aria-label={`Inbox item ${data.id}`} component="section">
       {others.length > 0 && (
@@ -380,6 +386,8 @@ function ItemPane({ directory, itemId }: { directory: Directory; itemId: number 
           {root && <Anchor href={root} target="_blank" rel="noreferrer" size="sm">Thread start</Anchor>}
         </Group>
       </Paper>
+      {canWork ? (
+        <>
       <Group align="flex-end" gap="xs">
         <div>
           <Text size="sm" fw={500} id="inbox-status-label">Status</Text>
@@ -401,15 +409,24 @@ function ItemPane({ directory, itemId }: { directory: Directory; itemId: number 
       </Group>
       <TagsInput label="Tags" value={data.tags} onChange={(tags) => change.mutate({ tags })} error={fieldError(change.error, 'tags')}
         description="Enter to add a tag" />
+        </>
+      ) : (
+        <Group gap={4}>
+          <Badge variant="light" color={statusColors[data.status]}>{data.status}</Badge>
+          <Badge color={priorityColors[data.priority]}>{data.priority}</Badge>
+          {data.tags.map((tag) => <Badge key={tag} variant="dot">{tag}</Badge>)}
+        </Group>
+      )}
       <ErrorAlert error={change.error} />
-      {canReply && profile ? (
+      {canWork && profile ? (
         <ReplyBox directory={directory} item={data} profile={profile} onTyping={setReplying} />
       ) : (
         <Text size="sm" c="dimmed" role="note">
-          Replying as @{handle} needs the limited level or more on it; ask a manager of the profile.
+          Your level on @{handle} lets you read this item. Assigning, tagging, notes and replies need the limited level
+          or more; ask a manager of the profile.
         </Text>
       )}
-      <Notes orgId={orgId} itemId={data.id} />
+      <Notes orgId={orgId} itemId={data.id} canWork={canWork} />
     </Stack>
   );
 }
