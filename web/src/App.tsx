@@ -23,6 +23,7 @@ const ComposePage = lazy(() => import('./pages/ComposePage').then((m) => ({ defa
 const PostsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.PostsPage })));
 const StreamsPage = lazy(() => import('./pages/StreamsPage').then((m) => ({ default: m.StreamsPage })));
 const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
+const InboxRulesPage = lazy(() => import('./pages/InboxRulesPage').then((m) => ({ default: m.InboxRulesPage })));
 const ApprovalsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.ApprovalsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -80,6 +81,7 @@ export function App() {
       <Route path="/orgs/:orgId/approvals" element={<SignedIn><Lazy><ApprovalsPage /></Lazy></SignedIn>} />
       <Route path="/orgs/:orgId/streams" element={<SignedIn><Lazy><StreamsPage /></Lazy></SignedIn>} />
       <Route path="/orgs/:orgId/inbox" element={<SignedIn><Lazy><InboxPage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/inbox-rules" element={<SignedIn><Lazy><InboxRulesPage /></Lazy></SignedIn>} />
       <Route path="*" element={<SignedIn><NotFound /></SignedIn>} />
     </Routes>
   );

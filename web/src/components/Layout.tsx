@@ -70,6 +70,7 @@ const orgSections = [
   { path: 'import', label: 'Import members' },
   { path: 'teams', label: 'Teams' },
   { path: 'profiles', label: 'Social profiles' },
+  { path: 'inbox-rules', label: 'Inbox rules' },
   { path: 'audit', label: 'Audit log' },
 ];
 
@@ -132,7 +133,7 @@ export function Layout({ children }: { children: ReactNode }) {
             const to = `/orgs/${orgId}/${section.path}`;
             return (
               <NavLink key={section.path} component={RouterNavLink} to={to} label={section.label}
-                active={location.pathname.startsWith(to)} />
+                active={location.pathname === to || location.pathname.startsWith(`${to}/`)} />
             );
           })}
         </AppShell.Navbar>
