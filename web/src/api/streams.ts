@@ -2,41 +2,64 @@ import { useInfiniteQuery, useQueries, useQuery, type InfiniteData, type QueryCl
 import { api } from './client';
 import type { Team } from './types';
 
-// The shapes of the streams API (docs/api/openapi.yaml, streams) and their queries, in one
-// file so that a field renamed on the server is renamed here only.
+// The shapes of the streams API (docs/api/openapi.yaml, streams; services/streams.hpp's
+// StreamView, ColumnView and stream_item_json) and their queries, in one file so that a
+// field renamed on the server is renamed here only.
 export interface Stream {
   id: number;
   team_id: number;
   name: string;
   query: string; // the search-box syntax, in the server's canonical form
-  paused: boolean;
-  created_at: string;
-  updated_at: string;
+  active: boolean; // false: paused, nothing new is collected
+  retention_items?: number;
+  created_at?: string;
+  updated_at?: string;
 }
 
 export interface StreamItem {
   id: number;
   stream_id: number;
-  post_uri: string;
+  uri: string;
+  cid?: string;
   author_did: string;
-  author_handle: string;
+  author_handle?: string; // not sent yet: the DID stands in
   text: string;
-  langs?: string[];
   created_at: string; // when the post says it was written
-  matched_at: string;
+  received_at: string;
 }
 
-export type ColumnWidth = 'narrow' | 'normal' | 'wide';
+// 1 narrow, 2 normal, 3 wide (the server's column_width_min..max).
+export type ColumnWidth = 1 | 2 | 3;
+export const columnWidths: { value: ColumnWidth; label: string }[] = [
+  { value: 1, label: 'Narrow' },
+  { value: 2, label: 'Normal' },
+  { value: 3, label: 'Wide' },
+];
 
 export interface Column {
   stream_id: number;
   width: ColumnWidth;
 }
 
+// A column as GET/PUT /columns answer it: with its stream, or its stream's id.
+interface ColumnAnswer {
+  stream_id?: number;
+  stream?: { id?: number; stream_id?: number };
+  position?: number;
+  width?: number;
+}
+
+function toColumn(answer: ColumnAnswer): Column | null {
+  const id = answer.stream_id ?? answer.stream?.id ?? answer.stream?.stream_id;
+  if (typeof id !== 'number') return null;
+  const width = answer.width === 1 || answer.width === 3 ? answer.width : 2;
+  return { stream_id: id, width };
+}
+
 export interface StreamBody {
   name: string;
   query: string;
-  paused: boolean;
+  active: boolean;
 }
 
 interface ItemsPage {
@@ -76,15 +99,15 @@ export function useVisibleStreams(orgId: number, teams: Team[]) {
 export function useColumns(orgId: number) {
   return useQuery({
     queryKey: streamKeys.columns(orgId),
-    queryFn: () => api<{ columns: Column[] }>(`/orgs/${orgId}/columns`).then((r) => r.columns),
+    queryFn: () =>
+      api<{ columns: ColumnAnswer[] }>(`/orgs/${orgId}/columns`).then((r) =>
+        r.columns.map(toColumn).filter((column): column is Column => column !== null)),
   });
 }
 
+// The whole arrangement, in order (the server numbers the positions).
 export function saveColumns(orgId: number, columns: Column[]) {
-  return api<{ columns: Column[] }>(`/orgs/${orgId}/columns`, {
-    method: 'PUT',
-    json: { columns: columns.map((column, position) => ({ ...column, position })) },
-  });
+  return api<unknown>(`/orgs/${orgId}/columns`, { method: 'PUT', json: { columns } });
 }
 
 export function useStreamItems(orgId: number, streamId: number) {

@@ -19,9 +19,9 @@ const perColumn = 200;
 
 function item(id: number, streamId: number) {
   return {
-    id, stream_id: streamId, post_uri: `at://did:plc:a${id}/app.bsky.feed.post/r${id}`, author_did: `did:plc:a${id}`,
+    id, stream_id: streamId, uri: `at://did:plc:a${id}/app.bsky.feed.post/r${id}`, author_did: `did:plc:a${id}`,
     author_handle: `user${id % 97}.test`, text: `post ${id} about roost and the shared inbox, with enough words to wrap a line or two`,
-    created_at: '2026-12-04T20:00:00Z', matched_at: '2026-12-04T20:00:01Z',
+    created_at: '2026-12-04T20:00:00Z', received_at: '2026-12-04T20:00:01Z',
   };
 }
 
@@ -43,8 +43,8 @@ describe('StreamsPage at 10 columns × 200 posts', () => {
       '/api/v1/sessions/current': { status: 200, body: { user: { id: 5, email: 'li@example.com', display_name: 'Li', created_at: '' }, csrf_token: 't' } },
       '/api/v1/orgs/7': { status: 200, body: { id: 7, name: 'Acme', role: 'owner', plan: { profile_limit: 10, seat_limit: 25 }, usage: { seats_used: 2 }, logo_url: null, created_at: '' } },
       '/api/v1/orgs/7/teams': { status: 200, body: { teams: [{ id: 3, name: 'Care', created_at: '' }] } },
-      '/api/v1/orgs/7/teams/3/streams': { status: 200, body: { streams: streamIds.map((id) => ({ id, team_id: 3, name: `S${id}`, query: 'roost', paused: false, created_at: '', updated_at: '' })) } },
-      '/api/v1/orgs/7/columns': { status: 200, body: { columns: streamIds.map((id) => ({ stream_id: id, width: 'narrow' })) } },
+      '/api/v1/orgs/7/teams/3/streams': { status: 200, body: { streams: streamIds.map((id) => ({ id, team_id: 3, name: `S${id}`, query: 'roost', active: true, created_at: '', updated_at: '' })) } },
+      '/api/v1/orgs/7/columns': { status: 200, body: { columns: streamIds.map((id) => ({ stream_id: id, width: 1 })) } },
     };
     for (const id of streamIds) {
       const items = Array.from({ length: perColumn }, (_, i) => item(id * 10_000 + perColumn - i, id));

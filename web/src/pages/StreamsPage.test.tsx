@@ -17,12 +17,12 @@ function org(role: string) {
 const teams = { status: 200, body: { teams: [{ id: 3, name: 'Care', created_at: '' }] } };
 
 function stream(id: number, name: string, extra: Record<string, unknown> = {}) {
-  return { id, team_id: 3, name, query: `${name.toLowerCase()} OR #roost`, paused: false, created_at: '', updated_at: '', ...extra };
+  return { id, team_id: 3, name, query: `${name.toLowerCase()} OR #roost`, active: true, created_at: '', updated_at: '', ...extra };
 }
 
 function item(id: number, streamId: number, text = `post ${id}`) {
-  return { id, stream_id: streamId, post_uri: `at://did:plc:a${id}/app.bsky.feed.post/r${id}`, author_did: `did:plc:a${id}`,
-    author_handle: `user${id}.test`, text, created_at: '2026-12-04T20:00:00Z', matched_at: '2026-12-04T20:00:01Z' };
+  return { id, stream_id: streamId, uri: `at://did:plc:a${id}/app.bsky.feed.post/r${id}`, author_did: `did:plc:a${id}`,
+    author_handle: `user${id}.test`, text, created_at: '2026-12-04T20:00:00Z', received_at: '2026-12-04T20:00:01Z' };
 }
 
 function renderStreams(role: string, routes: Parameters<typeof apiMock>[0] = {}) {
@@ -31,7 +31,7 @@ function renderStreams(role: string, routes: Parameters<typeof apiMock>[0] = {})
     '/api/v1/orgs/7': org(role),
     '/api/v1/orgs/7/teams': teams,
     '/api/v1/orgs/7/teams/3/streams': { status: 200, body: { streams: [stream(1, 'Brand'), stream(2, 'Rivals')] } },
-    '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ stream_id: 1, width: 'normal' }, { stream_id: 2, width: 'wide' }] } },
+    '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ stream_id: 1, width: 2 }, { stream_id: 2, width: 3 }] } },
     '/api/v1/orgs/7/streams/1/items': { status: 200, body: { items: [item(11, 1), item(10, 1)], next_cursor: null } },
     '/api/v1/orgs/7/streams/2/items': { status: 200, body: { items: [], next_cursor: null } },
     '/api/v1/orgs/7/teams/3': { status: 200, body: { id: 3, name: 'Care', created_at: '', members: [{ user_id: 5, email: '', display_name: 'Li', team_role: 'member', added_at: '' }] } },
@@ -109,7 +109,7 @@ describe('StreamsPage', () => {
     expect(columnTitles()).toEqual(['Column Rivals', 'Column Brand']);
     await waitFor(() => expect(mock.sent('PUT', '/api/v1/orgs/7/columns')).toHaveLength(1));
     expect(mock.sent('PUT', '/api/v1/orgs/7/columns')[0].body).toEqual({
-      columns: [{ stream_id: 2, width: 'wide', position: 0 }, { stream_id: 1, width: 'normal', position: 1 }],
+      columns: [{ stream_id: 2, width: 3 }, { stream_id: 1, width: 2 }],
     });
     // A refused save puts the columns back and says why.
     await user.click(screen.getByRole('button', { name: 'Remove column Rivals' }));
@@ -118,7 +118,7 @@ describe('StreamsPage', () => {
     await user.click(within(screen.getByRole('radiogroup', { name: 'Width of Brand' })).getByText('Narrow'));
     await waitFor(() => expect(mock.sent('PUT', '/api/v1/orgs/7/columns')).toHaveLength(3));
     expect(mock.sent('PUT', '/api/v1/orgs/7/columns')[2].body).toEqual({
-      columns: [{ stream_id: 2, width: 'wide', position: 0 }, { stream_id: 1, width: 'narrow', position: 1 }],
+      columns: [{ stream_id: 2, width: 3 }, { stream_id: 1, width: 1 }],
     });
   });
 
@@ -143,9 +143,9 @@ describe('StreamsPage', () => {
     expect(await within(dialog).findByText('unterminated quote at column 7', { selector: '.mantine-InputWrapper-error' })).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Create stream' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(mock.sent('POST', '/api/v1/orgs/7/teams/3/streams')[1].body).toEqual({ name: 'Launch', query: 'roost "launch', paused: false });
+    expect(mock.sent('POST', '/api/v1/orgs/7/teams/3/streams')[1].body).toEqual({ name: 'Launch', query: 'roost "launch', active: true });
     await waitFor(() => expect(mock.sent('PUT', '/api/v1/orgs/7/columns')).toHaveLength(1));
-    expect(mock.sent('PUT', '/api/v1/orgs/7/columns')[0].body).toEqual({ columns: [{ stream_id: 9, width: 'normal', position: 0 }] });
+    expect(mock.sent('PUT', '/api/v1/orgs/7/columns')[0].body).toEqual({ columns: [{ stream_id: 9, width: 2 }] });
   });
 
   it('offers a team member no stream creation or editing, and says who can', async () => {
@@ -161,7 +161,7 @@ describe('StreamsPage', () => {
     const user = userEvent.setup();
     const mock = renderStreams('member', {
       '/api/v1/orgs/7/teams/3': { status: 200, body: { id: 3, name: 'Care', created_at: '', members: [{ user_id: 5, email: '', display_name: 'Li', team_role: 'team_admin', added_at: '' }] } },
-      'PATCH /api/v1/orgs/7/streams/1': { status: 200, body: stream(1, 'Brand', { paused: true }) },
+      'PATCH /api/v1/orgs/7/streams/1': { status: 200, body: stream(1, 'Brand', { active: false }) },
     });
     renderScreen(<Routes><Route path="/orgs/:orgId/streams" element={<StreamsPage />} /></Routes>, '/orgs/7/streams');
     await user.click(await screen.findByRole('button', { name: 'Edit stream Brand' }));
@@ -169,7 +169,7 @@ describe('StreamsPage', () => {
     await user.click(within(dialog).getByRole('switch', { name: /Paused/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(mock.sent('PATCH', '/api/v1/orgs/7/streams/1')[0].body).toEqual({ name: 'Brand', query: 'brand OR #roost', paused: true });
+    expect(mock.sent('PATCH', '/api/v1/orgs/7/streams/1')[0].body).toEqual({ name: 'Brand', query: 'brand OR #roost', active: false });
   });
 
   it('shows a refused column list, and a stream that is gone', async () => {
@@ -179,7 +179,7 @@ describe('StreamsPage', () => {
   });
 
   it('explains a column whose stream is no longer visible', async () => {
-    renderStreams('member', { '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ stream_id: 44, width: 'normal' }] } } });
+    renderStreams('member', { '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ stream_id: 44, width: 2 }] } } });
     renderScreen(<Routes><Route path="/orgs/:orgId/streams" element={<StreamsPage />} /></Routes>, '/orgs/7/streams');
     expect(await screen.findByText(/no longer shared with your teams/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Remove column Stream 44' })).toBeInTheDocument();

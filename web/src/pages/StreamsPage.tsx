@@ -25,6 +25,7 @@ import { blueskyPostUrl } from '../api/posts';
 import { useTeams } from '../api/queries';
 import {
   columnItemsMax,
+  columnWidths,
   querySyntax,
   saveColumns,
   streamKeys,
@@ -42,12 +43,8 @@ import type { Organization, Team } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
 
-const widths: Record<ColumnWidth, number> = { narrow: 260, normal: 340, wide: 460 };
-const widthOptions = [
-  { value: 'narrow', label: 'Narrow' },
-  { value: 'normal', label: 'Normal' },
-  { value: 'wide', label: 'Wide' },
-];
+const widths: Record<ColumnWidth, number> = { 1: 260, 2: 340, 3: 460 };
+const widthOptions = columnWidths.map((width) => ({ value: String(width.value), label: width.label }));
 
 // One formatter for every row: building one per row is what makes 2,000 rows slow.
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
@@ -61,16 +58,17 @@ function formatTime(iso: string): string {
 // top of a column re-renders that row only. content-visibility lets the browser skip the
 // layout and paint of rows scrolled out of view.
 export const StreamItemRow = memo(function StreamItemRow({ item }: { item: StreamItem }) {
-  const link = blueskyPostUrl(item.post_uri);
+  const link = blueskyPostUrl(item.uri);
   const author = item.author_handle || item.author_did;
-  const time = formatTime(item.created_at || item.matched_at);
+  const shown = item.author_handle ? `@${item.author_handle}` : item.author_did;
+  const time = formatTime(item.created_at || item.received_at);
   // Plain elements, not Mantine's polymorphic components: 2,000 of these render in a
   // fraction of the time, and the look comes from the theme's CSS variables all the same.
   return (
-    <article aria-label={`Post by @${author}`} style={rowStyle}>
+    <article aria-label={`Post by ${shown}`} style={rowStyle}>
       <div style={rowHeadStyle}>
         <a href={`https://bsky.app/profile/${author}`} target="_blank" rel="noreferrer" style={authorStyle}>
-          @{author}
+          {shown}
         </a>
         {link ? (
           <a href={link} target="_blank" rel="noreferrer" style={timeStyle}>
@@ -120,7 +118,7 @@ function ColumnItems({ orgId, stream }: { orgId: number; stream: Stream }) {
     <div role="feed" aria-label={`Posts of ${stream.name}`} aria-busy={items.isFetching}>
       {shown.length === 0 && (
         <Text size="sm" c="dimmed" p="xs">
-          {stream.paused ? 'This stream is paused.' : 'No post matched yet. New ones appear here as they are posted.'}
+          {!stream.active ? 'This stream is paused.' : 'No post matched yet. New ones appear here as they are posted.'}
         </Text>
       )}
       {shown.map((item) => (
@@ -196,7 +194,7 @@ const StreamColumn = memo(function StreamColumn(props: ColumnProps) {
             <Text size="xs" c="dimmed">
               {teamName}
             </Text>
-            {stream?.paused && (
+            {stream && !stream.active && (
               <Badge size="xs" color="gray">
                 paused
               </Badge>
@@ -213,8 +211,8 @@ const StreamColumn = memo(function StreamColumn(props: ColumnProps) {
             {stream.query}
           </Text>
         )}
-        <SegmentedControl size="xs" aria-label={`Width of ${name}`} data={widthOptions} value={column.width}
-          onChange={(value) => onWidth(index, value as ColumnWidth)} />
+        <SegmentedControl size="xs" aria-label={`Width of ${name}`} data={widthOptions} value={String(column.width)}
+          onChange={(value) => onWidth(index, Number(value) as ColumnWidth)} />
       </Stack>
       <ScrollArea.Autosize mah="100%" type="auto" offsetScrollbars style={{ flex: 1 }}>
         <div style={{ padding: '0 8px' }}>
@@ -257,12 +255,12 @@ function StreamEditor({ org, stream, teams, onClose, onCreated }: {
   const [name, setName] = useState(stream?.name ?? '');
   const [teamId, setTeamId] = useState<string | null>(stream ? String(stream.team_id) : teams.length === 1 ? String(teams[0].id) : null);
   const [query, setQuery] = useState(stream?.query ?? '');
-  const [paused, setPaused] = useState(stream?.paused ?? false);
+  const [paused, setPaused] = useState(stream ? !stream.active : false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: streamKeys.teams(org.id) });
   const save = useMutation({
     mutationFn: () => {
-      const body: StreamBody = { name: name.trim(), query, paused };
+      const body: StreamBody = { name: name.trim(), query, active: !paused };
       return stream
         ? api<Stream>(`/orgs/${org.id}/streams/${stream.id}`, { method: 'PATCH', json: body })
         : api<Stream>(`/orgs/${org.id}/teams/${teamId}/streams`, { method: 'POST', json: body });
@@ -365,7 +363,7 @@ function Dashboard({ org, teams }: { org: Organization; teams: Team[] }) {
   }, [mutate]);
   const onRemove = useCallback((index: number) => mutate(current.current.filter((_, i) => i !== index)), [mutate]);
   const onEdit = useCallback((stream: Stream) => setEditing(stream), []);
-  const addColumn = (streamId: number) => mutate([...current.current, { stream_id: streamId, width: 'normal' }]);
+  const addColumn = (streamId: number) => mutate([...current.current, { stream_id: streamId, width: 2 }]);
 
   const byId = useMemo(() => new Map(visible.streams.map((stream) => [stream.id, stream])), [visible.streams]);
   const teamNames = useMemo(() => new Map(teams.map((team) => [team.id, team.name])), [teams]);
