@@ -17,7 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { memo, useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import { api } from '../api/client';
 import { fieldError } from '../api/errors';
 import { blueskyPostUrl } from '../api/posts';
@@ -83,12 +83,32 @@ export const StreamItemRow = memo(function StreamItemRow({ item }: { item: Strea
   );
 });
 
+// Rows drawn before the user scrolls a column: a column shows about ten, so 50 cover the
+// first screens and ten columns start with 500 rows, not 2,000; the rest (up to
+// columnItemsMax) are drawn once the end of the list comes near. Without an
+// IntersectionObserver (old browsers, jsdom) every row is drawn at once.
+const initialRows = 50;
+
+function useRowsShown(sentinel: RefObject<HTMLDivElement>): number {
+  const observable = typeof IntersectionObserver !== 'undefined';
+  const [max, setMax] = useState(observable ? initialRows : columnItemsMax);
+  useEffect(() => {
+    if (!observable || max >= columnItemsMax || !sentinel.current) return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) setMax(columnItemsMax);
+    }, { rootMargin: '400px' });
+    observer.observe(sentinel.current);
+    return () => observer.disconnect();
+  });
+  return max;
+}
+
 function ColumnItems({ orgId, stream }: { orgId: number; stream: Stream }) {
   const items = useStreamItems(orgId, stream.id);
-  const shown = useMemo(() => {
-    const all = items.data?.pages.flatMap((page) => page.items) ?? [];
-    return all.length > columnItemsMax ? all.slice(0, columnItemsMax) : all;
-  }, [items.data]);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const rowsMax = useRowsShown(sentinel);
+  const all = useMemo(() => items.data?.pages.flatMap((page) => page.items) ?? [], [items.data]);
+  const shown = useMemo(() => (all.length > rowsMax ? all.slice(0, rowsMax) : all), [all, rowsMax]);
   if (items.isPending) return <Loader size="sm" aria-label={`Loading ${stream.name}`} />;
   if (items.error) return <ErrorAlert error={items.error} />;
   return (
@@ -101,7 +121,8 @@ function ColumnItems({ orgId, stream }: { orgId: number; stream: Stream }) {
       {shown.map((item) => (
         <StreamItemRow key={item.id} item={item} />
       ))}
-      {items.hasNextPage && shown.length < columnItemsMax && (
+      <div ref={sentinel} />
+      {items.hasNextPage && all.length < columnItemsMax && (
         <Button variant="subtle" size="xs" fullWidth loading={items.isFetchingNextPage} onClick={() => void items.fetchNextPage()}>
           Older posts
         </Button>
