@@ -53,7 +53,7 @@ export interface InboxFilter {
   status?: InboxStatus | null;
   profile?: number | null;
   team?: number | null;
-  assignee?: string | null; // a user id, "me" or "none"
+  assignee?: string | null; // a user id, or "none"
   tag?: string | null;
   kind?: InboxKind | null;
 }

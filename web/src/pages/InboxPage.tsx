@@ -74,7 +74,10 @@ function profileHandle(directory: Directory, item: InboxItem): string {
 }
 
 function Filters({ directory, filter, onChange }: { directory: Directory; filter: InboxFilter; onChange: (filter: InboxFilter) => void }) {
+  const { user } = useSession();
   const set = (change: InboxFilter) => onChange({ ...filter, ...change });
+  // The server takes a user id or "none".
+  const me = user ? [{ value: String(user.id), label: 'Me' }] : [];
   return (
     <Group align="flex-end" gap="xs" role="search" aria-label="Filter the inbox">
       <Select label="Status" w={130} data={options(inboxStatuses)} value={filter.status ?? null} placeholder="Any"
@@ -88,8 +91,9 @@ function Filters({ directory, filter, onChange }: { directory: Directory; filter
         data={directory.teams.map((team) => ({ value: String(team.id), label: team.name }))}
         onChange={(value) => set({ team: value ? Number(value) : null })} />
       <Select label="Assignee" w={180} placeholder="Anyone" clearable searchable value={filter.assignee ?? null}
-        data={[{ value: 'me', label: 'Me' }, { value: 'none', label: 'Nobody' },
-          ...directory.members.map((member) => ({ value: String(member.user_id), label: member.display_name }))]}
+        data={[...me, { value: 'none', label: 'Nobody' },
+          ...directory.members.filter((member) => member.user_id !== user?.id)
+            .map((member) => ({ value: String(member.user_id), label: member.display_name }))]}
         onChange={(value) => set({ assignee: value })} />
       <TextInput label="Tag" w={130} value={filter.tag ?? ''} onChange={(event) => set({ tag: event.currentTarget.value.trim() || null })} />
     </Group>

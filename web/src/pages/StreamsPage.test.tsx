@@ -31,7 +31,8 @@ function renderStreams(role: string, routes: Parameters<typeof apiMock>[0] = {})
     '/api/v1/orgs/7': org(role),
     '/api/v1/orgs/7/teams': teams,
     '/api/v1/orgs/7/teams/3/streams': { status: 200, body: { streams: [stream(1, 'Brand'), stream(2, 'Rivals')] } },
-    '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ stream_id: 1, width: 2 }, { stream_id: 2, width: 3 }] } },
+    // As the server answers: each column with its stream.
+    '/api/v1/orgs/7/columns': { status: 200, body: { columns: [{ position: 0, width: 2, stream: stream(1, 'Brand') }, { position: 1, width: 3, stream: stream(2, 'Rivals') }] } },
     '/api/v1/orgs/7/streams/1/items': { status: 200, body: { items: [item(11, 1), item(10, 1)], next_cursor: null } },
     '/api/v1/orgs/7/streams/2/items': { status: 200, body: { items: [], next_cursor: null } },
     '/api/v1/orgs/7/teams/3': { status: 200, body: { id: 3, name: 'Care', created_at: '', members: [{ user_id: 5, email: '', display_name: 'Li', team_role: 'member', added_at: '' }] } },
