@@ -21,6 +21,9 @@ import { TeamsPage } from './pages/TeamsPage';
 // Publishing's screens load on first use: the first load stays within its budget.
 const ComposePage = lazy(() => import('./pages/ComposePage').then((m) => ({ default: m.ComposePage })));
 const PostsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.PostsPage })));
+const StreamsPage = lazy(() => import('./pages/StreamsPage').then((m) => ({ default: m.StreamsPage })));
+const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
+const InboxRulesPage = lazy(() => import('./pages/InboxRulesPage').then((m) => ({ default: m.InboxRulesPage })));
 const ApprovalsPage = lazy(() => import('./pages/PostsPage').then((m) => ({ default: m.ApprovalsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -76,6 +79,9 @@ export function App() {
       <Route path="/orgs/:orgId/compose" element={<SignedIn><Lazy><ComposePage /></Lazy></SignedIn>} />
       <Route path="/orgs/:orgId/posts" element={<SignedIn><Lazy><PostsPage /></Lazy></SignedIn>} />
       <Route path="/orgs/:orgId/approvals" element={<SignedIn><Lazy><ApprovalsPage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/streams" element={<SignedIn><Lazy><StreamsPage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/inbox" element={<SignedIn><Lazy><InboxPage /></Lazy></SignedIn>} />
+      <Route path="/orgs/:orgId/inbox-rules" element={<SignedIn><Lazy><InboxRulesPage /></Lazy></SignedIn>} />
       <Route path="*" element={<SignedIn><NotFound /></SignedIn>} />
     </Routes>
   );

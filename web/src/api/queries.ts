@@ -139,7 +139,8 @@ export function useMyInvitations(enabled = true) {
   });
 }
 
-// Polled: the WebSocket event stream carries no per-user notifications yet (ADR 0016).
+// Polled, and fetched again on a live notification.* event while an organization screen is
+// open (api/liveSync.ts): the poll covers the screens outside an organization.
 const notificationPollMs = 30_000;
 
 export function useNotifications(enabled: boolean) {

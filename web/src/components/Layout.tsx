@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Alert,
   AppShell,
   Badge,
   Burger,
@@ -14,6 +15,8 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useLiveStatus } from '../api/events';
+import { useLiveCacheSync } from '../api/liveSync';
 import { useMyInvitations, useOrgs } from '../api/queries';
 import { useSession } from '../api/session';
 import { MoonIcon, SunIcon } from './Icons';
@@ -58,6 +61,8 @@ function OrgSwitcher() {
 }
 
 const orgSections = [
+  { path: 'streams', label: 'Streams' },
+  { path: 'inbox', label: 'Inbox' },
   { path: 'compose', label: 'Compose' },
   { path: 'posts', label: 'Posts' },
   { path: 'approvals', label: 'Approvals' },
@@ -65,8 +70,23 @@ const orgSections = [
   { path: 'import', label: 'Import members' },
   { path: 'teams', label: 'Teams' },
   { path: 'profiles', label: 'Social profiles' },
+  { path: 'inbox-rules', label: 'Inbox rules' },
   { path: 'audit', label: 'Audit log' },
 ];
+
+// The organization's live events keep its screens current while any of them is open; when
+// the server ends the stream (1008), the user is told rather than left with a frozen page.
+function LiveEvents({ orgId }: { orgId: number }) {
+  useLiveCacheSync(orgId);
+  const status = useLiveStatus(orgId);
+  if (status !== 'ended') return null;
+  return (
+    <Alert color="orange" title="Live updates stopped" role="alert" mb="md">
+      The server ended the live connection: your session has ended or you are no longer a member of this
+      organization. Reload the page or sign in again to see new items.
+    </Alert>
+  );
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const { user, signOut } = useSession();
@@ -113,12 +133,15 @@ export function Layout({ children }: { children: ReactNode }) {
             const to = `/orgs/${orgId}/${section.path}`;
             return (
               <NavLink key={section.path} component={RouterNavLink} to={to} label={section.label}
-                active={location.pathname.startsWith(to)} />
+                active={location.pathname === to || location.pathname.startsWith(`${to}/`)} />
             );
           })}
         </AppShell.Navbar>
       )}
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        {orgId && Number.isFinite(Number(orgId)) && <LiveEvents orgId={Number(orgId)} />}
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

@@ -11,13 +11,14 @@ function useOrgId(): number {
 
 // The frame of every organization screen: loads the organization (a 404 for a
 // non-member is shown as such) and gives the screen the caller's role.
-export function OrgPage({ title, children }: { title: string; children: (org: Organization) => ReactNode }) {
+// `wide` screens (the columns dashboard) use the whole window.
+export function OrgPage({ title, children, wide = false }: { title: string; children: (org: Organization) => ReactNode; wide?: boolean }) {
   const orgId = useOrgId();
   const org = useOrg(orgId);
   if (org.isPending) return <Loader aria-label="Loading" />;
   if (org.error) return <ErrorAlert error={org.error} />;
   return (
-    <Stack maw={1100}>
+    <Stack maw={wide ? undefined : 1100}>
       <Group justify="space-between" align="flex-end">
         <div>
           <Text size="sm" c="dimmed">

@@ -43,6 +43,7 @@ function renderTeam(routes: Parameters<typeof routedFetch>[0]) {
       '/api/v1/orgs/7/teams/3': { status: 200, body: { id: 3, name: 'Social', created_at: '', members: [] } },
       '/api/v1/orgs/7/teams/3/profiles': { status: 200, body: { profiles: [] } },
       '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [] } },
+      '/api/v1/orgs/7/teams/3/templates': { status: 200, body: { templates: [] } },
       ...routes,
     }),
   );
@@ -100,5 +101,48 @@ describe('TeamPage', () => {
     const table = await screen.findByRole('table', { name: 'Team profiles' });
     await userEvent.click(await within(table).findByRole('button', { name: 'Take @press.bsky.social from the team' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission');
+  });
+});
+
+describe('TeamPage templates', () => {
+  const template = { id: 4, team_id: 3, name: 'Thanks', body: 'Thanks {author_handle}!', created_by: 1, created_at: '', updated_at: '' };
+
+  it('lets an admin write a template, previews its placeholders and shows a refused body on its field', async () => {
+    const user = userEvent.setup();
+    const { fetchMock, requests } = (await import('../test/apiMock')).apiMock({
+      '/api/v1/sessions/current': session,
+      '/api/v1/orgs/7': { status: 200, body: org },
+      '/api/v1/orgs/7/teams/3': { status: 200, body: { id: 3, name: 'Social', created_at: '', members: [] } },
+      '/api/v1/orgs/7/teams/3/profiles': { status: 200, body: { profiles: [] } },
+      '/api/v1/orgs/7/profiles': { status: 200, body: { profiles: [] } },
+      '/api/v1/orgs/7/members': { status: 200, body: { members: [], next_cursor: null } },
+      '/api/v1/orgs/7/teams/3/templates': [{ status: 200, body: { templates: [] } }, { status: 200, body: { templates: [template] } }],
+      'POST /api/v1/orgs/7/teams/3/templates': [
+        apiError(422, 'invalid_request', 'invalid template', [{ field: 'body', message: 'unknown placeholder {who}' }]),
+        { status: 201, body: template },
+      ],
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderScreen(<Routes><Route path="/orgs/:orgId/teams/:teamId" element={<TeamPage />} /></Routes>, '/orgs/7/teams/3');
+    await user.click(await screen.findByRole('button', { name: 'New template' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New template' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'Thanks');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Text' }), 'Thanks {{author_handle}!');
+    expect(within(dialog).getByLabelText('Preview')).toHaveTextContent('Thanks alice.bsky.social!');
+    await user.click(within(dialog).getByRole('button', { name: 'Save template' }));
+    expect(await within(dialog).findByText('unknown placeholder {who}', { selector: '.mantine-InputWrapper-error' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save template' }));
+    expect(await screen.findByRole('table', { name: 'Reply templates' })).toHaveTextContent('Thanks {author_handle}!');
+    expect(requests.filter((r) => r.method === 'POST')[1].body).toEqual({ name: 'Thanks', body: 'Thanks {author_handle}!' });
+  });
+
+  it('shows a member the templates without the controls, and explains a 403', async () => {
+    renderTeam({
+      '/api/v1/orgs/7': { status: 200, body: { ...org, role: 'member' } },
+      '/api/v1/orgs/7/teams/3/templates': apiError(403, 'permission_denied', 'missing permission: use_templates'),
+      '/api/v1/orgs/7/members': { status: 200, body: { members: [], next_cursor: null } },
+    });
+    expect(await screen.findByText(/Templates are for the team's publishers/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New template' })).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import type { Organization, ProfileLevel, TeamRole } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
 import { TableHead } from '../components/TableHead';
+import { TemplatesSection } from '../components/TemplatesSection';
 
 const levels: ProfileLevel[] = ['viewer', 'limited', 'publisher', 'manager'];
 const teamRoles: TeamRole[] = ['member', 'team_admin'];
@@ -167,6 +168,7 @@ function TeamBody({ org, teamId }: { org: Organization; teamId: number }) {
         </Table.Tbody>
       </Table>
       {teamProfiles.data?.length === 0 && <Text c="dimmed">This team has no profiles yet.</Text>}
+      <TemplatesSection orgId={org.id} teamId={teamId} manage={manage} />
     </Stack>
   );
 }

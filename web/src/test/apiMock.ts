@@ -1,3 +1,5 @@
+import { unexpectedRequest } from './render';
+
 // A fetch for screens that both read and write: answers by "METHOD /path" first, then by
 // path alone (query string ignored); a route may be a list, answered in order, the last one
 // repeated. Records every request with its parsed JSON body. An unknown route fails the test.
@@ -20,7 +22,7 @@ export function apiMock(routes: Record<string, Canned | Canned[]>) {
     requests.push({ method, url, path, body });
     const key = `${method} ${path}` in routes ? `${method} ${path}` : path;
     const route = routes[key];
-    if (!route || (key === path && method !== 'GET')) throw new Error(`unexpected request ${method} ${url}`);
+    if (!route || (key === path && method !== 'GET')) throw unexpectedRequest(method, url);
     let canned: Canned;
     if (Array.isArray(route)) {
       const index = served.get(key) ?? 0;

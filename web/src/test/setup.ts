@@ -2,6 +2,8 @@ import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { takeUnexpectedRequests, unexpectedRequest } from './render';
+import { FakeWebSocket } from './fakeSocket';
+import { resetLiveConnections } from '../api/events';
 
 // A test that stubs no fetch reaches this one (vi.unstubAllGlobals restores it too): no
 // request leaves a component test unnoticed.
@@ -9,9 +11,14 @@ globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
   throw unexpectedRequest(init?.method ?? 'GET', String(input));
 };
 
+// Live events come from FakeWebSocket, which the tests drive.
+globalThis.WebSocket = FakeWebSocket as unknown as typeof WebSocket;
+
 // Unmount first, so that what the screen requested up to its end is counted for this test.
 afterEach(() => {
   cleanup();
+  resetLiveConnections();
+  FakeWebSocket.instances = [];
   const unexpected = takeUnexpectedRequests();
   if (unexpected.length > 0) throw new Error(`requests no test set up: ${unexpected.join(', ')}`);
 });
