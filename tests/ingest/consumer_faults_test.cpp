@@ -66,6 +66,33 @@ std::vector<std::uint8_t> info_frame(std::string_view name) {
                        test::map({{"name", test::text(name)}, {"message", test::text("old")}})});
 }
 
+// A #commit creating one post "<rkey>" at `seq`, sent `time` (RFC 3339) by the source.
+std::vector<std::uint8_t> post_commit_frame(std::int64_t seq, const std::string& rkey,
+                                            const std::string& time) {
+  const std::string did = "did:plc:ewvi7nxzyoun6zhxrhs64oiz";
+  const test::Block record =
+      test::block(test::map({{"$type", test::text("app.bsky.feed.post")},
+                             {"text", test::text("a post numbered " + rkey + " #roost")},
+                             {"createdAt", test::text(time)}}));
+  const test::Block commit = test::block(test::map({{"did", test::text(did)}}));
+  const test::Bytes op = test::map({{"action", test::text("create")},
+                                    {"path", test::text("app.bsky.feed.post/" + rkey)},
+                                    {"cid", test::link(record.cid)}});
+  return test::concat(
+      {test::map({{"op", test::integer(1)}, {"t", test::text("#commit")}}),
+       test::map({{"seq", test::integer(seq)},
+                  {"rebase", test::boolean(false)},
+                  {"tooBig", test::boolean(false)},
+                  {"repo", test::text(did)},
+                  {"commit", test::link(commit.cid)},
+                  {"rev", test::text("3kb")},
+                  {"since", test::text("3ka")},
+                  {"blocks", test::bytes(test::car({commit.cid}, {commit, record}))},
+                  {"ops", test::array({op})},
+                  {"blobs", test::array({})},
+                  {"time", test::text(time)}})});
+}
+
 // A WebSocket server on a loopback port: connection i runs scripts[i] (the last one for
 // every later connection), then closes. It records each upgrade's target and time.
 class ScriptedSource {
@@ -274,6 +301,87 @@ TEST_F(ConsumerFaultsTest, ASilentSourceTimesOutAndIsReconnected) {
       << consumer->status().last_problem;
   const auto at = source.accepted_at();
   EXPECT_GE(at[1] - at[0], milliseconds(200));
+}
+
+// A burst far above Bluesky's ~2,000 events/s arrives whole, in order, once, in batches of
+// at most batch_posts_max; the rate it sustains on this machine is printed.
+TEST_F(ConsumerFaultsTest, ABurstArrivesWholeInOrderAndInBatches) {
+  constexpr int posts = 20'000;
+  std::vector<std::vector<std::uint8_t>> frames;
+  const std::string now = core::format_utc_ms(clock_.now_ms());
+  for (int i = 1; i <= posts; ++i) frames.push_back(post_commit_frame(i, std::to_string(i), now));
+  ScriptedSource source({[&frames](WebSocket& socket) {
+    for (const auto& frame : frames) send_binary(socket, frame);
+    hold_until_client_leaves(socket);
+  }});
+  auto consumer = start(options_for(source.url()));
+  ASSERT_TRUE(consumer);
+  const auto started = SteadyClock::now();
+  const std::string last_uri =
+      "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/" + std::to_string(posts);
+  auto last = sink_.wait_for(last_uri, std::chrono::seconds(60));
+  ASSERT_TRUE(last);
+  const double seconds = std::chrono::duration<double>(last->received_at - started).count();
+  const auto attempts = sink_.attempts();
+  std::cout << "[ measured ] " << posts << " posts in " << seconds
+            << " s: " << static_cast<long>(posts / seconds) << " posts/s through the consumer, in "
+            << attempts.size() << " batches\n";
+  const auto uris = sink_.accepted_uris_of("did:plc:ewvi7nxzyoun6zhxrhs64oiz");
+  ASSERT_EQ(uris.size(), static_cast<std::size_t>(posts));
+  for (int i = 0; i < posts; ++i) {
+    ASSERT_EQ(uris[i],
+              "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/" + std::to_string(i + 1));
+  }
+  for (const auto& batch : attempts) EXPECT_LE(batch.size(), core::limits::ingest_batch_posts_max);
+  EXPECT_LT(attempts.size(), static_cast<std::size_t>(posts));  // bursts are batched
+  EXPECT_GT(consumer->status().lag_ms, -1'000);
+  consumer->stop();
+  EXPECT_EQ(persisted(source.url()), posts);
+}
+
+// Jetstream through the same WebSocket client: text messages in the README's shape
+// (jetstream_event_test.cpp), its target, its inclusive cursor.
+std::string jetstream_post(std::int64_t time_us, const std::string& rkey) {
+  return R"({"did":"did:plc:eygmaihciaxprqvxpfvl6flk","time_us":)" + std::to_string(time_us) +
+         R"(,"kind":"commit","commit":{"rev":"3l3qo2vutsw2b","operation":"create",)"
+         R"("collection":"app.bsky.feed.post","rkey":")" +
+         rkey +
+         R"(","record":{"$type":"app.bsky.feed.post","createdAt":"2024-09-09T19:46:02.102Z",)"
+         R"("text":"from jetstream"},"cid":"bafyreidwaivazkwu67xztlmuobx35hs2lnfh3kolmgfmucldvhd3sgzcqi"}})";
+}
+
+void send_text(WebSocket& socket, const std::string& message) {
+  socket.text(true);
+  beast::error_code ignored;
+  socket.write(asio::buffer(message), ignored);
+}
+
+TEST_F(ConsumerFaultsTest, AJetstreamSourceIsReadThroughTheSameClientFromItsCursor) {
+  constexpr std::int64_t saved = 1725911162329308;
+  ScriptedSource source({[](WebSocket& socket) {
+    send_text(socket, jetstream_post(saved, "replayed"));  // the cursor is inclusive
+    send_text(socket, "not json");
+    send_text(socket, jetstream_post(saved + 1, "new"));
+    hold_until_client_leaves(socket);
+  }});
+  ASSERT_TRUE(cursors_->save(source.url(), saved, 1).ok());
+  auto options = options_for(source.url());
+  options.kind = SourceKind::jetstream;
+  auto consumer = start(options);
+  ASSERT_TRUE(consumer);
+  const std::string prefix = "at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/";
+  auto received = sink_.wait_for(prefix + "new", wait_max);
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->text, "from jetstream");
+  EXPECT_EQ(received->cursor, saved + 1);
+  EXPECT_EQ(sink_.accepted_uris_of("did:plc:eygmaihciaxprqvxpfvl6flk"),
+            std::vector<std::string>{prefix + "new"});
+  EXPECT_EQ(consumer->counts().decode_errors, 1u);
+  ASSERT_FALSE(source.targets().empty());
+  EXPECT_EQ(source.targets()[0],
+            "/subscribe?wantedCollections=app.bsky.feed.post&cursor=" + std::to_string(saved));
+  consumer->stop();
+  EXPECT_EQ(persisted(source.url()), saved + 1);
 }
 
 }  // namespace
