@@ -21,3 +21,8 @@ target_compile_definitions(roost_asio INTERFACE
   BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 target_include_directories(roost_asio SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
 target_link_libraries(roost_asio INTERFACE Threads::Threads)
+# The compiled Asio/Beast (with Asio's TLS, for ingest's wss:// sources): a library of its
+# own so that api/ and ingest/ share the one translation unit.
+find_package(OpenSSL REQUIRED)
+add_library(roost_asio_impl STATIC ${PROJECT_SOURCE_DIR}/src/api/asio_impl.cpp)
+target_link_libraries(roost_asio_impl PUBLIC roost_asio OpenSSL::SSL OpenSSL::Crypto)

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "ingest/source.hpp"
+
 namespace roost::app {
 namespace {
 
@@ -140,6 +142,18 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
       .add_option("--bluesky-handle-resolver-url", config.bluesky_handle_resolver_url,
                   "Service that resolves Bluesky handles to DIDs (resolveHandle)")
       ->envname("ROOST_BLUESKY_HANDLE_RESOLVER_URL");
+  command
+      .add_option("--ingest-source", config.ingest_source,
+                  "Where live posts are read (ADR 0023): a relay's or a PDS's firehose "
+                  "(wss://bsky.network, ws://127.0.0.1:2583) or a Jetstream instance; empty: "
+                  "no ingestion")
+      ->envname("ROOST_INGEST_SOURCE");
+  command
+      .add_option("--ingest-kind", config.ingest_kind,
+                  "What --ingest-source speaks: firehose (com.atproto.sync.subscribeRepos) or "
+                  "jetstream")
+      ->envname("ROOST_INGEST_KIND")
+      ->check(CLI::IsMember({"firehose", "jetstream"}));
 }
 
 namespace {
@@ -317,6 +331,13 @@ core::Result<void> finish_config(Config& config) {
   }
   if (!config.smtp_url.empty() && config.smtp_from.empty()) {
     return config_error("--smtp-from is required with --smtp-url");
+  }
+  if (!config.ingest_source.empty()) {
+    auto kind = ingest::parse_source_kind(config.ingest_kind);
+    if (!kind) return std::move(kind).error();
+    if (auto url = ingest::parse_source_url(config.ingest_source, *kind); !url) {
+      return std::move(url).error();
+    }
   }
   return core::success();
 }

@@ -57,6 +57,10 @@ struct Config {
   // when a profile is connected by handle (tests point both at a local PDS).
   std::string bluesky_plc_url = "https://plc.directory";
   std::string bluesky_handle_resolver_url = "https://bsky.social";
+  // Ingestion (ADR 0023): the firehose or Jetstream URL live posts are read from, and which
+  // of the two it is; empty: no ingestion.
+  std::string ingest_source;
+  std::string ingest_kind = "firehose";
 };
 
 // http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.

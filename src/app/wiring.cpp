@@ -18,6 +18,8 @@
 #include "app/api_graph.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "ingest/composite_post_sink.hpp"
+#include "ingest/firehose_consumer.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
 #include "scheduler/mail_worker.hpp"
@@ -25,6 +27,7 @@
 #include "services/profile_credentials.hpp"
 #include "services/sealing_keys.hpp"
 #include "storage/database.hpp"
+#include "storage/ingest_cursor_repository.hpp"
 #include "storage/instance_settings_repository.hpp"
 #include "storage/mail_outbox_repository.hpp"
 #include "storage/migrations.hpp"
@@ -124,6 +127,62 @@ void add_publish_metrics(api::http::Metrics& metrics,
                    counts.published_total, counts.found_existing_total, counts.retried_total,
                    counts.failed_total, counts.lease_lost_total);
   });
+}
+
+void add_ingest_metrics(api::http::Metrics& metrics, const ingest::FirehoseConsumer& consumer) {
+  metrics.add_collector([&consumer](std::string& out) {
+    auto counts = consumer.counts();
+    auto status = consumer.status();
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP roost_ingest_frames_total Messages read from the ingest source.\n"
+                   "# TYPE roost_ingest_frames_total counter\n"
+                   "roost_ingest_frames_total {0}\n"
+                   "# HELP roost_ingest_posts_total Posts the ingest sinks accepted.\n"
+                   "# TYPE roost_ingest_posts_total counter\n"
+                   "roost_ingest_posts_total {1}\n"
+                   "# HELP roost_ingest_decode_errors_total Messages skipped as undecodable.\n"
+                   "# TYPE roost_ingest_decode_errors_total counter\n"
+                   "roost_ingest_decode_errors_total {2}\n"
+                   "# HELP roost_ingest_reconnects_total Connections to the source lost or "
+                   "refused.\n"
+                   "# TYPE roost_ingest_reconnects_total counter\n"
+                   "roost_ingest_reconnects_total {3}\n"
+                   "# HELP roost_ingest_sink_errors_total Batches the sinks refused (retried).\n"
+                   "# TYPE roost_ingest_sink_errors_total counter\n"
+                   "roost_ingest_sink_errors_total {4}\n"
+                   "# HELP roost_ingest_connected Whether the source is connected.\n"
+                   "# TYPE roost_ingest_connected gauge\n"
+                   "roost_ingest_connected {5}\n"
+                   "# HELP roost_ingest_lag_seconds Now minus the last event's own time.\n"
+                   "# TYPE roost_ingest_lag_seconds gauge\n"
+                   "roost_ingest_lag_seconds {6:.3f}\n",
+                   counts.frames, counts.posts, counts.decode_errors, counts.reconnects,
+                   counts.sink_errors, status.connected ? 1 : 0,
+                   static_cast<double>(status.lag_ms) / 1000.0);
+  });
+}
+
+// Ingestion (ADR 0023), when --ingest-source names a source: the consumer, its /readyz check
+// and its metrics. Null without a source.
+core::Result<std::unique_ptr<ingest::FirehoseConsumer>> start_ingest(
+    const Config& config, storage::IngestCursorRepository& cursors, ingest::PostSink& sink,
+    const core::Clock& clock, services::SystemStatus& status, api::http::Metrics& metrics) {
+  if (config.ingest_source.empty()) {
+    core::log::info("ingest_disabled", {{"reason", "no --ingest-source"}});
+    return std::unique_ptr<ingest::FirehoseConsumer>();
+  }
+  auto kind = ingest::parse_source_kind(config.ingest_kind);
+  if (!kind) return std::move(kind).error();
+  ingest::ConsumerOptions options;
+  options.source_url = config.ingest_source;
+  options.kind = *kind;
+  auto consumer = ingest::FirehoseConsumer::create(cursors, sink, clock, std::move(options));
+  if (!consumer) return std::move(consumer).error();
+  ingest::FirehoseConsumer& started = **consumer;
+  status.add_check([&started] { return started.readiness_check(); });
+  add_ingest_metrics(metrics, started);
+  if (auto running = started.start(); !running) return std::move(running).error();
+  return consumer;
 }
 
 }  // namespace
@@ -240,6 +299,13 @@ int run_serve(Config config) {
   api.system_status().add_check(
       [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
   add_publish_metrics(metrics, publish_dispatcher);
+  // TODO(lead): streams + inbox sinks — add them to ingest_sinks; until then the posts
+  // ingested are accepted and dropped (the cursor still advances).
+  ingest::CompositePostSink ingest_sinks;
+  storage::IngestCursorRepository ingest_cursors(**database);
+  auto ingest_consumer =
+      start_ingest(config, ingest_cursors, ingest_sinks, clock, api.system_status(), metrics);
+  if (!ingest_consumer) return startup_failure(ingest_consumer.error());
   publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
   if (auto* fanout = api.live_event_fanout()) fanout->start();
@@ -247,6 +313,7 @@ int run_serve(Config config) {
   server.run();
   // After the last request: what they queued is delivered by the next start (or another
   // process), the outbox is durable.
+  if (*ingest_consumer) (*ingest_consumer)->stop();
   if (mail_worker) mail_worker->stop();
   publish_dispatcher.stop();
   if (auto* fanout = api.live_event_fanout()) fanout->stop();

@@ -246,4 +246,29 @@ inline constexpr std::size_t calendar_filter_profiles_max = 50;
 inline constexpr std::size_t calendar_export_posts_max = 10'000;
 inline constexpr std::size_t calendar_summary_code_points_max = 80;
 
+// The firehose / Jetstream consumer (ingest/). A batch handed to the sink is what arrived in
+// one read burst, at most ingest_batch_posts_max posts and at most ingest_batch_window old,
+// so that a busy relay is written in few transactions and a quiet one without delay. The
+// cursor of events without posts is saved at most every ingest_cursor_save_events events or
+// ingest_cursor_save_interval (a restart replays at most that much, the sinks are idempotent).
+// Reconnects back off from ingest_reconnect_base_delay, doubling to ingest_reconnect_max_delay,
+// with ingest_reconnect_jitter_percent jitter; a connection that stayed up for
+// ingest_healthy_connection resets the backoff. No frame for ingest_idle_timeout means a dead
+// connection (the firehose of a busy relay never pauses that long; a quiet PDS may, and a
+// reconnect costs one handshake). /readyz calls ingest degraded when no frame came for
+// ingest_stale_after, before the idle timeout ends the connection.
+inline constexpr std::size_t ingest_batch_posts_max = 256;
+inline constexpr std::chrono::milliseconds ingest_batch_window{50};
+inline constexpr std::int64_t ingest_cursor_save_events = 1'000;
+inline constexpr std::chrono::milliseconds ingest_cursor_save_interval{1'000};
+inline constexpr std::chrono::milliseconds ingest_reconnect_base_delay{500};
+inline constexpr std::chrono::milliseconds ingest_reconnect_max_delay{60'000};
+inline constexpr int ingest_reconnect_jitter_percent = 20;
+inline constexpr std::chrono::milliseconds ingest_healthy_connection{30'000};
+inline constexpr std::chrono::milliseconds ingest_idle_timeout{120'000};
+inline constexpr std::chrono::milliseconds ingest_connect_timeout{10'000};
+inline constexpr std::chrono::milliseconds ingest_stale_after{60'000};
+// A Jetstream event is JSON of one record; far above any post (3,000 bytes of text, facets).
+inline constexpr std::size_t jetstream_message_bytes_max = 1024 * 1024;
+
 }  // namespace roost::core::limits

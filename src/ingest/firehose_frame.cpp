@@ -59,12 +59,12 @@ void read_facets(Value facets, Post& post) {
   }
 }
 
-std::string_view quoted_uri(Value embed) {
+// The quoted record's strong ref (com.atproto.repo.strongRef): embed.record, or
+// embed.recordWithMedia's record; a null Value for any other embed.
+Value quoted_ref(Value embed) {
   const std::string_view type = embed["$type"].text().value_or("");
-  if (type == embed_record) return embed["record"]["uri"].text().value_or("");
-  if (type == embed_record_with_media) {
-    return embed["record"]["record"]["uri"].text().value_or("");
-  }
+  if (type == embed_record) return embed["record"];
+  if (type == embed_record_with_media) return embed["record"]["record"];
   return {};
 }
 
@@ -91,6 +91,9 @@ void Post::clear() {
   reply_root_uri = {};
   reply_parent_uri = {};
   quote_uri = {};
+  reply_root_cid = {};
+  reply_parent_cid = {};
+  quote_cid = {};
 }
 
 std::optional<std::int64_t> Frame::seq() const {
@@ -247,8 +250,12 @@ core::Result<void> FrameDecoder::read_post(RecordOp& op) {
   append_texts((*record)["tags"], post.tags);
   const Value reply = (*record)["reply"];
   post.reply_root_uri = reply["root"]["uri"].text().value_or("");
+  post.reply_root_cid = reply["root"]["cid"].text().value_or("");
   post.reply_parent_uri = reply["parent"]["uri"].text().value_or("");
-  post.quote_uri = quoted_uri((*record)["embed"]);
+  post.reply_parent_cid = reply["parent"]["cid"].text().value_or("");
+  const Value quoted = quoted_ref((*record)["embed"]);
+  post.quote_uri = quoted["uri"].text().value_or("");
+  post.quote_cid = quoted["cid"].text().value_or("");
   op.record = RecordStatus::post;
   return core::success();
 }

@@ -32,6 +32,10 @@ struct Post {
   std::string_view reply_root_uri;             // empty when the post is not a reply
   std::string_view reply_parent_uri;
   std::string_view quote_uri;  // embed.record or embed.recordWithMedia's record; else empty
+  // The strong refs' CIDs beside those URIs: a reply to this post must name both.
+  std::string_view reply_root_cid;
+  std::string_view reply_parent_cid;
+  std::string_view quote_cid;
 
   void clear();
 };

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "domain/bluesky_facets.hpp"
@@ -62,12 +63,8 @@ std::string followed_did(const std::string& subject) {
 std::chrono::milliseconds publish_retry_delay(int failed_attempts,
                                               const PublishDispatcherOptions& options,
                                               double jitter) {
-  auto delay = options.retry_base_delay;
-  for (int i = 1; i < failed_attempts && delay < options.retry_max_delay; ++i) delay *= 2;
-  delay = std::min(delay, options.retry_max_delay);
-  constexpr double percent = 100.0;
-  double factor = 1.0 + std::clamp(jitter, -1.0, 1.0) * options.retry_jitter_percent / percent;
-  return std::chrono::milliseconds(static_cast<std::int64_t>(delay.count() * factor));
+  return core::backoff_delay(failed_attempts, options.retry_base_delay, options.retry_max_delay,
+                             options.retry_jitter_percent, jitter);
 }
 
 std::string make_dispatcher_owner() {

@@ -22,7 +22,13 @@ Readiness SystemStatus::readiness() {
   }
   for (const auto& check : extra_checks_) readiness.checks.push_back(check());
   readiness.ready = true;
-  for (const auto& check : readiness.checks) readiness.ready = readiness.ready && check.ok;
+  for (const auto& check : readiness.checks) {
+    if (check.required) {
+      readiness.ready = readiness.ready && check.ok;
+    } else {
+      readiness.degraded = readiness.degraded || !check.ok;
+    }
+  }
   return readiness;
 }
 

@@ -12,10 +12,14 @@ struct ReadinessCheck {
   std::string name;
   bool ok = false;
   std::string detail;
+  // A part the API does not need (ingestion): when it fails, /readyz says "degraded" and
+  // stays 200, so that a stalled relay does not take the instance out of its load balancer.
+  bool required = true;
 };
 
 struct Readiness {
   bool ready = false;
+  bool degraded = false;  // ready, but a check that is not required failed
   std::vector<ReadinessCheck> checks;
 };
 

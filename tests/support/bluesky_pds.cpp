@@ -176,6 +176,14 @@ std::vector<networks::bluesky::Record> list_all_records(const TestPds& pds, std:
   return all;
 }
 
+CreatedRecord create_record(const TestPds& pds, const TestAccount& account,
+                            std::string_view collection, const json& record) {
+  json answer = post_json(pds, "com.atproto.repo.createRecord",
+                          {{"repo", account.did}, {"collection", collection}, {"record", record}},
+                          account.access_jwt);
+  return {answer.at("uri").get<std::string>(), answer.at("cid").get<std::string>()};
+}
+
 std::string unique_test_record_key() {
   // The clock, made strictly increasing: keys of one process stay distinct even within one
   // microsecond. The TID itself is domain's, the one the scheduler's record keys use.

@@ -51,6 +51,15 @@ std::string get_blob(const TestPds& pds, std::string_view did, std::string_view 
 std::vector<networks::bluesky::Record> list_all_records(const TestPds& pds, std::string_view did,
                                                         std::string_view collection);
 
+// com.atproto.repo.createRecord with the account's full session: the record's at:// URI
+// and CID as the PDS answers them (what a firehose consumer must then see).
+struct CreatedRecord {
+  std::string uri;
+  std::string cid;
+};
+CreatedRecord create_record(const TestPds& pds, const TestAccount& account,
+                            std::string_view collection, const nlohmann::json& record);
+
 // A record key no other call of this process returns, in the TID syntax the PDS requires for
 // app.bsky records. Production keys come from domain/ (derived from the outbox job).
 std::string unique_test_record_key();

@@ -63,6 +63,30 @@ TEST(Config, SmtpUrlNeedsAFromAddress) {
   EXPECT_TRUE(none.config.smtp_url.empty());
 }
 
+TEST(Config, IngestSourceIsOptionalAndCheckedForItsKind) {
+  auto none = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(finish_config(none.config).ok());
+  EXPECT_TRUE(none.config.ingest_source.empty());
+  EXPECT_EQ(none.config.ingest_kind, "firehose");
+
+  auto relay = parse({"--data-dir", "/srv/roost", "--ingest-source", "wss://bsky.network"});
+  ASSERT_TRUE(relay.error.empty()) << relay.error;
+  EXPECT_TRUE(finish_config(relay.config).ok());
+  EXPECT_EQ(relay.config.ingest_source, "wss://bsky.network");
+
+  auto jetstream = parse({"--data-dir", "/srv/roost", "--ingest-source",
+                          "wss://jetstream2.us-east.bsky.network", "--ingest-kind", "jetstream"});
+  ASSERT_TRUE(jetstream.error.empty()) << jetstream.error;
+  EXPECT_TRUE(finish_config(jetstream.config).ok());
+  EXPECT_EQ(jetstream.config.ingest_kind, "jetstream");
+
+  auto http = parse({"--data-dir", "/srv/roost", "--ingest-source", "https://bsky.network"});
+  auto refused = finish_config(http.config);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("ws://"), std::string::npos);
+  EXPECT_FALSE(parse({"--data-dir", "/srv/roost", "--ingest-kind", "rss"}).error.empty());
+}
+
 TEST(Config, UnknownFlagIsAnError) {
   EXPECT_FALSE(parse({"--lisen", "127.0.0.1:1"}).error.empty());
 }

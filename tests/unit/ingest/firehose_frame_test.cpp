@@ -174,6 +174,47 @@ TEST(FirehoseFrame, DecodesInfoAccountAndSyncEvents) {
   EXPECT_EQ(frame.type, EventType::sync);
 }
 
+// The inbox replies to what it ingests: a reply record names its root and parent by strong
+// ref (uri + cid), so the decoder keeps both CIDs, and the quoted record's.
+TEST(FirehoseFrame, KeepsTheStrongRefCidsOfRepliesAndQuotes) {
+  auto ref = [](std::string_view uri, std::string_view cid) {
+    return test::map({{"uri", test::text(uri)}, {"cid", test::text(cid)}});
+  };
+  const test::Block reply = test::block(
+      post_record("replying and quoting",
+                  {{"reply", test::map({{"root", ref("at://root", "bafyroot")},
+                                        {"parent", ref("at://parent", "bafyparent")}})},
+                   {"embed", test::map({{"$type", test::text("app.bsky.embed.record")},
+                                        {"record", ref("at://quoted", "bafyquoted")}})}}));
+  const test::Block plain = test::block(post_record("plain"));
+  const Bytes message =
+      commit_frame({reply, plain}, {op("create", "app.bsky.feed.post/1", test::link(reply.cid)),
+                                    op("create", "app.bsky.feed.post/2", test::link(plain.cid))});
+  FrameDecoder decoder;
+  Frame frame;
+  ASSERT_TRUE(decoder.decode(message, frame).ok());
+  ASSERT_EQ(frame.commit.ops.size(), 2u);
+  const Post& post = frame.commit.ops[0].post;
+  EXPECT_EQ(post.reply_root_uri, "at://root");
+  EXPECT_EQ(post.reply_root_cid, "bafyroot");
+  EXPECT_EQ(post.reply_parent_uri, "at://parent");
+  EXPECT_EQ(post.reply_parent_cid, "bafyparent");
+  EXPECT_EQ(post.quote_uri, "at://quoted");
+  EXPECT_EQ(post.quote_cid, "bafyquoted");
+  // A reused Frame must not carry the refs over to the next post.
+  const Post& next = frame.commit.ops[1].post;
+  EXPECT_EQ(next.reply_root_cid, "");
+  EXPECT_EQ(next.reply_parent_cid, "");
+  EXPECT_EQ(next.quote_cid, "");
+  ASSERT_TRUE(decoder
+                  .decode(commit_frame({plain}, {op("create", "app.bsky.feed.post/3",
+                                                    test::link(plain.cid))}),
+                          frame)
+                  .ok());
+  EXPECT_EQ(frame.commit.ops[0].post.quote_cid, "");
+  EXPECT_EQ(frame.commit.ops[0].post.reply_root_cid, "");
+}
+
 TEST(FirehoseFrame, ReadsQuotesWithMediaAndReportsMissingAndInvalidRecords) {
   const test::Block quote = test::block(post_record(
       "quoting",

@@ -39,9 +39,8 @@ Awaitable<Response> SystemHandlers::readyz(Request /*request*/) {
   for (const auto& check : readiness.checks) {
     checks[check.name] = {{"ok", check.ok}, {"detail", check.detail}};
   }
-  co_return json_response(
-      readiness.ready ? 200 : 503,
-      {{"status", readiness.ready ? "ready" : "not_ready"}, {"checks", checks}});
+  const char* status = !readiness.ready ? "not_ready" : readiness.degraded ? "degraded" : "ready";
+  co_return json_response(readiness.ready ? 200 : 503, {{"status", status}, {"checks", checks}});
 }
 
 Awaitable<Response> SystemHandlers::metrics(Request /*request*/) {

@@ -1,0 +1,48 @@
+// A batch keeps its own copies: the views it hands over survive the messages they came from,
+// and a reused batch carries nothing over from the previous one.
+#include "ingest/post_batch.hpp"
+
+#include <gtest/gtest.h>
+
+namespace roost::ingest {
+namespace {
+
+TEST(PostBatch, ViewsOwnTheirStringsAndListsPerPost) {
+  PostBatch batch;
+  {
+    std::string transient = "first";
+    OwnedPost& first = batch.add();
+    first.text = transient;
+    first.tags = {"a", "b"};
+    first.langs = {"en"};
+    first.cursor = 1;
+    transient = "overwritten";
+  }
+  OwnedPost& second = batch.add();
+  second.text = "second";
+  second.mention_dids = {"did:plc:x"};
+  second.cursor = 2;
+  const auto views = batch.views();
+  ASSERT_EQ(views.size(), 2u);
+  EXPECT_EQ(views[0].text, "first");
+  ASSERT_EQ(views[0].tags.size(), 2u);
+  EXPECT_EQ(views[0].tags[1], "b");
+  EXPECT_TRUE(views[0].mention_dids.empty());
+  ASSERT_EQ(views[1].mention_dids.size(), 1u);
+  EXPECT_EQ(views[1].mention_dids[0], "did:plc:x");
+  EXPECT_TRUE(views[1].tags.empty());
+  EXPECT_EQ(views[1].cursor, 2);
+
+  batch.clear();
+  OwnedPost& reused = batch.add();
+  EXPECT_TRUE(reused.text.empty());
+  EXPECT_TRUE(reused.tags.empty());
+  EXPECT_EQ(reused.cursor, 0);
+  batch.pop_back();
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(record_uri("did:plc:a", "app.bsky.feed.post", "3k"),
+            "at://did:plc:a/app.bsky.feed.post/3k");
+}
+
+}  // namespace
+}  // namespace roost::ingest
