@@ -21,3 +21,7 @@ target_compile_definitions(roost_asio INTERFACE
   BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 target_include_directories(roost_asio SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
 target_link_libraries(roost_asio INTERFACE Threads::Threads)
+
+# Stream matching: every active stream in one vectorscan database (ingest/stream_matcher,
+# ADR 0024).
+pkg_check_modules(LIBHS REQUIRED IMPORTED_TARGET libhs)
