@@ -1,18 +1,20 @@
 #include "ingest/stream_matcher.hpp"
 
 #include <hs/hs.h>
+#include <unicode/locid.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string_view>
 #include <utility>
 
 #include "core/ascii.hpp"
-#include "domain/text.hpp"
 
 namespace roost::ingest {
 
@@ -28,13 +30,19 @@ struct Subscriber {
 };
 
 struct Pattern {
-  std::uint32_t bytes = 0;  // the literal's length: a hit starts `bytes` before its end
   Region region = Region::text;
   bool left_boundary = false;   // the code point before must not continue a word
   bool right_boundary = false;  // the code point after must not continue a word
   bool handle_end = false;      // after a handle: no '-', and a '.' only ending a sentence
   std::uint32_t first_subscriber = 0;
   std::uint32_t subscriber_count = 0;
+};
+
+// One literal of the database: a spelling of a pattern (ADR 0024: its lower, UPPER and
+// Title case forms when it has letters beyond ASCII). A hit starts `bytes` before its end.
+struct Expression {
+  std::uint32_t pattern = 0;
+  std::uint32_t bytes = 0;
 };
 
 struct StreamEntry {
@@ -48,6 +56,7 @@ struct StreamEntry {
 struct CompiledStreams {
   hs_database_t* database = nullptr;
   std::vector<Pattern> patterns;
+  std::vector<Expression> expressions;
   std::vector<Subscriber> subscribers;
   std::vector<StreamEntry> streams;
   // Streams with a from: filter and no literal term, by author DID (sorted): a post by one
@@ -103,7 +112,11 @@ bool needs_boundary(UChar32 code_point) {
   return word_character(code_point) && !spaceless_script(code_point);
 }
 
-bool glues(UChar32 neighbour) { return word_character(neighbour) && !spaceless_script(neighbour); }
+// The common case, an ASCII neighbour, without a call into ICU.
+bool glues(UChar32 neighbour) {
+  if (neighbour < 0x80) return word_character(neighbour);
+  return word_character(neighbour) && !spaceless_script(neighbour);
+}
 
 UChar32 first_code_point(std::string_view text) {
   UChar32 code_point = -1;
@@ -121,8 +134,9 @@ UChar32 last_code_point(std::string_view text) {
   return code_point;
 }
 
-// Every byte that is not an ASCII letter or digit as \xHH: the pattern is then a literal
-// whatever the term holds. UTF-8 sequences stay as they are (HS_FLAG_UTF8 reads them).
+// Every byte that is not an ASCII letter or digit as \xHH: the pattern is then a literal of
+// bytes whatever the term holds (UTF-8 sequences included: the database is not in UTF-8
+// mode, see spellings()).
 std::string escape_literal(std::string_view literal) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
@@ -140,6 +154,46 @@ std::string escape_literal(std::string_view literal) {
     out.push_back(hex[byte & 0xf]);
   }
   return out;
+}
+
+bool ascii_only(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The spellings a literal is compiled as. HS_FLAG_CASELESS folds ASCII only unless the
+// database is compiled with HS_FLAG_UTF8, which turns every literal with a cased letter
+// beyond ASCII into an automaton and made the scan 1.9 times slower over 10,000 streams
+// (bench/matcher). So a literal is compiled as plain bytes, ASCII-caseless, in the forms
+// people write: as given in lower case, UPPER CASE, Title Case and with a capital first
+// letter. "ÉtÉ" is the one kind of spelling that is not found.
+std::vector<std::string> spellings(const std::string& literal) {
+  if (ascii_only(literal)) return {literal};
+  const icu::Locale& root = icu::Locale::getRoot();
+  const auto text = icu::UnicodeString::fromUTF8(literal);
+  std::set<std::string> forms;
+  auto add = [&](const icu::UnicodeString& form) {
+    std::string utf8;
+    form.toUTF8String(utf8);
+    forms.insert(core::ascii_lower(utf8));  // one spelling per ASCII-caseless form
+  };
+  icu::UnicodeString lower = text;
+  lower.toLower(root);
+  add(lower);
+  icu::UnicodeString upper = text;
+  upper.toUpper(root);
+  add(upper);
+  icu::UnicodeString title = text;
+  title.toTitle(nullptr, root);
+  add(title);
+  icu::UnicodeString capital = lower;
+  if (!capital.isEmpty()) {
+    const UChar32 first = capital.char32At(0);
+    icu::UnicodeString head(u_totitle(first));
+    capital.replace(0, U16_LENGTH(first), head);
+  }
+  add(capital);
+  return {forms.begin(), forms.end()};
 }
 
 struct PatternDraft {
@@ -201,7 +255,6 @@ class DatabaseBuilder {
                                     (shape.handle_end ? 4 : 0)));
     auto& draft = drafts_[key];
     if (draft.literal.empty()) {
-      shape.bytes = static_cast<std::uint32_t>(literal.size());
       draft.literal = std::move(literal);
       draft.shape = shape;
     }
@@ -224,9 +277,13 @@ core::Result<void> compile(std::vector<PatternDraft>& drafts, CompiledStreams& c
   expressions.reserve(drafts.size());
   for (std::size_t index = 0; index < drafts.size(); ++index) {
     auto& draft = drafts[index];
-    expressions.push_back(escape_literal(draft.literal));
-    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_UTF8);
-    ids.push_back(static_cast<unsigned int>(index));
+    for (const auto& spelling : spellings(draft.literal)) {
+      ids.push_back(static_cast<unsigned int>(compiled.expressions.size()));
+      compiled.expressions.push_back(
+          {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(spelling.size())});
+      expressions.push_back(escape_literal(spelling));
+      flags.push_back(HS_FLAG_CASELESS);
+    }
     Pattern shape = draft.shape;
     shape.first_subscriber = static_cast<std::uint32_t>(compiled.subscribers.size());
     shape.subscriber_count = static_cast<std::uint32_t>(draft.subscribers.size());
@@ -244,7 +301,7 @@ core::Result<void> compile(std::vector<PatternDraft>& drafts, CompiledStreams& c
     if (error != nullptr) {
       message += ": ";
       message += error->message;
-      if (error->expression >= 0) message += " (" + drafts[error->expression].literal + ")";
+      if (error->expression >= 0) message += " (" + expressions[error->expression] + ")";
       hs_free_compile_error(error);
     }
     return core::make_error(core::ErrorCode::internal, message);
@@ -273,18 +330,9 @@ bool passes_filters(const StreamEntry& stream, const domain::IncomingPost& post)
   return false;
 }
 
-bool valid_utf8(const domain::IncomingPost& post) {
-  if (!domain::count_code_points(post.text)) return false;
-  for (std::string_view tag : post.tags) {
-    if (!domain::count_code_points(tag)) return false;
-  }
-  for (std::string_view did : post.mention_dids) {
-    if (!domain::count_code_points(did)) return false;
-  }
-  return true;
-}
-
 }  // namespace
+
+const hs_database* database_of(const CompiledStreams& compiled) { return compiled.database; }
 
 StreamMatcher::StreamMatcher() : current_(std::make_shared<const CompiledStreams>()) {}
 
@@ -324,7 +372,7 @@ std::shared_ptr<const CompiledStreams> StreamMatcher::snapshot() const {
 MatcherStats StreamMatcher::stats() const {
   auto current = snapshot();
   return {current->revision, current->streams.size(), current->patterns.size(),
-          current->database_bytes};
+          current->expressions.size(), current->database_bytes};
 }
 
 MatchSession::MatchSession(const StreamMatcher& matcher) : matcher_(matcher) { refresh(); }
@@ -378,10 +426,12 @@ int MatchSession::on_match(unsigned int id, unsigned long long /*from*/, unsigne
   return 0;  // go on: a later occurrence may pass where this one did not
 }
 
-void MatchSession::hit(std::uint32_t id, std::size_t end) {
+void MatchSession::hit(std::uint32_t expression_id, std::size_t end) {
+  const Expression& expression = snapshot_->expressions[expression_id];
+  const std::uint32_t id = expression.pattern;
   if (pattern_marks_[id] == generation_) return;
   const Pattern& pattern = snapshot_->patterns[id];
-  const std::size_t start = end >= pattern.bytes ? end - pattern.bytes : 0;
+  const std::size_t start = end >= expression.bytes ? end - expression.bytes : 0;
   switch (pattern.region) {
     case Region::text:
       if (end > text_bytes_) return;
@@ -430,7 +480,7 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
                                        std::vector<core::StreamId>& out) {
   if (matcher_.revision() != revision_) refresh();
   const CompiledStreams& compiled = *snapshot_;
-  if (compiled.streams.empty() || !valid_utf8(post)) return core::success();
+  if (compiled.streams.empty()) return core::success();
   if (++generation_ == 0) {
     std::fill(stream_marks_.begin(), stream_marks_.end(), 0);
     std::fill(exclude_marks_.begin(), exclude_marks_.end(), 0);

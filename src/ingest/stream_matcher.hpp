@@ -14,6 +14,7 @@
 #include "domain/incoming_post.hpp"
 #include "domain/stream_query.hpp"
 
+struct hs_database;
 struct hs_scratch;
 
 // Every active stream compiled into ONE vectorscan database, so that a post is scanned once
@@ -38,9 +39,14 @@ struct CompiledStreams;  // the immutable snapshot (stream_matcher.cpp)
 struct MatcherStats {
   std::uint64_t revision = 0;
   std::size_t streams = 0;
-  std::size_t patterns = 0;  // distinct literals in the database
+  std::size_t patterns = 0;     // distinct terms (shared by the streams that have them)
+  std::size_t expressions = 0;  // literals compiled: a term's spellings (ADR 0024)
   std::size_t database_bytes = 0;
 };
+
+// The vectorscan database of a snapshot (nullptr when no stream has a literal term): what
+// bench/matcher scans directly for the limit the matcher is read against.
+const hs_database* database_of(const CompiledStreams& compiled);
 
 class StreamMatcher {
  public:
@@ -76,8 +82,9 @@ class MatchSession {
   MatchSession& operator=(const MatchSession&) = delete;
 
   // The ids of the streams `post` matches, in the order the streams were given to rebuild().
-  // A post whose strings are not UTF-8 matches nothing. invalid_request never happens here;
-  // an error is vectorscan failing (internal).
+  // The database is of bytes and the boundary checks decode defensively, so a string that is
+  // not UTF-8 (the decoders let none through) is scanned safely. An error is vectorscan
+  // failing (internal).
   core::Result<void> match(const domain::IncomingPost& post, std::vector<core::StreamId>& out);
 
   // The bytes of this session's scratch (after its first match), and its snapshot's revision.

@@ -171,9 +171,23 @@ TEST_F(StreamMatcherTest, StreamsSharingATermShareAPattern) {
   EXPECT_GT(session_.scratch_bytes(), 0u);
 }
 
-TEST_F(StreamMatcherTest, InvalidUtf8MatchesNothing) {
-  streams({"roost"});
-  EXPECT_TRUE(matches(Post{"roost \xff"}).empty());
+TEST_F(StreamMatcherTest, BytesThatAreNotUtf8AreScannedSafely) {
+  streams({"roost", "été"});
+  EXPECT_EQ(matches(Post{"\xffroost\xc3"}), Ids{1});
+  EXPECT_EQ(matches(Post{"\xe9t\xe9 \xc3\xa9t\xc3\xa9"}), Ids{2});
+  EXPECT_TRUE(matches(Post{"\xc3"}).empty());
+}
+
+TEST_F(StreamMatcherTest, NonAsciiTermsMatchTheirUsualSpellings) {
+  streams({"\"été chaud\""});
+  EXPECT_TRUE(!matches(Post{"un été chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"ÉTÉ CHAUD"}).empty());
+  EXPECT_TRUE(!matches(Post{"Été chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"Été Chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"ÉTÉ chaud"}).empty());  // ASCII letters fold in every form
+  EXPECT_TRUE(matches(Post{"éTÉ chaud"}).empty());   // the one spelling not found (ADR 0024)
+  EXPECT_EQ(matcher_.stats().patterns, 1u);
+  EXPECT_EQ(matcher_.stats().expressions, 3u);  // été chaud, ÉTÉ CHAUD, Été Chaud
 }
 
 TEST_F(StreamMatcherTest, ASessionTakesTheNewSnapshotAtItsNextPost) {
