@@ -88,8 +88,8 @@ core::Result<StreamRecord> StreamRepository::create(const StreamDraft& draft, Au
     auto taken = name_taken(transaction, draft.team, draft.name, core::StreamId{});
     if (!taken) return core::Result<void>(std::move(taken).error());
     if (*taken) return core::Result<void>(taken_name());
-    auto count =
-        transaction.query_one("SELECT COUNT(*) FROM streams WHERE team_id = $1", {draft.team.value});
+    auto count = transaction.query_one("SELECT COUNT(*) FROM streams WHERE team_id = $1",
+                                       {draft.team.value});
     if (!count) return core::Result<void>(std::move(count).error());
     if (static_cast<std::size_t>((*count)->integer(0)) >= core::limits::streams_per_team_max) {
       return core::Result<void>(core::make_error(
@@ -102,9 +102,8 @@ core::Result<StreamRecord> StreamRepository::create(const StreamDraft& draft, Au
         "created_by_user_id, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, "
         "$8, $8) RETURNING " +
             std::string(stream_columns_sql),
-        {org.value, draft.team.value, draft.name, draft.query,
-         std::int64_t{draft.active ? 1 : 0}, draft.retention_items, draft.created_by.value,
-         draft.now_ms});
+        {org.value, draft.team.value, draft.name, draft.query, std::int64_t{draft.active ? 1 : 0},
+         draft.retention_items, draft.created_by.value, draft.now_ms});
     if (!row) return core::Result<void>(std::move(row).error());
     if (!row->has_value()) {
       return core::Result<void>(
@@ -237,13 +236,13 @@ core::Result<std::vector<StreamItemRecord>> StreamRepository::list_items(
 
 core::Result<std::vector<StreamColumnRecord>> StreamRepository::list_columns(core::UserId user,
                                                                              core::OrgId org) {
-  return query_all(database_,
-                   "SELECT stream_id, position, width FROM stream_columns "
-                   "WHERE user_id = $1 AND org_id = $2 ORDER BY position, stream_id",
-                   {user.value, org.value}, [](const Row& row) {
-                     return StreamColumnRecord{core::StreamId{row.integer(0)}, row.integer(1),
-                                               row.integer(2)};
-                   });
+  return query_all(
+      database_,
+      "SELECT stream_id, position, width FROM stream_columns "
+      "WHERE user_id = $1 AND org_id = $2 ORDER BY position, stream_id",
+      {user.value, org.value}, [](const Row& row) {
+        return StreamColumnRecord{core::StreamId{row.integer(0)}, row.integer(1), row.integer(2)};
+      });
 }
 
 core::Result<void> StreamRepository::replace_columns(core::UserId user, core::OrgId org,

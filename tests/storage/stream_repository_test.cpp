@@ -122,8 +122,8 @@ TEST_P(StreamRepositoryContract, UpdatesAndRemoves) {
   EXPECT_TRUE(failed_with(streams_->update(news.id, clash, audit("stream.updated")),
                           core::ErrorCode::conflict));
   EXPECT_TRUE(succeeded(streams_->remove(news.id, audit("stream.deleted"))));
-  EXPECT_TRUE(failed_with(streams_->remove(news.id, audit("stream.deleted")),
-                          core::ErrorCode::not_found));
+  EXPECT_TRUE(
+      failed_with(streams_->remove(news.id, audit("stream.deleted")), core::ErrorCode::not_found));
   EXPECT_TRUE(failed_with(streams_->update(news.id, clash, audit("stream.updated")),
                           core::ErrorCode::not_found));
 }
