@@ -40,6 +40,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       post_calendar_(organization_records_, users_, post_records_, profiles_, teams_, clock),
       posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
              clock),
+      stream_records_(database),
+      streams_(organization_records_, team_records_, stream_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -54,7 +56,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       api_token_handlers_(api_tokens_, blocking),
       two_factor_handlers_(two_factor_, blocking),
       calendar_handlers_(post_calendar_, outbound_, blocking),
-      post_handlers_(posts_, blocking) {}
+      post_handlers_(posts_, blocking),
+      stream_handlers_(streams_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -77,6 +80,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   two_factor_handlers_.register_routes(router);
   calendar_handlers_.register_routes(router);
   post_handlers_.register_routes(router);
+  stream_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

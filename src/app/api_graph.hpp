@@ -13,6 +13,7 @@
 #include "api/http/handlers/post_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
+#include "api/http/handlers/stream_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
 #include "api/http/handlers/two_factor_handlers.hpp"
@@ -36,6 +37,7 @@
 #include "services/profile_credentials.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
+#include "services/streams.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
 #include "services/two_factor.hpp"
@@ -50,6 +52,7 @@
 #include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
+#include "storage/stream_repository.hpp"
 #include "storage/team_repository.hpp"
 #include "storage/totp_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -88,6 +91,10 @@ class ApiGraph {
   networks::Network& bluesky_network() { return bluesky_; }
   services::ProfileCredentialVault& profile_credentials() { return profile_vault_; }
   services::ProfileAlerts& profile_alerts() { return profile_alerts_; }
+  // What the ingest side (ingest::StreamsSink) shares with the API: the streams use cases
+  // and their repository, for the item recorder app/ builds beside the event hub.
+  services::Streams& streams() { return streams_; }
+  storage::StreamRepository& stream_records() { return stream_records_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -123,6 +130,8 @@ class ApiGraph {
   storage::PostRepository post_records_;
   services::PostCalendar post_calendar_;
   services::Posts posts_;
+  storage::StreamRepository stream_records_;
+  services::Streams streams_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -139,6 +148,7 @@ class ApiGraph {
   api::http::TwoFactorHandlers two_factor_handlers_;
   api::http::CalendarHandlers calendar_handlers_;
   api::http::PostHandlers post_handlers_;
+  api::http::StreamHandlers stream_handlers_;
 };
 
 }  // namespace roost::app
