@@ -14,12 +14,12 @@ struct IncomingPost {
   std::string_view cid;         // the record's CID, base32 string form
   std::string_view author_did;  // the repository's DID
   std::string_view text;
-  std::string_view created_at;  // as the client wrote it (RFC 3339)
+  std::string_view created_at;                     // as the client wrote it (RFC 3339)
   std::span<const std::string_view> langs;         // BCP 47 tags
   std::span<const std::string_view> mention_dids;  // facets' #mention features
   std::span<const std::string_view> links;         // facets' #link features
   std::span<const std::string_view> tags;          // facets' #tag features, then record tags
-  std::string_view reply_root_uri;  // empty when the post is not a reply
+  std::string_view reply_root_uri;                 // empty when the post is not a reply
   std::string_view reply_root_cid;
   std::string_view reply_parent_uri;
   std::string_view reply_parent_cid;
