@@ -26,3 +26,7 @@ target_link_libraries(roost_asio INTERFACE Threads::Threads)
 find_package(OpenSSL REQUIRED)
 add_library(roost_asio_impl STATIC ${PROJECT_SOURCE_DIR}/src/api/asio_impl.cpp)
 target_link_libraries(roost_asio_impl PUBLIC roost_asio OpenSSL::SSL OpenSSL::Crypto)
+
+# Stream matching: every active stream in one vectorscan database (ingest/stream_matcher,
+# ADR 0024).
+pkg_check_modules(LIBHS REQUIRED IMPORTED_TARGET libhs)

@@ -46,6 +46,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
              clock),
       event_access_(organization_records_, team_records_, profile_records_),
+      stream_records_(database),
+      streams_(organization_records_, team_records_, stream_records_, clock),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -61,7 +63,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       two_factor_handlers_(two_factor_, blocking),
       calendar_handlers_(post_calendar_, outbound_, blocking),
       post_handlers_(posts_, blocking),
-      event_handlers_(event_access_, blocking) {}
+      event_handlers_(event_access_, blocking),
+      stream_handlers_(streams_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -85,6 +88,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   calendar_handlers_.register_routes(router);
   post_handlers_.register_routes(router);
   event_handlers_.register_routes(router);
+  stream_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

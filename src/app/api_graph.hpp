@@ -14,6 +14,7 @@
 #include "api/http/handlers/post_handlers.hpp"
 #include "api/http/handlers/profile_handlers.hpp"
 #include "api/http/handlers/session_handlers.hpp"
+#include "api/http/handlers/stream_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
 #include "api/http/handlers/two_factor_handlers.hpp"
@@ -41,6 +42,7 @@
 #include "services/profile_credentials.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
+#include "services/streams.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
 #include "services/two_factor.hpp"
@@ -55,6 +57,7 @@
 #include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
+#include "storage/stream_repository.hpp"
 #include "storage/team_repository.hpp"
 #include "storage/totp_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -100,6 +103,10 @@ class ApiGraph {
   // the fan-out before serving, stop it after.
   services::LiveEvents& live_events() { return live_events_; }
   services::LiveEventFanout* live_event_fanout() { return fanout_.get(); }
+  // What the ingest side (ingest::StreamsSink) shares with the API: the streams use cases
+  // and their repository, for the item recorder app/ builds beside the event hub.
+  services::Streams& streams() { return streams_; }
+  storage::StreamRepository& stream_records() { return stream_records_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -140,6 +147,8 @@ class ApiGraph {
   services::PostCalendar post_calendar_;
   services::Posts posts_;
   services::EventAccess event_access_;
+  storage::StreamRepository stream_records_;
+  services::Streams streams_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -157,6 +166,7 @@ class ApiGraph {
   api::http::CalendarHandlers calendar_handlers_;
   api::http::PostHandlers post_handlers_;
   api::http::EventHandlers event_handlers_;
+  api::http::StreamHandlers stream_handlers_;
 };
 
 }  // namespace roost::app

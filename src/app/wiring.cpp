@@ -20,6 +20,7 @@
 #include "core/random.hpp"
 #include "ingest/composite_post_sink.hpp"
 #include "ingest/firehose_consumer.hpp"
+#include "ingest/streams_sink.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
 #include "scheduler/mail_worker.hpp"
@@ -299,9 +300,12 @@ int run_serve(Config config) {
   api.system_status().add_check(
       [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
   add_publish_metrics(metrics, publish_dispatcher);
-  // TODO(lead): streams + inbox sinks — add them to ingest_sinks; until then the posts
-  // ingested are accepted and dropped (the cursor still advances).
+  // Ingested posts go to the streams matcher, then to the inbox router; both idempotent, so a
+  // batch that one of them refused is handed to both again.
+  services::StreamItemRecorder stream_items(api.stream_records(), api.live_events(), clock);
+  ingest::StreamsSink streams_sink(api.streams(), stream_items);
   ingest::CompositePostSink ingest_sinks;
+  ingest_sinks.add(streams_sink);
   storage::IngestCursorRepository ingest_cursors(**database);
   auto ingest_consumer =
       start_ingest(config, ingest_cursors, ingest_sinks, clock, api.system_status(), metrics);

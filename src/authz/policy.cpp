@@ -39,7 +39,7 @@ Decision decide_answer(const Actor& actor, const Resource& resource) {
 
 using domain::TeamRole;
 
-constexpr std::array<TeamRule, 8> team_action_rules{{
+constexpr std::array<TeamRule, 10> team_action_rules{{
     {Action::create_team, OrgRole::admin, std::nullopt, false, "create_team (org owner or admin)"},
     {Action::list_teams, OrgRole::member, std::nullopt, false, "list_teams"},
     {Action::view_all_teams, OrgRole::admin, std::nullopt, false,
@@ -53,7 +53,17 @@ constexpr std::array<TeamRule, 8> team_action_rules{{
      "set_team_member (org owner or admin, or team_admin of the team)"},
     {Action::remove_team_member, OrgRole::admin, TeamRole::team_admin, true,
      "remove_team_member (org owner or admin, or team_admin of the team)"},
+    {Action::manage_team_streams, OrgRole::admin, TeamRole::team_admin, true,
+     "manage_team_streams (org owner or admin, or team_admin of the team)"},
+    {Action::view_team_streams, OrgRole::admin, TeamRole::member, true,
+     "view_team_streams (org owner or admin, or a member of the team)"},
 }};
+
+// A team's streams are concealed from those outside the team: ids are guessable, and a
+// stream's name and query are the team's business.
+bool conceals_from_outsiders(Action action) {
+  return action == Action::manage_team_streams || action == Action::view_team_streams;
+}
 
 using domain::ProfileLevel;
 
@@ -130,6 +140,9 @@ Decision decide_team(const Actor& actor, const TeamRule& rule, const Resource& r
   if (rule.about_one_team && rule.minimum_team_role && resource.team->actor_role &&
       at_least(*resource.team->actor_role, *rule.minimum_team_role)) {
     return Decision::allow();
+  }
+  if (conceals_from_outsiders(rule.action) && !resource.team->actor_role) {
+    return Decision::not_found();
   }
   return Decision::deny(std::string(rule.permission));
 }
@@ -220,6 +233,8 @@ std::string_view action_name(Action action) {
     case Action::delete_team: return "delete_team";
     case Action::set_team_member: return "set_team_member";
     case Action::remove_team_member: return "remove_team_member";
+    case Action::manage_team_streams: return "manage_team_streams";
+    case Action::view_team_streams: return "view_team_streams";
     case Action::list_profiles: return "list_profiles";
     case Action::view_profile: return "view_profile";
     case Action::compose_post: return "compose_post";
@@ -302,7 +317,9 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::rename_team:
     case Action::delete_team:
     case Action::set_team_member:
-    case Action::remove_team_member: {
+    case Action::remove_team_member:
+    case Action::manage_team_streams:
+    case Action::view_team_streams: {
       const TeamRule* rule = team_rule_of(action);
       if (rule == nullptr) return Decision::not_found();
       return decide_team(actor, *rule, resource);

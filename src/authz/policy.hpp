@@ -55,6 +55,10 @@ enum class Action {
   delete_team,
   set_team_member,  // add a member of the organization to a team, or change their team role
   remove_team_member,
+  // Shared streams of a team (PRODUCT.md §2, §5; ADR 0024). A stream of a team the actor is
+  // not in (and does not see as an org owner or admin) does not exist for them: 404.
+  manage_team_streams,  // create, edit, pause, delete: org owner or admin, or team_admin
+  view_team_streams,    // list, read items, put in a column: a member of the team
   // Shared social profiles of an organization (by the actor's level on the profile)
   list_profiles,         // the profiles the actor may see (every profile for owners and admins)
   view_profile,          // viewer: its streams, inbox and scheduled posts

@@ -21,6 +21,7 @@ using SessionId = Id<struct SessionTag>;
 using ApiTokenId = Id<struct ApiTokenTag>;
 using PostId = Id<struct PostTag>;
 using PublishJobId = Id<struct PublishJobTag>;
+using StreamId = Id<struct StreamTag>;
 
 }  // namespace roost::core
 

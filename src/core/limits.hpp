@@ -270,5 +270,24 @@ inline constexpr std::chrono::milliseconds ingest_connect_timeout{10'000};
 inline constexpr std::chrono::milliseconds ingest_stale_after{60'000};
 // A Jetstream event is JSON of one record; far above any post (3,000 bytes of text, facets).
 inline constexpr std::size_t jetstream_message_bytes_max = 1024 * 1024;
+// Shared streams (domain/stream_query, ingest/stream_matcher, services/streams, ADR 0024). A
+// query is what fits a search box; its terms are bounded so that 10,000 streams stay one
+// vectorscan database of a few MB. A team has at most streams_per_team_max streams; a
+// stream keeps its newest stream_retention_default items unless set otherwise, at most
+// stream_retention_max. Items are read a page at a time; a user's columns are few.
+inline constexpr std::size_t stream_query_bytes_max = 1'000;
+inline constexpr std::size_t stream_query_terms_max = 40;
+inline constexpr std::size_t stream_term_bytes_max = 100;
+inline constexpr std::size_t stream_name_length_max = 100;
+inline constexpr std::size_t streams_per_team_max = 100;
+inline constexpr std::size_t streams_listed_max = 1'000;
+inline constexpr std::int64_t stream_retention_default = 1'000;
+inline constexpr std::int64_t stream_retention_max = 10'000;
+inline constexpr std::size_t stream_items_page_default = 50;
+inline constexpr std::size_t stream_items_page_max = 200;
+inline constexpr std::size_t stream_item_text_bytes_max = 3'000;
+inline constexpr std::size_t columns_per_user_max = 50;
+inline constexpr int column_width_min = 1;  // narrow, medium, wide
+inline constexpr int column_width_max = 3;
 
 }  // namespace roost::core::limits

@@ -245,6 +245,7 @@ const char* team_label(InTeam in_team) {
 const std::map<Action, std::map<InTeam, Verdict>>& expected_for_plain_member() {
   constexpr auto A = Verdict::allow;
   constexpr auto D = Verdict::deny;
+  constexpr auto N = Verdict::not_found;
   static const std::map<Action, std::map<InTeam, Verdict>> table = {
       {Action::create_team, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, D}}},
       {Action::list_teams, {{InTeam::none, A}, {InTeam::member, A}, {InTeam::team_admin, A}}},
@@ -255,6 +256,11 @@ const std::map<Action, std::map<InTeam, Verdict>>& expected_for_plain_member() {
       {Action::set_team_member, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
       {Action::remove_team_member,
        {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+      // A team's streams do not exist for a member outside the team (ADR 0024).
+      {Action::manage_team_streams,
+       {{InTeam::none, N}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+      {Action::view_team_streams,
+       {{InTeam::none, N}, {InTeam::member, A}, {InTeam::team_admin, A}}},
   };
   return table;
 }
@@ -289,7 +295,7 @@ TEST(Policy, EveryTeamActionForEveryOrgRoleAndTeamRole) {
       }
     }
   }
-  EXPECT_EQ(cases, 8 * 4 * 3 * 2);
+  EXPECT_EQ(cases, 10 * 4 * 3 * 2);
 }
 
 TEST(Policy, ATeamOfAnotherOrganizationIsNotFoundEvenForOwners) {
@@ -321,6 +327,15 @@ TEST(Policy, AnyOrgMemberMayLeaveATeamButOutsidersStillSeeNothing) {
                    team_resource(Role::member, Where::other, InTeam::member, acme, self))
                 .verdict(),
             Verdict::not_found);
+}
+
+TEST(Policy, AStreamDenialToATeamMemberNamesTheTeamAdminAlternative) {
+  auto decision = decide(caller(), Action::manage_team_streams,
+                         team_resource(Role::member, Where::same, InTeam::member));
+  EXPECT_EQ(decision.verdict(), Verdict::deny);
+  EXPECT_EQ(decision.missing_permission,
+            "manage_team_streams (org owner or admin, or team_admin of the team)");
+  EXPECT_EQ(action_name(Action::view_team_streams), "view_team_streams");
 }
 
 TEST(Policy, ATeamAdminDenialNamesTheTeamAdminAlternative) {

@@ -1,0 +1,237 @@
+// The stream matcher: every condition kind, case, Unicode, word boundaries, exclusions, and
+// a rebuild swapped in while another thread matches.
+#include "ingest/stream_matcher.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace roost::ingest {
+namespace {
+
+struct Post {
+  std::string text;
+  std::string author = "did:plc:author";
+  std::vector<std::string_view> langs;
+  std::vector<std::string_view> tags;
+  std::vector<std::string_view> mentions;
+
+  domain::IncomingPost view() const {
+    domain::IncomingPost post;
+    post.uri = "at://did:plc:author/app.bsky.feed.post/1";
+    post.text = text;
+    post.author_did = author;
+    post.langs = langs;
+    post.tags = tags;
+    post.mention_dids = mentions;
+    return post;
+  }
+};
+
+class StreamMatcherTest : public ::testing::Test {
+ protected:
+  // One stream per query, ids 1, 2, ...
+  void streams(std::initializer_list<std::string_view> queries) {
+    std::vector<MatchableStream> list;
+    std::int64_t id = 1;
+    for (auto text : queries) {
+      auto query = domain::parse_stream_query(text);
+      ASSERT_TRUE(query.ok()) << text << ": " << query.error().message;
+      list.push_back({core::StreamId{id++}, *query});
+    }
+    ASSERT_TRUE(matcher_.rebuild(list).ok());
+  }
+
+  std::vector<std::int64_t> matches(const Post& post) {
+    std::vector<core::StreamId> found;
+    EXPECT_TRUE(session_.match(post.view(), found).ok());
+    std::vector<std::int64_t> ids;
+    for (auto id : found) ids.push_back(id.value);
+    return ids;
+  }
+
+  bool hits(std::string_view query, std::string text) {
+    streams({query});
+    return !matches(Post{std::move(text)}).empty();
+  }
+
+  StreamMatcher matcher_;
+  MatchSession session_{matcher_};
+};
+
+using Ids = std::vector<std::int64_t>;
+
+TEST_F(StreamMatcherTest, NothingMatchesWithoutStreams) {
+  EXPECT_TRUE(matches(Post{"roost"}).empty());
+  EXPECT_EQ(matcher_.stats().streams, 0u);
+}
+
+TEST_F(StreamMatcherTest, KeywordsAreAnyOfCaseInsensitiveAndWholeWords) {
+  EXPECT_TRUE(hits("roost OR nest", "A NEST of birds"));
+  EXPECT_TRUE(hits("roost", "Roost!"));
+  EXPECT_TRUE(hits("roost", "(roost)"));
+  EXPECT_FALSE(hits("roost", "roosting birds"));
+  EXPECT_FALSE(hits("roost", "theroost"));
+  EXPECT_FALSE(hits("roost", "roost_app"));
+  EXPECT_TRUE(hits("roost", "roosting but also roost"));  // a later occurrence counts
+  EXPECT_TRUE(hits("roost.app", "see roost.app today"));
+  EXPECT_FALSE(hits("cat", "concatenate"));
+}
+
+TEST_F(StreamMatcherTest, UnicodeCaseAccentsEmojiAndCjk) {
+  EXPECT_TRUE(hits("café", "CAFÉ au lait"));
+  EXPECT_TRUE(hits("été", "l'Été arrive"));
+  EXPECT_FALSE(hits("caf", "café"));  // é is a letter: no boundary inside the word
+  EXPECT_FALSE(hits("été", "étés"));
+  EXPECT_TRUE(hits("🚀", "launch🚀now"));             // an emoji is its own word
+  EXPECT_TRUE(hits("東京", "東京タワーに行った"));  // no spaces in Japanese: no boundary
+  EXPECT_TRUE(hits("roost", "roost東京"));
+  EXPECT_TRUE(hits("москва", "МОСКВА сегодня"));
+  EXPECT_FALSE(hits("москва", "москвариум"));
+}
+
+TEST_F(StreamMatcherTest, PhrasesMatchWholeWordsInOrder) {
+  EXPECT_TRUE(hits("\"shared inbox\"", "Our Shared Inbox is live"));
+  EXPECT_FALSE(hits("\"shared inbox\"", "inbox shared"));
+  EXPECT_FALSE(hits("\"shared inbox\"", "shared inboxes"));
+}
+
+TEST_F(StreamMatcherTest, HashtagsMatchTheTextAndTheTags) {
+  streams({"#roost"});
+  EXPECT_EQ(matches(Post{"hello #Roost"}), Ids{1});
+  EXPECT_TRUE(matches(Post{"hello #roosting"}).empty());
+  EXPECT_TRUE(matches(Post{"hello roost"}).empty());
+  EXPECT_TRUE(matches(Post{"a#roost"}).empty());
+  Post tagged{"no tag in the text"};
+  tagged.tags = {"ROOST"};
+  EXPECT_EQ(matches(tagged), Ids{1});
+  tagged.tags = {"roosting"};
+  EXPECT_TRUE(matches(tagged).empty());
+}
+
+TEST_F(StreamMatcherTest, MentionsOfHandlesAndDids) {
+  streams({"@alice.test", "@did:plc:alice"});
+  EXPECT_EQ(matches(Post{"hi @alice.test!"}), Ids{1});
+  EXPECT_EQ(matches(Post{"hi @Alice.Test."}), Ids{1});
+  EXPECT_TRUE(matches(Post{"hi @alice.test.org"}).empty());
+  EXPECT_TRUE(matches(Post{"hi @alice.tester"}).empty());
+  EXPECT_TRUE(matches(Post{"hi @alice.test-x"}).empty());
+  EXPECT_TRUE(matches(Post{"mail bob@alice.test"}).empty());
+  Post mentioned{"hi there"};
+  mentioned.mentions = {"did:plc:alice"};
+  EXPECT_EQ(matches(mentioned), Ids{2});
+  mentioned.mentions = {"did:plc:alicex"};
+  EXPECT_TRUE(matches(mentioned).empty());
+  // A DID written in the text is not a mention.
+  EXPECT_TRUE(matches(Post{"@did:plc:alice"}).empty());
+}
+
+TEST_F(StreamMatcherTest, AuthorFilters) {
+  streams({"roost from:did:plc:bob", "from:did:plc:carol"});
+  Post post{"roost news"};
+  post.author = "did:plc:bob";
+  EXPECT_EQ(matches(post), Ids{1});
+  post.author = "did:plc:dave";
+  EXPECT_TRUE(matches(post).empty());
+  post.author = "did:plc:carol";
+  EXPECT_EQ(matches(post), Ids{2});  // a stream of only an author takes all their posts
+}
+
+TEST_F(StreamMatcherTest, LanguageFilters) {
+  streams({"roost lang:fr", "roost lang:pt-BR"});
+  Post post{"roost"};
+  EXPECT_TRUE(matches(post).empty());  // no language said: the filters do not pass
+  post.langs = {"fr-CA"};
+  EXPECT_EQ(matches(post), Ids{1});
+  post.langs = {"en", "FR"};
+  EXPECT_EQ(matches(post), Ids{1});
+  post.langs = {"pt"};
+  EXPECT_TRUE(matches(post).empty());
+  post.langs = {"pt-br"};
+  EXPECT_EQ(matches(post), Ids{2});
+  post.langs = {"frr"};
+  EXPECT_TRUE(matches(post).empty());
+}
+
+TEST_F(StreamMatcherTest, ExclusionsRemoveOnlyTheirStream) {
+  streams({"roost -spam", "roost -\"buy now\"", "roost"});
+  EXPECT_EQ(matches(Post{"roost SPAM"}), (Ids{2, 3}));
+  EXPECT_EQ(matches(Post{"roost spammy"}), (Ids{1, 2, 3}));
+  EXPECT_EQ(matches(Post{"roost: Buy Now!"}), (Ids{1, 3}));
+  EXPECT_EQ(matches(Post{"roost: buy nowhere"}), (Ids{1, 2, 3}));
+}
+
+TEST_F(StreamMatcherTest, StreamsSharingATermShareAPattern) {
+  streams({"roost", "ROOST OR nest", "nest -roost"});
+  EXPECT_EQ(matcher_.stats().patterns, 2u);
+  EXPECT_EQ(matches(Post{"roost"}), (Ids{1, 2}));
+  EXPECT_EQ(matches(Post{"nest"}), (Ids{2, 3}));
+  EXPECT_GT(matcher_.stats().database_bytes, 0u);
+  EXPECT_GT(session_.scratch_bytes(), 0u);
+}
+
+TEST_F(StreamMatcherTest, BytesThatAreNotUtf8AreScannedSafely) {
+  streams({"roost", "été"});
+  EXPECT_EQ(matches(Post{"\xffroost\xc3"}), Ids{1});
+  EXPECT_EQ(matches(Post{"\xe9t\xe9 \xc3\xa9t\xc3\xa9"}), Ids{2});
+  EXPECT_TRUE(matches(Post{"\xc3"}).empty());
+}
+
+TEST_F(StreamMatcherTest, NonAsciiTermsMatchTheirUsualSpellings) {
+  streams({"\"été chaud\""});
+  EXPECT_TRUE(!matches(Post{"un été chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"ÉTÉ CHAUD"}).empty());
+  EXPECT_TRUE(!matches(Post{"Été chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"Été Chaud"}).empty());
+  EXPECT_TRUE(!matches(Post{"ÉTÉ chaud"}).empty());  // ASCII letters fold in every form
+  EXPECT_TRUE(matches(Post{"éTÉ chaud"}).empty());   // the one spelling not found (ADR 0024)
+  EXPECT_EQ(matcher_.stats().patterns, 1u);
+  EXPECT_EQ(matcher_.stats().expressions, 3u);  // été chaud, ÉTÉ CHAUD, Été Chaud
+}
+
+TEST_F(StreamMatcherTest, ASessionTakesTheNewSnapshotAtItsNextPost) {
+  streams({"roost"});
+  EXPECT_EQ(matches(Post{"roost nest"}), Ids{1});
+  const auto before = session_.revision();
+  streams({"nest"});
+  EXPECT_EQ(matches(Post{"roost nest"}), Ids{1});  // now stream 1 is "nest"
+  EXPECT_GT(session_.revision(), before);
+  EXPECT_TRUE(matches(Post{"roost"}).empty());
+}
+
+TEST_F(StreamMatcherTest, RebuildsWhileAnotherThreadMatches) {
+  streams({"roost"});
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> matched{0};
+  std::atomic<bool> failed{false};
+  std::thread reader([&] {
+    MatchSession session(matcher_);
+    Post post{"roost and nest"};
+    std::vector<core::StreamId> found;
+    while (!stop.load()) {
+      found.clear();
+      if (!session.match(post.view(), found).ok()) failed = true;
+      // Every snapshot has a stream 1 matching this post ("roost" or "nest").
+      if (found.empty() || found.front().value != 1) failed = true;
+      ++matched;
+    }
+  });
+  for (int round = 0; round < 50; ++round) {
+    std::vector<MatchableStream> list;
+    list.push_back({core::StreamId{1}, *domain::parse_stream_query(round % 2 ? "nest" : "roost")});
+    for (int extra = 0; extra < round; ++extra) {
+      list.push_back({core::StreamId{100 + extra},
+                      *domain::parse_stream_query("word" + std::to_string(extra))});
+    }
+    ASSERT_TRUE(matcher_.rebuild(list).ok());
+  }
+  while (matched.load() < 100) std::this_thread::yield();
+  stop = true;
+  reader.join();
+  EXPECT_FALSE(failed.load());
+  EXPECT_EQ(matcher_.stats().streams, 50u);
+}
+
+}  // namespace
+}  // namespace roost::ingest
