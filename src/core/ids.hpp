@@ -21,6 +21,9 @@ using SessionId = Id<struct SessionTag>;
 using ApiTokenId = Id<struct ApiTokenTag>;
 using PostId = Id<struct PostTag>;
 using PublishJobId = Id<struct PublishJobTag>;
+using InboxItemId = Id<struct InboxItemTag>;
+using InboxRuleId = Id<struct InboxRuleTag>;
+using TemplateId = Id<struct TemplateTag>;
 
 }  // namespace roost::core
 
