@@ -4,7 +4,8 @@ namespace roost::app {
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
                    const core::Clock& clock, const services::OutboundSettings& outbound,
-                   const core::Keyring& keyring, const networks::bluesky::BlueskySettings& bluesky)
+                   const core::Keyring& keyring, const networks::bluesky::BlueskySettings& bluesky,
+                   services::LiveEvents* live_events)
     : outbound_(outbound),
       system_status_(database),
       users_(database),
@@ -40,6 +41,11 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       post_calendar_(organization_records_, users_, post_records_, profiles_, teams_, clock),
       posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
              clock),
+      template_records_(database),
+      templates_(organization_records_, team_records_, profile_records_, template_records_, clock),
+      inbox_records_(database),
+      inbox_(organization_records_, team_records_, profile_records_, inbox_records_, users_,
+             notification_records_, posts_, templates_, live_events, clock, outbound_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -54,7 +60,9 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       api_token_handlers_(api_tokens_, blocking),
       two_factor_handlers_(two_factor_, blocking),
       calendar_handlers_(post_calendar_, outbound_, blocking),
-      post_handlers_(posts_, blocking) {}
+      post_handlers_(posts_, blocking),
+      inbox_handlers_(inbox_, blocking),
+      template_handlers_(templates_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -77,6 +85,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   two_factor_handlers_.register_routes(router);
   calendar_handlers_.register_routes(router);
   post_handlers_.register_routes(router);
+  inbox_handlers_.register_routes(router);
+  template_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

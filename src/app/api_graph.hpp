@@ -5,6 +5,7 @@
 #include "api/http/handlers/api_token_handlers.hpp"
 #include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/calendar_handlers.hpp"
+#include "api/http/handlers/inbox_handlers.hpp"
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
@@ -15,6 +16,7 @@
 #include "api/http/handlers/session_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
+#include "api/http/handlers/template_handlers.hpp"
 #include "api/http/handlers/two_factor_handlers.hpp"
 #include "api/http/router.hpp"
 #include "core/clock.hpp"
@@ -23,6 +25,7 @@
 #include "services/accounts.hpp"
 #include "services/api_tokens.hpp"
 #include "services/audit_log.hpp"
+#include "services/inbox.hpp"
 #include "services/invitations.hpp"
 #include "services/members.hpp"
 #include "services/notifications.hpp"
@@ -38,10 +41,12 @@
 #include "services/sessions.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
+#include "services/templates.hpp"
 #include "services/two_factor.hpp"
 #include "storage/api_token_repository.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
+#include "storage/inbox_repository.hpp"
 #include "storage/invitation_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/notification_repository.hpp"
@@ -51,6 +56,7 @@
 #include "storage/profile_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/team_repository.hpp"
+#include "storage/template_repository.hpp"
 #include "storage/totp_repository.hpp"
 #include "storage/user_repository.hpp"
 
@@ -65,7 +71,8 @@ class ApiGraph {
   ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
            const core::Clock& clock, const services::OutboundSettings& outbound,
            const core::Keyring& keyring = no_keyring(),
-           const networks::bluesky::BlueskySettings& bluesky = {});
+           const networks::bluesky::BlueskySettings& bluesky = {},
+           services::LiveEvents* live_events = nullptr);
   ApiGraph(const ApiGraph&) = delete;
   ApiGraph& operator=(const ApiGraph&) = delete;
 
@@ -88,6 +95,8 @@ class ApiGraph {
   networks::Network& bluesky_network() { return bluesky_; }
   services::ProfileCredentialVault& profile_credentials() { return profile_vault_; }
   services::ProfileAlerts& profile_alerts() { return profile_alerts_; }
+  // What the listeners feed (ingest::InboxSink), and where live events of the inbox go.
+  services::Inbox& inbox() { return inbox_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -123,6 +132,10 @@ class ApiGraph {
   storage::PostRepository post_records_;
   services::PostCalendar post_calendar_;
   services::Posts posts_;
+  storage::TemplateRepository template_records_;
+  services::Templates templates_;
+  storage::InboxRepository inbox_records_;
+  services::Inbox inbox_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -139,6 +152,8 @@ class ApiGraph {
   api::http::TwoFactorHandlers two_factor_handlers_;
   api::http::CalendarHandlers calendar_handlers_;
   api::http::PostHandlers post_handlers_;
+  api::http::InboxHandlers inbox_handlers_;
+  api::http::TemplateHandlers template_handlers_;
 };
 
 }  // namespace roost::app
