@@ -165,7 +165,9 @@ core::Result<std::shared_ptr<const CompiledRegex>> CompiledRegex::compile(
   const std::string terminated(pattern);  // hs_compile reads a NUL-terminated pattern
   auto compiled = std::make_unique<Compiled>();
   hs_compile_error_t* error = nullptr;
-  const unsigned flags = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SINGLEMATCH;
+  // Without HS_FLAG_UCP: vectorscan refuses \b in UCP mode, and word boundaries are what
+  // rules need most; \w, \b and case folding are therefore ASCII's (ADR 0025).
+  const unsigned flags = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH;
   if (hs_compile(terminated.c_str(), flags, HS_MODE_BLOCK, nullptr, &compiled->database, &error) !=
       HS_SUCCESS) {
     std::string reason =

@@ -453,7 +453,12 @@ TEST_F(InboxTest, RepliesGoThroughPostsWithTheThreadsRefsAndTemplates) {
   EXPECT_EQ(answered->post.post.text, "Thanks @did:plc:fan! — Pat Publisher for bikes.test");
   EXPECT_EQ(answered->post.post.reply_root->uri, answered->post.post.reply_parent->uri);
 
+  // The same text again to the same profile is Posts' duplicate warning, as for any post.
+  auto duplicate = inbox_->reply(as(publisher_), org_, mention_item, text);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, core::ErrorCode::duplicate_post);
   // A limited member's reply waits for approval; a viewer's is refused.
+  text.text = "We will look into it.";
   auto pending = inbox_->reply(as(limited_), org_, mention_item, text);
   ASSERT_TRUE(pending.ok()) << pending.error().message;
   EXPECT_EQ(pending->post.post.state, storage::PostState::pending_approval);

@@ -3,6 +3,9 @@
 // the assigning transaction, notes, rules kept in order without gaps, and team templates.
 #include "storage/inbox_repository.hpp"
 
+#include <set>
+
+#include "core/limits.hpp"
 #include "migrated_database_test.hpp"
 #include "storage/notification_repository.hpp"
 #include "storage/template_repository.hpp"
