@@ -57,11 +57,10 @@ TEST_F(InboxReplyBlueskyTest, AReplyFromTheInboxKeepsTheThreadsRootAndAnswersThe
   // The brand posts; a fan answers it (the answer is what reaches the inbox).
   auto fan = test::create_test_account(pds_);
   auto root = post_as(session_of(brand), {{"text", "We are open today."}});
-  auto answer =
-      post_as(session_of(fan), {{"text", "Until when?"},
-                                {"reply",
-                                 {{"root", {{"uri", root.uri}, {"cid", root.cid}}},
-                                  {"parent", {{"uri", root.uri}, {"cid", root.cid}}}}}});
+  auto answer = post_as(session_of(fan), {{"text", "Until when?"},
+                                          {"reply",
+                                           {{"root", {{"uri", root.uri}, {"cid", root.cid}}},
+                                            {"parent", {{"uri", root.uri}, {"cid", root.cid}}}}}});
   InboxFeeder feeder(open_database());
   FedPost incoming;
   incoming.uri = answer.uri;
@@ -80,10 +79,10 @@ TEST_F(InboxReplyBlueskyTest, AReplyFromTheInboxKeepsTheThreadsRootAndAnswersThe
   const auto item = listed.json()["items"][0];
   EXPECT_EQ(item["kind"], "reply");
 
-  auto replied = as(owner, "POST",
-                    org_path(org) + "/inbox/" + std::to_string(item["id"].get<std::int64_t>()) +
-                        "/reply",
-                    {{"text", "Until 6 pm."}});
+  auto replied =
+      as(owner, "POST",
+         org_path(org) + "/inbox/" + std::to_string(item["id"].get<std::int64_t>()) + "/reply",
+         {{"text", "Until 6 pm."}});
   ASSERT_EQ(replied.status, 201) << replied.body;
   const auto post = replied.json()["post"]["id"].get<std::int64_t>();
 
@@ -107,8 +106,8 @@ TEST_F(InboxReplyBlueskyTest, AReplyFromTheInboxKeepsTheThreadsRootAndAnswersThe
   EXPECT_EQ(record->value["reply"]["root"]["cid"], root.cid);
   EXPECT_EQ(record->value["reply"]["parent"]["uri"], answer.uri);
   EXPECT_EQ(record->value["reply"]["parent"]["cid"], answer.cid);
-  auto after = as(owner, "GET",
-                  org_path(org) + "/inbox/" + std::to_string(item["id"].get<std::int64_t>()));
+  auto after =
+      as(owner, "GET", org_path(org) + "/inbox/" + std::to_string(item["id"].get<std::int64_t>()));
   EXPECT_EQ(after.json()["reply_post_id"], post);
 }
 

@@ -86,7 +86,8 @@ class InboxHttpTest : public OrgScenarioTest {
     auto listed = as(user, "GET", inbox_path() + query);
     EXPECT_EQ(listed.status, 200) << listed.body;
     std::vector<nlohmann::json> items;
-    for (const auto& item : listed.json()["items"]) items.push_back(item);
+    const auto body = listed.json();  // the loop must not run over a temporary's member
+    for (const auto& item : body["items"]) items.push_back(item);
     return items;
   }
 
