@@ -48,6 +48,11 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       event_access_(organization_records_, team_records_, profile_records_),
       stream_records_(database),
       streams_(organization_records_, team_records_, stream_records_, clock),
+      template_records_(database),
+      templates_(organization_records_, team_records_, profile_records_, template_records_, clock),
+      inbox_records_(database),
+      inbox_(organization_records_, team_records_, profile_records_, inbox_records_, users_,
+             notification_records_, posts_, templates_, &live_events_, clock, outbound_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -64,7 +69,9 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       calendar_handlers_(post_calendar_, outbound_, blocking),
       post_handlers_(posts_, blocking),
       event_handlers_(event_access_, blocking),
-      stream_handlers_(streams_, blocking) {}
+      stream_handlers_(streams_, blocking),
+      inbox_handlers_(inbox_, blocking),
+      template_handlers_(templates_, blocking) {}
 
 const core::Keyring& ApiGraph::no_keyring() {
   static const core::Keyring empty;
@@ -89,6 +96,8 @@ void ApiGraph::register_routes(api::http::Router& router) {
   post_handlers_.register_routes(router);
   event_handlers_.register_routes(router);
   stream_handlers_.register_routes(router);
+  inbox_handlers_.register_routes(router);
+  template_handlers_.register_routes(router);
 }
 
 }  // namespace roost::app

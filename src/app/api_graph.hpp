@@ -6,6 +6,7 @@
 #include "api/http/handlers/audit_handlers.hpp"
 #include "api/http/handlers/calendar_handlers.hpp"
 #include "api/http/handlers/event_handlers.hpp"
+#include "api/http/handlers/inbox_handlers.hpp"
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
@@ -17,6 +18,7 @@
 #include "api/http/handlers/stream_handlers.hpp"
 #include "api/http/handlers/system_handlers.hpp"
 #include "api/http/handlers/team_handlers.hpp"
+#include "api/http/handlers/template_handlers.hpp"
 #include "api/http/handlers/two_factor_handlers.hpp"
 #include "api/http/router.hpp"
 #include "api/ws/event_hub.hpp"
@@ -28,6 +30,7 @@
 #include "services/api_tokens.hpp"
 #include "services/audit_log.hpp"
 #include "services/event_access.hpp"
+#include "services/inbox.hpp"
 #include "services/invitations.hpp"
 #include "services/live_event_fanout.hpp"
 #include "services/members.hpp"
@@ -45,10 +48,12 @@
 #include "services/streams.hpp"
 #include "services/system_status.hpp"
 #include "services/teams.hpp"
+#include "services/templates.hpp"
 #include "services/two_factor.hpp"
 #include "storage/api_token_repository.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
+#include "storage/inbox_repository.hpp"
 #include "storage/invitation_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/notification_repository.hpp"
@@ -59,6 +64,7 @@
 #include "storage/session_repository.hpp"
 #include "storage/stream_repository.hpp"
 #include "storage/team_repository.hpp"
+#include "storage/template_repository.hpp"
 #include "storage/totp_repository.hpp"
 #include "storage/user_repository.hpp"
 
@@ -107,6 +113,8 @@ class ApiGraph {
   // and their repository, for the item recorder app/ builds beside the event hub.
   services::Streams& streams() { return streams_; }
   storage::StreamRepository& stream_records() { return stream_records_; }
+  // What the listeners feed (ingest::InboxSink), and where live events of the inbox go.
+  services::Inbox& inbox() { return inbox_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -149,6 +157,10 @@ class ApiGraph {
   services::EventAccess event_access_;
   storage::StreamRepository stream_records_;
   services::Streams streams_;
+  storage::TemplateRepository template_records_;
+  services::Templates templates_;
+  storage::InboxRepository inbox_records_;
+  services::Inbox inbox_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;
@@ -167,6 +179,8 @@ class ApiGraph {
   api::http::PostHandlers post_handlers_;
   api::http::EventHandlers event_handlers_;
   api::http::StreamHandlers stream_handlers_;
+  api::http::InboxHandlers inbox_handlers_;
+  api::http::TemplateHandlers template_handlers_;
 };
 
 }  // namespace roost::app

@@ -7,7 +7,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::array<OrgRule, 15> organization_rules{{
+constexpr std::array<OrgRule, 16> organization_rules{{
     {Action::view_org, OrgRole::member, "view_org"},
     {Action::rename_org, OrgRole::admin, "rename_org (owner or admin)"},
     {Action::delete_org, OrgRole::owner, "delete_org (owner only)"},
@@ -23,6 +23,7 @@ constexpr std::array<OrgRule, 15> organization_rules{{
     {Action::import_members, OrgRole::admin, "import_members (owner or admin)"},
     {Action::connect_profile, OrgRole::admin, "connect_profile (owner or admin)"},
     {Action::remove_profile, OrgRole::admin, "remove_profile (owner or admin)"},
+    {Action::manage_inbox_rules, OrgRole::admin, "manage_inbox_rules (owner or admin)"},
 }};
 
 constexpr std::string_view answer_invitation_permission =
@@ -57,6 +58,11 @@ constexpr std::array<TeamRule, 10> team_action_rules{{
      "manage_team_streams (org owner or admin, or team_admin of the team)"},
     {Action::view_team_streams, OrgRole::admin, TeamRole::member, true,
      "view_team_streams (org owner or admin, or a member of the team)"},
+    {Action::manage_templates, OrgRole::admin, TeamRole::team_admin, true,
+     "manage_templates (org owner or admin, or team_admin of the team)"},
+    {Action::use_templates, OrgRole::admin, TeamRole::member, true,
+     "use_templates (org owner or admin, or a member of the team with publisher level on one of "
+     "its profiles)"},
 }};
 
 // A team's streams are concealed from those outside the team: ids are guessable, and a
@@ -67,7 +73,7 @@ bool conceals_from_outsiders(Action action) {
 
 using domain::ProfileLevel;
 
-constexpr std::array<ProfileRule, 6> profile_action_rules{{
+constexpr std::array<ProfileRule, 8> profile_action_rules{{
     {Action::list_profiles, std::nullopt, "list_profiles"},
     {Action::view_profile, ProfileLevel::viewer, "view_profile (viewer level on the profile)"},
     {Action::compose_post, ProfileLevel::limited, "compose_post (limited level on the profile)"},
@@ -77,6 +83,8 @@ constexpr std::array<ProfileRule, 6> profile_action_rules{{
      "approve_post (publisher level on the profile)"},
     {Action::manage_profile, ProfileLevel::manager,
      "manage_profile (manager level on the profile)"},
+    {Action::view_inbox, ProfileLevel::viewer, "view_inbox (viewer level on the item's profile)"},
+    {Action::work_inbox, ProfileLevel::limited, "work_inbox (limited level on the item's profile)"},
 }};
 
 constexpr std::string_view set_grant_permission =
@@ -139,6 +147,11 @@ Decision decide_team(const Actor& actor, const TeamRule& rule, const Resource& r
   if (at_least(resource.actor_membership->role, rule.minimum_org_role)) return Decision::allow();
   if (rule.about_one_team && rule.minimum_team_role && resource.team->actor_role &&
       at_least(*resource.team->actor_role, *rule.minimum_team_role)) {
+    // Templates are for answering as a profile: a team member who cannot publish as any of
+    // the team's profiles has no use for them.
+    if (rule.action == Action::use_templates && !resource.team->actor_publishes) {
+      return Decision::deny(std::string(rule.permission));
+    }
     return Decision::allow();
   }
   if (conceals_from_outsiders(rule.action) && !resource.team->actor_role) {
@@ -245,6 +258,11 @@ std::string_view action_name(Action action) {
     case Action::remove_profile_grant: return "remove_profile_grant";
     case Action::connect_profile: return "connect_profile";
     case Action::remove_profile: return "remove_profile";
+    case Action::view_inbox: return "view_inbox";
+    case Action::work_inbox: return "work_inbox";
+    case Action::manage_inbox_rules: return "manage_inbox_rules";
+    case Action::manage_templates: return "manage_templates";
+    case Action::use_templates: return "use_templates";
     case Action::invite_member: return "invite_member";
     case Action::list_invitations: return "list_invitations";
     case Action::manage_invitation: return "manage_invitation";
@@ -308,7 +326,8 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::manage_invitation:
     case Action::import_members: break;
     case Action::connect_profile:
-    case Action::remove_profile: break;
+    case Action::remove_profile:
+    case Action::manage_inbox_rules: break;
     case Action::answer_invitation: return decide_answer(actor, resource);
     case Action::create_team:
     case Action::list_teams:
@@ -319,7 +338,9 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::set_team_member:
     case Action::remove_team_member:
     case Action::manage_team_streams:
-    case Action::view_team_streams: {
+    case Action::view_team_streams:
+    case Action::manage_templates:
+    case Action::use_templates: {
       const TeamRule* rule = team_rule_of(action);
       if (rule == nullptr) return Decision::not_found();
       return decide_team(actor, *rule, resource);
@@ -329,7 +350,9 @@ Decision decide(const Actor& actor, Action action, const Resource& resource) {
     case Action::compose_post:
     case Action::publish_post:
     case Action::approve_post:
-    case Action::manage_profile: {
+    case Action::manage_profile:
+    case Action::view_inbox:
+    case Action::work_inbox: {
       const ProfileRule* rule = profile_rule_of(action);
       if (rule == nullptr) return Decision::not_found();
       return decide_profile(actor, *rule, resource);

@@ -70,6 +70,16 @@ enum class Action {
   remove_profile_grant,  // take a profile away from a team
   connect_profile,       // org owner or admin: connect an account of a network (plan limit)
   remove_profile,        // org owner or admin: remove a profile (its scheduled posts end)
+  // The team inbox (ADR 0025), by the actor's level on the item's profile
+  view_inbox,  // viewer: list and read its items and their notes
+  work_inbox,  // limited: assign, tag, prioritize, set the status, add notes
+  // Routing rules of an organization: its owners and admins
+  manage_inbox_rules,
+  // Saved replies of a team: create, edit, delete (org owner or admin, or team_admin), and
+  // use them (org owner or admin, or a member of the team with publisher level on one of the
+  // team's profiles: TeamTarget::actor_publishes)
+  manage_templates,
+  use_templates,
   // Invitations of an organization (ADR 0010)
   invite_member,      // one invitation by email
   list_invitations,   // pending and answered invitations, with their status
@@ -108,6 +118,8 @@ struct TeamTarget {
   core::OrgId org;
   std::optional<domain::TeamRole> actor_role;  // empty: the actor is not in the team
   std::optional<core::UserId> member;          // set_team_member / remove_team_member
+  // use_templates: the actor's level on one of the profiles the team has is publisher or more.
+  bool actor_publishes = false;
 };
 
 // What a profile action is about: the profile, the organization it really belongs to, and

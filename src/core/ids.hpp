@@ -22,6 +22,9 @@ using ApiTokenId = Id<struct ApiTokenTag>;
 using PostId = Id<struct PostTag>;
 using PublishJobId = Id<struct PublishJobTag>;
 using StreamId = Id<struct StreamTag>;
+using InboxItemId = Id<struct InboxItemTag>;
+using InboxRuleId = Id<struct InboxRuleTag>;
+using TemplateId = Id<struct TemplateTag>;
 
 }  // namespace roost::core
 

@@ -289,5 +289,30 @@ inline constexpr std::size_t stream_item_text_bytes_max = 3'000;
 inline constexpr std::size_t columns_per_user_max = 50;
 inline constexpr int column_width_min = 1;  // narrow, medium, wide
 inline constexpr int column_width_max = 3;
+// The team inbox (services/inbox, ADR 0025). A member has at most
+// inbox_member_open_items_max items open or pending assigned to them: past it, a new item
+// goes to a team, not a person. Routing rules: per organization, keywords per rule and
+// their length, a regex's pattern and compiled size (vectorscan: linear in the text, bounded
+// in memory), and the bytes of a post's text they are matched against (Bluesky allows 3,000).
+inline constexpr std::int64_t inbox_member_open_items_max = 50;
+inline constexpr std::size_t inbox_rules_per_org_max = 200;
+inline constexpr std::size_t inbox_rule_keywords_max = 50;
+inline constexpr std::size_t inbox_rule_keyword_bytes_max = 100;
+inline constexpr std::size_t inbox_rule_regex_bytes_max = 256;
+inline constexpr std::size_t inbox_rule_regex_database_bytes_max = 1024 * 1024;
+inline constexpr std::size_t inbox_routed_text_bytes_max = 3'000;
+inline constexpr std::size_t inbox_tags_per_item_max = 20;
+inline constexpr std::size_t inbox_tag_bytes_max = 50;
+inline constexpr std::size_t inbox_note_bytes_max = 10'000;
+inline constexpr std::size_t inbox_page_size_default = 50;
+inline constexpr std::size_t inbox_page_size_max = 200;
+inline constexpr std::size_t inbox_notes_listed_max = 500;
+// The DIDs one query of the ingest's profile lookup names (a batch needs several above it).
+inline constexpr std::size_t inbox_did_lookup_chunk = 500;
+// Saved replies per team (services/templates): the body in graphemes (what a person counts
+// as characters), and in bytes so that combining marks cannot make one huge.
+inline constexpr std::size_t template_body_graphemes_max = 2'000;
+inline constexpr std::size_t template_body_bytes_max = 16 * 1024;
+inline constexpr std::size_t templates_per_team_listed_max = 500;
 
 }  // namespace roost::core::limits

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "../support/api_routes.hpp"
+#include "inbox_feeder.hpp"
 #include "org_scenario_test.hpp"
 
 namespace roost::testing {
@@ -39,6 +40,14 @@ const std::map<std::string, std::string>& sample_bodies() {
       {"POST /api/v1/orgs/{org_id}/profiles/{profile_id}/reconnect",
        R"({"app_password":"aaaa-bbbb-cccc-dddd"})"},
       {"PATCH /api/v1/orgs/{org_id}/profiles/{profile_id}", R"({"requires_confirmation":true})"},
+      {"PATCH /api/v1/orgs/{org_id}/inbox/{item_id}", R"({"status":"resolved"})"},
+      {"POST /api/v1/orgs/{org_id}/inbox/{item_id}/notes", R"({"body":"outsider note"})"},
+      {"POST /api/v1/orgs/{org_id}/inbox/{item_id}/reply", R"({"text":"outsider reply"})"},
+      {"POST /api/v1/orgs/{org_id}/inbox-rules", R"({"name":"outsider rule"})"},
+      {"PUT /api/v1/orgs/{org_id}/inbox-rules/{rule_id}", R"({"name":"outsider rule"})"},
+      {"POST /api/v1/orgs/{org_id}/teams/{team_id}/templates",
+       R"({"name":"outsider","body":"hi"})"},
+      {"PATCH /api/v1/orgs/{org_id}/templates/{template_id}", R"({"body":"hi"})"},
   };
   return bodies;
 }
@@ -81,6 +90,22 @@ class CrossOrgSweepTest : public OrgScenarioTest {
                        {"when", {{"mode", "draft"}}}});
     ASSERT_EQ(drafted.status, 201) << drafted.body;
     victim_post_ = drafted.json()["id"].get<std::int64_t>();
+    // An inbox item, a routing rule and a template of the victim's, so that {item_id},
+    // {rule_id} and {template_id} name real ones.
+    std::vector<FedPost> mentions{mention_of("victim", "did:plc:victim", "hello victim")};
+    ASSERT_EQ(InboxFeeder(open_database()).feed(mentions), 1u);
+    auto items = as(victim_owner_, "GET", org_path(victim_org_) + "/inbox");
+    ASSERT_EQ(items.status, 200) << items.body;
+    victim_item_ = items.json()["items"][0]["id"].get<std::int64_t>();
+    auto rule = as(victim_owner_, "POST", org_path(victim_org_) + "/inbox-rules",
+                   {{"name", "victim rule"}, {"keywords", {"victim"}}});
+    ASSERT_EQ(rule.status, 201) << rule.body;
+    victim_rule_ = rule.json()["id"].get<std::int64_t>();
+    auto made = as(victim_owner_, "POST",
+                   org_path(victim_org_) + "/teams/" + std::to_string(victim_team_) + "/templates",
+                   {{"name", "victim template"}, {"body", "Thanks {author_handle}"}});
+    ASSERT_EQ(made.status, 201) << made.body;
+    victim_template_ = made.json()["id"].get<std::int64_t>();
     // The victim themself reaches it through the same path the sweep uses.
     auto own_view =
         as(victim_owner_, "GET", target("/api/v1/orgs/{org_id}/posts/{post_id}", victim_org_));
@@ -98,7 +123,10 @@ class CrossOrgSweepTest : public OrgScenarioTest {
         {"{user_id}", std::to_string(victim_member_.id)},
         {"{profile_id}", std::to_string(victim_profile_)},
         {"{invitation_id}", std::to_string(victim_invitation_)},
-        {"{post_id}", std::to_string(victim_post_)}};
+        {"{post_id}", std::to_string(victim_post_)},
+        {"{item_id}", std::to_string(victim_item_)},
+        {"{rule_id}", std::to_string(victim_rule_)},
+        {"{template_id}", std::to_string(victim_template_)}};
     for (const auto& [name, value] : values) {
       for (auto at = path.find(name); at != std::string::npos; at = path.find(name)) {
         path.replace(at, name.size(), value);
@@ -137,6 +165,7 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   std::int64_t own_org_ = 0, own_team_ = 0, own_profile_ = 0;
   std::int64_t victim_invitation_ = 0;
   std::int64_t victim_post_ = 0;
+  std::int64_t victim_item_ = 0, victim_rule_ = 0, victim_template_ = 0;
 };
 
 TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganizationsMember) {

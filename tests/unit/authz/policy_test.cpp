@@ -73,6 +73,8 @@ const std::map<Action, std::map<Role, Verdict>>& expected_in_same_org() {
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
       {Action::remove_profile,
        {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
+      {Action::manage_inbox_rules,
+       {{Role::owner, A}, {Role::admin, A}, {Role::member, D}, {Role::none, N}}},
   };
   return table;
 }
@@ -158,7 +160,7 @@ TEST(Policy, EveryOrgActionForEveryRoleInTheSameAndAnotherOrganization) {
       }
     }
   }
-  EXPECT_EQ(cases, 15 * 4 * 2);
+  EXPECT_EQ(cases, 16 * 4 * 2);
 }
 
 TEST(Policy, DeleteAndTransferDenialsSayOwnerOnly) {
@@ -261,6 +263,9 @@ const std::map<Action, std::map<InTeam, Verdict>>& expected_for_plain_member() {
        {{InTeam::none, N}, {InTeam::member, D}, {InTeam::team_admin, A}}},
       {Action::view_team_streams,
        {{InTeam::none, N}, {InTeam::member, A}, {InTeam::team_admin, A}}},
+      {Action::manage_templates, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, A}}},
+      // team_resource() says the actor publishes as none of the team's profiles.
+      {Action::use_templates, {{InTeam::none, D}, {InTeam::member, D}, {InTeam::team_admin, D}}},
   };
   return table;
 }
@@ -296,6 +301,34 @@ TEST(Policy, EveryTeamActionForEveryOrgRoleAndTeamRole) {
     }
   }
   EXPECT_EQ(cases, 10 * 4 * 3 * 2);
+}
+
+// Templates are used by members of their team who publish as one of its profiles; org
+// owners and admins use every team's; a publisher outside the team does not.
+TEST(Policy, TemplatesAreUsedByTheTeamsPublishersOwnersAndAdmins) {
+  constexpr auto A = Verdict::allow;
+  constexpr auto D = Verdict::deny;
+  const std::map<InTeam, Verdict> plain_member_publishing = {
+      {InTeam::none, D}, {InTeam::member, A}, {InTeam::team_admin, A}};
+  for (auto role : {Role::owner, Role::admin, Role::member}) {
+    for (auto in_team : {InTeam::none, InTeam::member, InTeam::team_admin}) {
+      for (bool publishes : {false, true}) {
+        SCOPED_TRACE(std::string(role_label(role)) + ", " + team_label(in_team) +
+                     (publishes ? ", publisher" : ", not a publisher"));
+        auto resource = team_resource(role, Where::same, in_team);
+        resource.team->actor_publishes = publishes;
+        Verdict expected = A;
+        if (role == Role::member) expected = publishes ? plain_member_publishing.at(in_team) : D;
+        expect_verdict(Action::use_templates, resource, expected);
+        // Publishing changes nothing about who manages them.
+        expect_verdict(Action::manage_templates, resource,
+                       role != Role::member || in_team == InTeam::team_admin ? A : D);
+      }
+    }
+  }
+  auto elsewhere = team_resource(Role::member, Where::other, InTeam::member);
+  elsewhere.team->actor_publishes = true;
+  EXPECT_EQ(decide(caller(), Action::use_templates, elsewhere).verdict(), Verdict::not_found);
 }
 
 TEST(Policy, ATeamOfAnotherOrganizationIsNotFoundEvenForOwners) {
@@ -434,6 +467,18 @@ const std::map<Action, std::map<Level, Verdict>>& expected_profile_for_plain_mem
         {Level::limited, D},
         {Level::publisher, D},
         {Level::manager, A}}},
+      {Action::view_inbox,
+       {{Level::none, N},
+        {Level::viewer, A},
+        {Level::limited, A},
+        {Level::publisher, A},
+        {Level::manager, A}}},
+      {Action::work_inbox,
+       {{Level::none, N},
+        {Level::viewer, D},
+        {Level::limited, A},
+        {Level::publisher, A},
+        {Level::manager, A}}},
   };
   return table;
 }
@@ -492,7 +537,7 @@ TEST(Policy, EveryProfileActionForEveryOrgRoleTeamRoleAndLevel) {
       }
     }
   }
-  EXPECT_EQ(cases, 8 * 4 * 3 * 5 * 2);
+  EXPECT_EQ(cases, 10 * 4 * 3 * 5 * 2);
 }
 
 TEST(Policy, AProfileOfAnotherOrganizationIsNotFoundEvenForOwners) {
