@@ -20,6 +20,7 @@
 #include "core/random.hpp"
 #include "ingest/composite_post_sink.hpp"
 #include "ingest/firehose_consumer.hpp"
+#include "ingest/inbox_sink.hpp"
 #include "ingest/streams_sink.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
@@ -304,8 +305,10 @@ int run_serve(Config config) {
   // batch that one of them refused is handed to both again.
   services::StreamItemRecorder stream_items(api.stream_records(), api.live_events(), clock);
   ingest::StreamsSink streams_sink(api.streams(), stream_items);
+  ingest::InboxSink inbox_sink(api.inbox());
   ingest::CompositePostSink ingest_sinks;
   ingest_sinks.add(streams_sink);
+  ingest_sinks.add(inbox_sink);
   storage::IngestCursorRepository ingest_cursors(**database);
   auto ingest_consumer =
       start_ingest(config, ingest_cursors, ingest_sinks, clock, api.system_status(), metrics);

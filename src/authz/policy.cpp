@@ -40,7 +40,7 @@ Decision decide_answer(const Actor& actor, const Resource& resource) {
 
 using domain::TeamRole;
 
-constexpr std::array<TeamRule, 10> team_action_rules{{
+constexpr std::array<TeamRule, 12> team_action_rules{{
     {Action::create_team, OrgRole::admin, std::nullopt, false, "create_team (org owner or admin)"},
     {Action::list_teams, OrgRole::member, std::nullopt, false, "list_teams"},
     {Action::view_all_teams, OrgRole::admin, std::nullopt, false,

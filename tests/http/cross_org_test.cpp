@@ -48,6 +48,10 @@ const std::map<std::string, std::string>& sample_bodies() {
       {"POST /api/v1/orgs/{org_id}/teams/{team_id}/templates",
        R"({"name":"outsider","body":"hi"})"},
       {"PATCH /api/v1/orgs/{org_id}/templates/{template_id}", R"({"body":"hi"})"},
+      {"POST /api/v1/orgs/{org_id}/teams/{team_id}/streams",
+       R"({"name":"outsider stream","query":"outsider"})"},
+      {"PATCH /api/v1/orgs/{org_id}/streams/{stream_id}", R"({"name":"outsider stream"})"},
+      {"PUT /api/v1/orgs/{org_id}/columns", R"({"columns":[{"stream_id":{stream_id},"width":1}]})"},
   };
   return bodies;
 }
@@ -106,6 +110,11 @@ class CrossOrgSweepTest : public OrgScenarioTest {
                    {{"name", "victim template"}, {"body", "Thanks {author_handle}"}});
     ASSERT_EQ(made.status, 201) << made.body;
     victim_template_ = made.json()["id"].get<std::int64_t>();
+    auto stream = as(victim_owner_, "POST",
+                     org_path(victim_org_) + "/teams/" + std::to_string(victim_team_) + "/streams",
+                     {{"name", "Victim Stream"}, {"query", "victim"}});
+    ASSERT_EQ(stream.status, 201) << stream.body;
+    victim_stream_ = stream.json()["id"].get<std::int64_t>();
     // The victim themself reaches it through the same path the sweep uses.
     auto own_view =
         as(victim_owner_, "GET", target("/api/v1/orgs/{org_id}/posts/{post_id}", victim_org_));
@@ -126,7 +135,8 @@ class CrossOrgSweepTest : public OrgScenarioTest {
         {"{post_id}", std::to_string(victim_post_)},
         {"{item_id}", std::to_string(victim_item_)},
         {"{rule_id}", std::to_string(victim_rule_)},
-        {"{template_id}", std::to_string(victim_template_)}};
+        {"{template_id}", std::to_string(victim_template_)},
+        {"{stream_id}", std::to_string(victim_stream_)}};
     for (const auto& [name, value] : values) {
       for (auto at = path.find(name); at != std::string::npos; at = path.find(name)) {
         path.replace(at, name.size(), value);
@@ -153,9 +163,9 @@ class CrossOrgSweepTest : public OrgScenarioTest {
 
   void expect_nothing_leaked(const HttpResponse& response, const std::string& what) {
     for (const std::string secret :
-         {"Victim Corp", "Victim Team", "victim-handle.test", "victim.owner@example.com",
-          "victim.member@example.com", "did:plc:victim", "victim.invitee@example.com",
-          victim_post_text}) {
+         {"Victim Corp", "Victim Team", "Victim Stream", "victim-handle.test",
+          "victim.owner@example.com", "victim.member@example.com", "did:plc:victim",
+          "victim.invitee@example.com", victim_post_text}) {
       EXPECT_EQ(response.body.find(secret), std::string::npos) << what << " leaks " << secret;
     }
   }
@@ -165,7 +175,7 @@ class CrossOrgSweepTest : public OrgScenarioTest {
   std::int64_t own_org_ = 0, own_team_ = 0, own_profile_ = 0;
   std::int64_t victim_invitation_ = 0;
   std::int64_t victim_post_ = 0;
-  std::int64_t victim_item_ = 0, victim_rule_ = 0, victim_template_ = 0;
+  std::int64_t victim_item_ = 0, victim_rule_ = 0, victim_template_ = 0, victim_stream_ = 0;
 };
 
 TEST_F(CrossOrgSweepTest, EveryOrganizationRouteIsNotFoundForAnotherOrganizationsMember) {

@@ -35,7 +35,7 @@ class OrgScenarioTest : public ::testing::Test {
                        const std::string& body = {},
                        std::map<std::string, std::string> headers = {}) {
     if (!body.empty()) headers["Content-Type"] = "application/json";
-    return http_request(server_.port(), method, target, body, headers);
+    return http_request(port(), method, target, body, headers);
   }
 
   HttpResponse as(const User& user, const std::string& method, const std::string& target,
@@ -124,7 +124,12 @@ class OrgScenarioTest : public ::testing::Test {
     return response.json()["error"]["message"];
   }
 
+  // The port requests go to: the fixture's server, or the one a test started in its place on
+  // the same data directory (a restart).
+  unsigned short port() const { return port_override_ != 0 ? port_override_ : server_.port(); }
+
   RoostServer server_;
+  unsigned short port_override_ = 0;
 };
 
 }  // namespace roost::testing

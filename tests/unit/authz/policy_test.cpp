@@ -300,7 +300,7 @@ TEST(Policy, EveryTeamActionForEveryOrgRoleAndTeamRole) {
       }
     }
   }
-  EXPECT_EQ(cases, 10 * 4 * 3 * 2);
+  EXPECT_EQ(cases, 12 * 4 * 3 * 2);
 }
 
 // Templates are used by members of their team who publish as one of its profiles; org
