@@ -71,6 +71,30 @@ class LiveIngestTest : public OrgScenarioTest {
     author_ = create_test_account(test_pds());
     // The consumer is connected once the server reports ingest in /readyz.
     wait_until_ingesting();
+    wait_until_matching();
+  }
+
+  // A stream starts matching once the matcher's snapshot that holds it is compiled (ADR
+  // 0024: batches meanwhile match the previous snapshot, ingestion never waits). A probe
+  // stream of a team nobody here is in, made after the stream under test, is in any snapshot
+  // that has that stream too: once a probe post reaches it, the stream under test matches.
+  void wait_until_matching() {
+    auto probe_team = create_team(owner_, acme_, "Probe");
+    auto probe = as(owner_, "POST", team_path(probe_team) + "/streams",
+                    {{"name", "Probe"}, {"query", "#probe" + tag_}});
+    ASSERT_EQ(probe.status, 201) << probe.body;
+    const std::string probe_items = org_path(acme_) + "/streams/" +
+                                    std::to_string(probe.json()["id"].get<std::int64_t>()) +
+                                    "/items";
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      post(author_, "probe #probe" + tag_);
+      for (int poll = 0; poll < 5; ++poll) {
+        const auto listed = as(owner_, "GET", probe_items).json();
+        if (!listed["items"].empty()) return;
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+    FAIL() << "the streams never started matching";
   }
 
   void join(std::int64_t team, const User& user) {
