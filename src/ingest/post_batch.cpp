@@ -26,6 +26,28 @@ std::string record_uri(std::string_view did, std::string_view collection, std::s
   return uri;
 }
 
+OwnedPost owned_copy(const domain::IncomingPost& post) {
+  auto strings = [](std::span<const std::string_view> items) {
+    return std::vector<std::string>(items.begin(), items.end());
+  };
+  return {std::string(post.uri),
+          std::string(post.cid),
+          std::string(post.author_did),
+          std::string(post.text),
+          std::string(post.created_at),
+          strings(post.langs),
+          strings(post.mention_dids),
+          strings(post.links),
+          strings(post.tags),
+          std::string(post.reply_root_uri),
+          std::string(post.reply_root_cid),
+          std::string(post.reply_parent_uri),
+          std::string(post.reply_parent_cid),
+          std::string(post.quote_uri),
+          std::string(post.quote_cid),
+          post.cursor};
+}
+
 OwnedPost& PostBatch::add() {
   if (size_ == posts_.size()) posts_.emplace_back();
   OwnedPost& post = posts_[size_++];

@@ -33,6 +33,9 @@ struct OwnedPost {
   std::int64_t cursor = 0;
 };
 
+// A copy of a handed-over post that outlives the hand-over (its views die with it).
+OwnedPost owned_copy(const domain::IncomingPost& post);
+
 class PostBatch {
  public:
   // A cleared post at the end of the batch, to fill.

@@ -7,35 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "../support/fed_post.hpp"
 #include "core/clock.hpp"
 #include "services/inbox.hpp"
 #include "storage/database.hpp"
 
 namespace roost::testing {
-
-// A post as a listener hands it over; the views point into this object's strings.
-struct FedPost {
-  std::string uri, cid, author, text, created_at = "2026-12-04T13:59:00Z";
-  std::vector<std::string> mentions;
-  std::string root_uri, root_cid, parent_uri, parent_cid;
-  std::vector<std::string_view> mention_views;
-
-  domain::IncomingPost view() {
-    mention_views.assign(mentions.begin(), mentions.end());
-    domain::IncomingPost post;
-    post.uri = uri;
-    post.cid = cid;
-    post.author_did = author;
-    post.text = text;
-    post.created_at = created_at;
-    post.mention_dids = mention_views;
-    post.reply_root_uri = root_uri;
-    post.reply_root_cid = root_cid;
-    post.reply_parent_uri = parent_uri;
-    post.reply_parent_cid = parent_cid;
-    return post;
-  }
-};
 
 class InboxFeeder {
  public:

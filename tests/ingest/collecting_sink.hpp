@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/post_batch.hpp"
 #include "ingest/post_sink.hpp"
 
 // A PostSink that keeps copies of what it accepted, can refuse the next N batches, and lets
@@ -16,23 +17,8 @@
 // imitation of the matcher or the inbox.
 namespace roost::ingest::testing {
 
-struct ReceivedPost {
-  std::string uri;
-  std::string cid;
-  std::string author_did;
-  std::string text;
-  std::string created_at;
-  std::vector<std::string> langs;
-  std::vector<std::string> mention_dids;
-  std::vector<std::string> links;
-  std::vector<std::string> tags;
-  std::string reply_root_uri;
-  std::string reply_root_cid;
-  std::string reply_parent_uri;
-  std::string reply_parent_cid;
-  std::string quote_uri;
-  std::string quote_cid;
-  std::int64_t cursor = 0;
+// What the sink received, and when.
+struct ReceivedPost : OwnedPost {
   std::chrono::steady_clock::time_point received_at;
 };
 
@@ -104,26 +90,7 @@ class CollectingSink : public PostSink {
 
  private:
   static ReceivedPost copy(const domain::IncomingPost& post) {
-    auto strings = [](std::span<const std::string_view> items) {
-      return std::vector<std::string>(items.begin(), items.end());
-    };
-    return {std::string(post.uri),
-            std::string(post.cid),
-            std::string(post.author_did),
-            std::string(post.text),
-            std::string(post.created_at),
-            strings(post.langs),
-            strings(post.mention_dids),
-            strings(post.links),
-            strings(post.tags),
-            std::string(post.reply_root_uri),
-            std::string(post.reply_root_cid),
-            std::string(post.reply_parent_uri),
-            std::string(post.reply_parent_cid),
-            std::string(post.quote_uri),
-            std::string(post.quote_cid),
-            post.cursor,
-            std::chrono::steady_clock::now()};
+    return {owned_copy(post), std::chrono::steady_clock::now()};
   }
 
   mutable std::mutex mutex_;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "../storage/scratch_database.hpp"
+#include "../support/fed_post.hpp"
 #include "storage/migrations.hpp"
 
 namespace roost::services {
@@ -42,31 +43,8 @@ class RecordedEvents final : public LiveEvents {
 
 storage::AuditEvent no_audit() { return {{}, std::nullopt, "", "", "{}", "test", fixed_now_ms}; }
 
-// A post as the listener hands it over; the views point into this object's strings.
-struct PostData {
-  std::string uri, cid, author, text, created_at = "2026-12-04T13:59:00Z";
-  std::vector<std::string> mentions;
-  std::string root_uri, root_cid, parent_uri, parent_cid, quote_uri, quote_cid;
-  std::vector<std::string_view> mention_views;
-
-  domain::IncomingPost view() {
-    mention_views.assign(mentions.begin(), mentions.end());
-    domain::IncomingPost post;
-    post.uri = uri;
-    post.cid = cid;
-    post.author_did = author;
-    post.text = text;
-    post.created_at = created_at;
-    post.mention_dids = mention_views;
-    post.reply_root_uri = root_uri;
-    post.reply_root_cid = root_cid;
-    post.reply_parent_uri = parent_uri;
-    post.reply_parent_cid = parent_cid;
-    post.quote_uri = quote_uri;
-    post.quote_cid = quote_cid;
-    return post;
-  }
-};
+// A post as the listener hands it over.
+using PostData = roost::testing::FedPost;
 
 constexpr std::string_view bikes_did = "did:plc:bikes";
 constexpr std::string_view news_did = "did:plc:news";
