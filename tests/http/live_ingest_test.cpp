@@ -108,9 +108,10 @@ class LiveIngestTest : public OrgScenarioTest {
   std::string items_path() const {
     return org_path(acme_) + "/streams/" + std::to_string(stream_) + "/items";
   }
-  std::unique_ptr<WebSocketClient> events_of(const User& user, std::int64_t org) {
+  std::unique_ptr<WebSocketClient> events_of(const User& user, std::int64_t org,
+                                             const std::string& resume = {}) {
     auto client = std::make_unique<WebSocketClient>(
-        port(), "/api/v1/events?org=" + std::to_string(org),
+        port(), "/api/v1/events?org=" + std::to_string(org) + resume,
         std::map<std::string, std::string>{{"Cookie", "roost_session=" + user.token}});
     EXPECT_TRUE(client->open()) << client->status();
     if (client->open()) {
@@ -225,6 +226,24 @@ TEST_F(LiveIngestTest, AMentionOfAProfileReachesItsTeamsInboxAndNoOneElse) {
   EXPECT_EQ(eve->read_json_within(100ms), std::nullopt);
   EXPECT_TRUE(as(carol_, "GET", org_path(acme_) + "/inbox").json()["items"].empty());
   EXPECT_EQ(as(eve_, "GET", org_path(acme_) + "/inbox").status, 404);
+}
+
+// A client that connects without a resume point starts with live events (it has just read
+// the REST API); one that resumes gets what the server still holds after its last event.
+TEST_F(LiveIngestTest, OnlyAResumingClientIsSentPastEvents) {
+  auto bob = events_of(bob_, acme_);
+  post(author_, "past #" + tag_);
+  auto live = bob->read_json_within(5s);
+  ASSERT_TRUE(live.has_value());
+  const std::uint64_t id = (*live)["id"];
+
+  auto fresh = events_of(bob_, acme_);
+  EXPECT_EQ(fresh->read_json_within(quiet_wait), std::nullopt);
+  auto resuming = events_of(bob_, acme_, "&last_event_id=" + std::to_string(id - 1));
+  auto replayed = resuming->read_json_within(5s);
+  ASSERT_TRUE(replayed.has_value());
+  EXPECT_EQ((*replayed)["id"], id);
+  EXPECT_EQ((*replayed)["data"]["text"], "past #" + tag_);
 }
 
 TEST_F(LiveIngestTest, APostThatMatchesNothingBecomesNoItem) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -19,8 +20,11 @@ namespace roost::api::ws {
 using Audiences = std::vector<std::string>;
 
 struct EventGrant {
-  Audiences audiences;              // at connect
-  std::uint64_t last_event_id = 0;  // resume after this event (?last_event_id=)
+  Audiences audiences;  // at connect
+  // Resume after this event (?last_event_id=): what the ring still holds after it is sent
+  // first. Without it the client starts with live events only — a first connection has
+  // just read the REST API and must not get the ring's past events again.
+  std::optional<std::uint64_t> last_event_id;
   // The audiences of `actor` in the organization the client subscribed to. Blocking (it
   // reads the database): the pipeline runs it on the blocking executor.
   std::function<core::Result<Audiences>(const authz::Actor&)> audiences_for;

@@ -76,8 +76,11 @@ Awaitable<void> WebSocketSession::run(UpgradeRequest upgrade_request) {
       if (auto session = weak.lock()) session->enqueue(encode(*event));
     });
   });
-  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", grant_->last_event_id}}.dump());
-  for (const auto& event : hub_.replay(grant_->last_event_id, filter_)) enqueue(encode(*event));
+  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", grant_->last_event_id.value_or(0)}}
+              .dump());
+  if (grant_->last_event_id) {
+    for (const auto& event : hub_.replay(*grant_->last_event_id, filter_)) enqueue(encode(*event));
+  }
 
   asio::co_spawn(executor, write_loop(self), asio::detached);
   if (grant_->recheck) asio::co_spawn(executor, recheck_loop(self), asio::detached);

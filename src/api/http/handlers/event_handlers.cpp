@@ -42,9 +42,10 @@ Awaitable<Response> EventHandlers::subscribe(Request request) {
   auto org_text = request.query_parameter("org");
   auto org = parse_id(org_text ? std::optional<std::string_view>(*org_text) : std::nullopt);
   if (!org) co_return error_response(invalid_field("org", "must be an organization id"));
-  std::uint64_t last_event_id = 0;
+  std::optional<std::uint64_t> last_event_id;
   if (auto text = request.query_parameter("last_event_id"); text && !text->empty()) {
-    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), last_event_id);
+    last_event_id.emplace();
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), *last_event_id);
     if (error != std::errc{} || end != text->data() + text->size()) {
       co_return error_response(invalid_field("last_event_id", "must be an event id"));
     }
