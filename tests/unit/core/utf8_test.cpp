@@ -190,8 +190,9 @@ TEST(Utf8CodePoints, AnInvalidByteAnywhereAfterAsciiRunsIsFound) {
 
 TEST(Utf8CodePoints, AgreesWithAWalkOnMixedText) {
   // ASCII runs of each length around the step, then each kind of byte that matters.
-  constexpr std::array<const char*, 7> tails = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x90\xA6",
-                                                "\xED\xA0\x80", "\x80", "\xF4\x90\x80\x80", "z"};
+  constexpr std::array<const char*, 7> tails = {
+      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x90\xA6", "\xED\xA0\x80", "\x80", "\xF4\x90\x80\x80",
+      "z"};
   for (std::size_t run = 0; run < 20; ++run) {
     for (const char* first : tails) {
       for (const char* second : tails) {
