@@ -1,5 +1,8 @@
 #include "core/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace roost::core {
 namespace {
 
@@ -50,6 +53,28 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t index) {
     return 0;
   }
   return length;
+}
+
+std::size_t utf8_code_points(std::string_view text) {
+  constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+  std::size_t count = 0;
+  std::size_t index = 0;
+  while (index < text.size()) {
+    if (text.size() - index >= sizeof(std::uint64_t)) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + index, sizeof word);
+      if ((word & high_bits) == 0) {
+        index += sizeof word;
+        count += sizeof word;
+        continue;
+      }
+    }
+    const std::size_t length = utf8_sequence_length(text, index);
+    if (length == 0) return utf8_invalid;
+    index += length;
+    ++count;
+  }
+  return count;
 }
 
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {

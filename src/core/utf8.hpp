@@ -11,6 +11,16 @@ namespace roost::core {
 // UTF-8 decoder: the validators, escapers and cutters are built on it.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t index);
 
+// The number of code points of `text` when all of it is valid UTF-8 (as
+// utf8_sequence_length decides), else SIZE_MAX. Runs of ASCII are taken eight bytes at a
+// step: the firehose decoder checks every text string of every frame with it, and most of
+// them (keys, DIDs, dates, most post texts) are ASCII.
+inline constexpr std::size_t utf8_invalid = static_cast<std::size_t>(-1);
+std::size_t utf8_code_points(std::string_view text);
+
+// Whether all of `text` is valid UTF-8.
+inline bool utf8_valid(std::string_view text) { return utf8_code_points(text) != utf8_invalid; }
+
 // The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a
 // UTF-8 character, so that cutting valid text leaves valid text (a JSON writer throws on
 // half a character). A byte that starts no valid sequence counts as a character of its own.

@@ -60,7 +60,9 @@ core::Result<void> check_template_body(std::string_view body, const std::string&
     std::string known_list;
     for (auto placeholder : template_placeholders) {
       if (!known_list.empty()) known_list += ", ";
-      known_list += "{" + std::string(placeholder) + "}";
+      // append(), not "{" + std::string(...): g++ 12 at -O3 reports a false -Wrestrict on
+      // operator+(const char*, std::string&&), which -Werror turns into a broken Release.
+      known_list.append("{").append(placeholder).append("}");
     }
     add("unknown placeholder {" + std::string(*name) + "} (known: " + known_list + ")");
   }

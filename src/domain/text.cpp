@@ -8,12 +8,8 @@
 namespace roost::domain {
 
 std::optional<std::size_t> count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t index = 0; index < text.size(); ++count) {
-    const std::size_t length = core::utf8_sequence_length(text, index);
-    if (length == 0) return std::nullopt;
-    index += length;
-  }
+  const std::size_t count = core::utf8_code_points(text);
+  if (count == core::utf8_invalid) return std::nullopt;
   return count;
 }
 

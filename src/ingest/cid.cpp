@@ -1,12 +1,12 @@
 #include "ingest/cid.hpp"
 
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
-#include <sodium.h>
+#include <openssl/evp.h>
 
 #include "core/ascii.hpp"
-#include "core/random.hpp"
 #include "domain/totp.hpp"
 #include "ingest/varint.hpp"
 
@@ -21,6 +21,34 @@ constexpr char multibase_base32_lower = 'b';
 core::Error cid_error(const char* why) {
   return core::make_error(core::ErrorCode::invalid_request, fmt::format("CID: {}", why));
 }
+
+// sha2-256 through OpenSSL, whose code uses the CPU's SHA extensions where it has them:
+// 3.5x faster than libsodium's portable C on a 300-byte post block (ADR 0017), and hashing
+// the post block is the largest part of decoding a firehose frame. One context per thread,
+// reused: a fresh fetch or context per call costs as much as the hash itself.
+class Sha256 {
+ public:
+  Sha256() : context_(EVP_MD_CTX_new()) {}
+  ~Sha256() { EVP_MD_CTX_free(context_); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void digest(std::span<const std::uint8_t> data, std::uint8_t* out) {
+    static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    unsigned int length = 0;
+    if (context_ == nullptr || algorithm == nullptr ||
+        EVP_DigestInit_ex2(context_, algorithm, nullptr) != 1 ||
+        EVP_DigestUpdate(context_, data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(context_, out, &length) != 1 || length != sha256_bytes) {
+      // Only an exhausted allocator or a broken OpenSSL install gets here; a wrong digest
+      // would silently accept forged blocks, so stop.
+      std::abort();
+    }
+  }
+
+ private:
+  EVP_MD_CTX* context_;
+};
 
 }  // namespace
 
@@ -111,11 +139,10 @@ core::Result<Cid> parse_cid_string(std::string_view text) {
 }
 
 Cid compute_cid(CidCodec codec, std::span<const std::uint8_t> data) {
-  static const bool crypto_ready = (core::initialize_crypto(), true);
-  (void)crypto_ready;
+  thread_local Sha256 sha256;
   Cid cid;
   cid.codec = codec;
-  crypto_hash_sha256(cid.digest.data(), data.data(), data.size());
+  sha256.digest(data, cid.digest.data());
   return cid;
 }
 

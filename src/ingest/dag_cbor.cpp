@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/limits.hpp"
-#include "domain/text.hpp"
+#include "core/utf8.hpp"
 
 namespace roost::ingest::dag_cbor {
 
@@ -131,7 +131,7 @@ class Parser {
     const std::uint8_t* data = at_;
     at_ += head.argument;
     if (type == Type::text &&
-        !domain::count_code_points({reinterpret_cast<const char*>(data), head.argument})) {
+        !core::utf8_valid({reinterpret_cast<const char*>(data), head.argument})) {
       return fail("text is not UTF-8");
     }
     Node& node = nodes_[index];

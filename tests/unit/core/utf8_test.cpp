@@ -151,5 +151,61 @@ TEST(Utf8Prefix, AgreesWithAWalkFromTheStartOnEveryShortString) {
   EXPECT_EQ(strings, 111'111U);
 }
 
+// The code points of `text` by one utf8_sequence_length call a character, the reference
+// utf8_code_points' eight-byte ASCII steps must agree with.
+std::size_t code_points_by_walking(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t index = 0; index < text.size(); ++count) {
+    const std::size_t length = utf8_sequence_length(text, index);
+    if (length == 0) return utf8_invalid;
+    index += length;
+  }
+  return count;
+}
+
+TEST(Utf8CodePoints, CountsAsciiAndMultiByteCharacters) {
+  EXPECT_EQ(utf8_code_points(""), 0U);
+  EXPECT_EQ(utf8_code_points("ascii only, longer than eight"), 29U);
+  EXPECT_EQ(utf8_code_points("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x90\xA6 after the bird"), 23U);
+  EXPECT_TRUE(utf8_valid("d\xC3\xA9j\xC3\xA0 vu"));
+}
+
+TEST(Utf8CodePoints, AnInvalidByteAnywhereAfterAsciiRunsIsFound) {
+  // The bad byte at every offset, so that it falls inside, at the edge of and after the
+  // eight-byte steps; the same with a sequence cut by the end of the text.
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(at, 'x');
+    text.push_back('\xFF');
+    text.append(17, 'y');
+    EXPECT_EQ(utf8_code_points(text), utf8_invalid) << "bad byte at " << at;
+    EXPECT_FALSE(utf8_valid(text));
+    std::string truncated(at, 'x');
+    truncated.append("\xE2\x82");
+    EXPECT_EQ(utf8_code_points(truncated), utf8_invalid) << "cut sequence at " << at;
+    std::string overlong(at, 'x');
+    overlong.append("\xC0\xAFzzzzzzzzz");
+    EXPECT_EQ(utf8_code_points(overlong), utf8_invalid) << "overlong at " << at;
+  }
+}
+
+TEST(Utf8CodePoints, AgreesWithAWalkOnMixedText) {
+  // ASCII runs of each length around the step, then each kind of byte that matters.
+  constexpr std::array<const char*, 7> tails = {
+      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x90\xA6", "\xED\xA0\x80", "\x80", "\xF4\x90\x80\x80",
+      "z"};
+  for (std::size_t run = 0; run < 20; ++run) {
+    for (const char* first : tails) {
+      for (const char* second : tails) {
+        std::string text(run, 'a');
+        text.append(first);
+        text.append(run % 9, 'b');
+        text.append(second);
+        ASSERT_EQ(utf8_code_points(text), code_points_by_walking(text))
+            << ::testing::PrintToString(text);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace roost::core
