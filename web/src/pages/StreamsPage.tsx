@@ -380,7 +380,7 @@ function Dashboard({ org, teams }: { org: Organization; teams: Team[] }) {
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
-        <Select label="Add a column" placeholder={addable.length ? 'Choose a stream' : 'Every stream is shown'} data={addable}
+        <Select label="Add a column" placeholder={addable.length ? 'Choose a stream' : visible.streams.length ? 'Every stream is shown' : 'No stream shared with your teams yet'} data={addable}
           value={adding} onChange={setAdding} disabled={addable.length === 0} searchable w={280} />
         <Button disabled={!adding} onClick={() => {
           if (adding) addColumn(Number(adding));
