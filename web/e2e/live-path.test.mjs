@@ -84,6 +84,15 @@ async function waitUntilMatching() {
   assert.fail('the streams never started matching');
 }
 
+// A signed-in browser page of the person's, on one of the organization's screens.
+async function openAs(email, path) {
+  const page = await newUserPage(browser, roost.url);
+  await logIn(page, email);
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await page.goto(`${world.orgUrl}${path}`);
+  return page;
+}
+
 const streamPosts = [
   `Trying the new shared inbox from Acme today #${tag}`,
   `Does anyone know if Acme ships to Lisbon? #${tag}`,
@@ -91,11 +100,8 @@ const streamPosts = [
 ];
 
 test('a team admin creates a stream and adds it as a column; matching posts appear live, without a reload', async () => {
-  const { tara, orgUrl } = world;
-  const page = await newUserPage(browser, roost.url);
-  await logIn(page, 'tara@example.com');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-  await page.goto(`${orgUrl}/streams`);
+  const { tara } = world;
+  const page = await openAs('tara@example.com', `/streams`);
   await page.getByText('No column yet.').waitFor();
   await page.getByRole('button', { name: 'New stream' }).click();
   const dialog = page.getByRole('dialog', { name: 'New stream' });
@@ -143,11 +149,7 @@ test('a team admin creates a stream and adds it as a column; matching posts appe
 const templateBody = 'Hi @{author_handle}, thanks for writing to {profile_display_name}! {member_name} from the care team is on it.';
 
 test('an owner writes a routing rule, a team admin a reply template', async () => {
-  const { orgUrl } = world;
-  const olive = await newUserPage(browser, roost.url);
-  await logIn(olive, 'olive@example.com');
-  await olive.getByRole('button', { name: 'Log out' }).waitFor();
-  await olive.goto(`${orgUrl}/inbox-rules`);
+  const olive = await openAs('olive@example.com', `/inbox-rules`);
   await olive.getByText('No rule yet.').waitFor();
   await olive.getByRole('button', { name: 'New rule' }).click();
   const dialog = olive.getByRole('dialog', { name: 'New routing rule' });
@@ -166,10 +168,7 @@ test('an owner writes a routing rule, a team admin a reply template', async () =
   await screenshot(olive, 'inbox-rules');
   await olive.context().close();
 
-  const tara = await newUserPage(browser, roost.url);
-  await logIn(tara, 'tara@example.com');
-  await tara.getByRole('button', { name: 'Log out' }).waitFor();
-  await tara.goto(`${orgUrl}/teams/${world.care.id}`);
+  const tara = await openAs('tara@example.com', `/teams/${world.care.id}`);
   await tara.getByRole('heading', { name: 'Reply templates' }).waitFor();
   await tara.getByText('No template yet.').waitFor();
   await tara.getByRole('button', { name: 'New template' }).click();
@@ -185,11 +184,8 @@ test('an owner writes a routing rule, a team admin a reply template', async () =
 });
 
 test('a mention appears live in the inbox; a member assigns it, adds a note, replies with a template and resolves it', async () => {
-  const { orgUrl, brand, author } = world;
-  const page = await newUserPage(browser, roost.url);
-  await logIn(page, 'max@example.com');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-  await page.goto(`${orgUrl}/inbox`);
+  const { brand, author } = world;
+  const page = await openAs('max@example.com', `/inbox`);
   await page.getByText('Nothing here with these filters.').waitFor();
 
   const text = `@${brand.handle} is my order shipped yet? (${tag})`;
@@ -262,10 +258,7 @@ test('a mention appears live in the inbox; a member assigns it, adds a note, rep
 test('a member of another team sees neither the stream nor the inbox item', async () => {
   assert.ok(world.streamId && world.itemId, 'the earlier tests did not get this far');
   const { orgUrl, org, sam } = world;
-  const page = await newUserPage(browser, roost.url);
-  await logIn(page, 'sam@example.com');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-  await page.goto(`${orgUrl}/inbox`);
+  const page = await openAs('sam@example.com', `/inbox`);
   await page.getByText('Nothing here with these filters.').waitFor();
   await page.getByRole('textbox', { name: 'Status' }).click();
   await page.getByRole('option', { name: 'Resolved' }).click();
