@@ -11,8 +11,7 @@ import { startRoost } from './roost.mjs';
 import { launchBrowser, newUserPage, screenshot } from './browser.mjs';
 import { totpCode } from './totp.mjs';
 import { createAccountWithAppPassword, listPosts, roostEnvFor, testPds } from './pds.mjs';
-
-const password = 'a long passphrase for tests';
+import { apiSession as apiSessionAt, logIn, password } from './session.mjs';
 let roost;
 let browser;
 let orgUrl;
@@ -141,13 +140,6 @@ test('an invitee signs up, accepts the invitation and sees a member\'s screens',
   assert.equal(await page.getByRole('link', { name: 'Community', exact: true }).count(), 0);
   await page.context().close();
 });
-
-async function logIn(page, email) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
 
 test('an invitation link brings a new user in: sign up from the link, come back, accept', async () => {
   const admin = await newUserPage(browser, roost.url);
@@ -286,28 +278,7 @@ test('login with two-factor authentication asks for the code, refuses a wrong on
 });
 
 // Setting up people and teams through the API, as the earlier tests did through the UI.
-async function apiSession(email, displayName) {
-  const call = async (method, path, body, session) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (session) {
-      headers.Cookie = session.cookie;
-      headers['X-CSRF-Token'] = session.csrf;
-    }
-    const response = await fetch(`${roost.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  if (displayName) await call('POST', '/accounts', { email, display_name: displayName, password });
-  const login = await fetch(`${roost.url}/api/v1/sessions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  assert.ok(login.ok, await login.clone().text());
-  const session = { cookie: login.headers.get('set-cookie').split(';')[0], csrf: (await login.json()).csrf_token };
-  return (method, path, body) => call(method, path, body, session);
-}
+const apiSession = (email, displayName) => apiSessionAt(roost.url, email, displayName);
 
 let bluesky;
 const postText = `Spring launch: see you at the stand! (${Date.now()})`;
@@ -409,6 +380,10 @@ test('a limited member composes a post, a publisher approves it, and it appears 
   const uri = await published.getByRole('link', { name: 'published' }).getAttribute('title');
   assert.match(uri, new RegExp(`^at://${bluesky.did}/app\\.bsky\\.feed\\.post/`));
   await screenshot(pat, 'posts');
+  // The same posts as a calendar: the published one on today's day.
+  await pat.locator('label').filter({ hasText: /^Week$/ }).click();
+  await pat.getByRole('grid', { name: /^Calendar, / }).getByRole('gridcell', { name: new Date().toDateString() }).getByText(postText.slice(0, 12)).first().waitFor();
+  await screenshot(pat, 'calendar');
   await pat.context().close();
 
   const records = await listPosts(pds, bluesky.did);

@@ -36,7 +36,38 @@ export async function createAccountWithAppPassword(pds) {
     body: { handle: `${name}.test`, email: `${name}@example.com`, password: randomBytes(16).toString('hex') },
   });
   const { password } = await xrpc(pds, 'com.atproto.server.createAppPassword', { body: { name: 'roost' }, token: account.accessJwt });
-  return { did: account.did, handle: account.handle, appPassword: password };
+  return { did: account.did, handle: account.handle, appPassword: password, accessJwt: account.accessJwt };
+}
+
+// The PDS's firehose (com.atproto.sync.subscribeRepos), for roost's --ingest-source.
+export function firehoseUrl(pds) {
+  return pds.pdsUrl.replace(/^http/, 'ws');
+}
+
+// A post written straight to the PDS, as any Bluesky app would; `mentions` are accounts
+// the text names as @handle, made into mention facets (byte offsets of the UTF-8 text).
+export async function createPost(pds, account, text, mentions = []) {
+  const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() };
+  const facets = [];
+  for (const mentioned of mentions) {
+    const at = text.indexOf(`@${mentioned.handle}`);
+    if (at < 0) throw new Error(`@${mentioned.handle} is not in the text`);
+    const byteStart = Buffer.byteLength(text.slice(0, at));
+    facets.push({
+      index: { byteStart, byteEnd: byteStart + Buffer.byteLength(`@${mentioned.handle}`) },
+      features: [{ $type: 'app.bsky.richtext.facet#mention', did: mentioned.did }],
+    });
+  }
+  if (facets.length) record.facets = facets;
+  return xrpc(pds, 'com.atproto.repo.createRecord', {
+    body: { repo: account.did, collection: 'app.bsky.feed.post', record },
+    token: account.accessJwt,
+  });
+}
+
+export async function getRecord(pds, uri) {
+  const [, , repo, collection, rkey] = uri.split('/');
+  return xrpc(pds, 'com.atproto.repo.getRecord', { query: { repo, collection, rkey } });
 }
 
 export async function listPosts(pds, did) {

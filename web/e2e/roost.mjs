@@ -15,8 +15,9 @@ export function roostBinary() {
   return found;
 }
 
-// `env` adds to roost's environment, e.g. where it finds Bluesky identities.
-export async function startRoost(env = {}) {
+// `env` adds to roost's environment, e.g. where it finds Bluesky identities; `args` to its
+// command line, e.g. --ingest-source.
+export async function startRoost(env = {}, args = []) {
   const binary = roostBinary();
   const webRoot = process.env.ROOST_WEB_ROOT ?? join(webDir, 'dist');
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built web UI in ${webRoot}: npm run build`);
@@ -25,7 +26,7 @@ export async function startRoost(env = {}) {
   if (migrated.status !== 0) throw new Error(`roost migrate failed: ${migrated.stderr}`);
   const child = spawn(
     binary,
-    ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-root', webRoot, '--log-level', 'warn'],
+    ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-root', webRoot, '--log-level', 'warn', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let log = '';

@@ -1,12 +1,14 @@
 // The columns dashboard in Debian's headless Chromium, on the production build (dist/):
-// 10 columns of 200 posts, then live posts through the event socket. The API and the
-// socket are played by Playwright, so this measures the page alone. Prints the numbers
+// 10 columns of 200 posts, scrolled as a user would (frame by frame, frame times and long
+// tasks recorded), then live posts through the event socket. The API and the socket are
+// played by Playwright, so this measures the page alone. Prints the numbers
 // (docs/PERFORMANCE.md, web section); fails only if the page does not get there.
 //   npm run build && node scripts/dashboard-bench.mjs
 import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { launchBrowser } from '../e2e/browser.mjs';
 
 const columns = 10;
@@ -69,6 +71,48 @@ try {
   await page.waitForFunction((n) => document.querySelectorAll('article').length === n, columns * initialRows, { timeout: 60_000 });
   const loadMs = Date.now() - started;
   const loadLong = await page.evaluate(() => window.__longTasks.splice(0));
+  // Scrolled as a user scrolls: a wheel-sized step a frame, from the top of a column to its
+  // end and back, one column after another and then all ten at once; the first pass draws
+  // rows 51-200 on the way. Each frame's time is the gap between animation frames: 16.7 ms
+  // at 60 Hz, more when the main thread (script, layout, paint) holds a frame up.
+  const scrollPass = (which, step) => page.evaluate(({ which, step }) => new Promise((done) => {
+    const bodies = [...document.querySelectorAll('.roost-stream-column-body')];
+    const columnsNow = which === 'all' ? [bodies] : bodies.map((body) => [body]);
+    const frames = [];
+    let group = 0;
+    let direction = 1;
+    let last = performance.now();
+    function frame(now) {
+      frames.push(now - last);
+      last = now;
+      const moving = columnsNow[group];
+      for (const body of moving) body.scrollTop += direction * step;
+      const atEnd = moving.every((body) => (direction > 0
+        ? body.scrollTop + body.clientHeight >= body.scrollHeight - 1 : body.scrollTop <= 0));
+      if (atEnd) {
+        if (direction > 0) direction = -1;
+        else { direction = 1; group += 1; }
+      }
+      if (group < columnsNow.length) requestAnimationFrame(frame);
+      else done(frames.slice(1));
+    }
+    requestAnimationFrame((now) => { last = now; requestAnimationFrame(frame); });
+  }), { which, step });
+  const frameStats = (frames) => {
+    const sorted = [...frames].sort((a, b) => a - b);
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    const total = frames.reduce((sum, ms) => sum + ms, 0);
+    return `${frames.length} frames in ${(total / 1000).toFixed(1)} s, ${(frames.length / (total / 1000)).toFixed(0)} fps;` +
+      ` frame time median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${sorted.at(-1).toFixed(0)} ms;` +
+      ` over 50 ms: ${frames.filter((ms) => ms > 50).length}`;
+  };
+  const step = 200; // two mouse-wheel notches a frame: a brisk scroll
+  const firstPass = await scrollPass('each', step);
+  const firstLong = await page.evaluate(() => window.__longTasks.splice(0));
+  const drawn = await page.evaluate(() => document.querySelectorAll('article').length);
+  const allPass = await scrollPass('all', step);
+  const allLong = await page.evaluate(() => window.__longTasks.splice(0));
+
   // Every column scrolled to its end: all 200 rows drawn.
   const scrollStarted = Date.now();
   // Scrolled again on each frame: rows of unknown height settle as they come into view.
@@ -95,8 +139,13 @@ try {
   const rows = await page.evaluate(() => document.querySelectorAll('article').length);
   perRound.sort((a, b) => a - b);
   const median = perRound[Math.floor(perRound.length / 2)];
-  const tasks = (list) => list.map((d) => Math.round(d)).join(', ') || 'none';
+  const tasks = (list) => (list.length > 8
+    ? `${list.length}, longest ${Math.round(Math.max(...list))} ms, ${Math.round(list.reduce((sum, d) => sum + d, 0))} ms in all`
+    : list.map((d) => Math.round(d)).join(', ') || 'none');
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
   console.log(`load, ${columns}×${perColumn} posts fetched, ${columns}×${initialRows} rows drawn: ${loadMs} ms (long tasks: ${tasks(loadLong)})`);
+  console.log(`scrolling, each column down and up in turn, first time (rows 51-200 drawn on the way, ${drawn} rows after): ${frameStats(firstPass)} (long tasks: ${tasks(firstLong)})`);
+  console.log(`scrolling, all ten columns at once, down and up: ${frameStats(allPass)} (long tasks: ${tasks(allLong)})`);
   console.log(`every column scrolled to its end, ${columns}×${perColumn} rows drawn: ${scrollMs} ms (long tasks: ${tasks(scrollLong)})`);
   console.log(`${liveRounds} rounds of ${columns} live posts (one per column): median ${median} ms, max ${perRound.at(-1)} ms from send to on screen;` +
     ` long tasks ${liveLong.length} (longest ${Math.round(Math.max(0, ...liveLong))} ms); rows kept ${rows}`);

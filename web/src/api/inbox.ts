@@ -67,8 +67,9 @@ export interface InboxChange {
   priority?: InboxPriority;
 }
 
+// Either the text or a template (the server renders it for the item), never both.
 export interface InboxReplyBody {
-  text: string;
+  text?: string;
   template_id?: number;
   confirm_profiles?: number[];
 }

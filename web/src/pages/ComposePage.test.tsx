@@ -23,7 +23,7 @@ function post(id: number, state: string, extra: Record<string, unknown> = {}) {
   return { id, state, text: 'hello', schedule: null, targets: [], duplicates: [], ...extra };
 }
 
-function renderCompose(profiles: unknown[], routes: Parameters<typeof apiMock>[0] = {}) {
+function renderCompose(profiles: unknown[], routes: Parameters<typeof apiMock>[0] = {}, path = '/orgs/7/compose') {
   const mock = apiMock({
     '/api/v1/sessions/current': session,
     '/api/v1/orgs/7': org,
@@ -35,7 +35,7 @@ function renderCompose(profiles: unknown[], routes: Parameters<typeof apiMock>[0
     <Routes>
       <Route path="/orgs/:orgId/compose" element={<ComposePage />} />
     </Routes>,
-    '/orgs/7/compose',
+    path,
   );
   return mock;
 }
@@ -221,5 +221,63 @@ describe('ComposePage', () => {
     await user.upload(screen.getByLabelText(/^Images/), new File(['GIF89a'], 'anim.gif', { type: 'image/gif' }));
     expect(await screen.findByText('anim.gif: only PNG, JPEG or WebP images.')).toBeInTheDocument();
     expect(screen.queryByLabelText(/Alt text for anim.gif/)).toBeNull();
+  });
+});
+
+describe('ComposePage, editing a post', () => {
+  const rejected = post(42, 'rejected', {
+    text: 'Launch at ten',
+    langs: ['en'],
+    targets: [{ profile_id: 1, handle: 'acme.test', state: 'rejected', last_error: '', text: null }],
+  });
+
+  it('fills the composer with a rejected post and saves the rewrite as a draft with PATCH', async () => {
+    const user = userEvent.setup();
+    const mock = renderCompose([profile(1, 'acme.test', 'limited'), profile(2, 'other.test', 'limited')], {
+      '/api/v1/orgs/7/posts/42': { status: 200, body: rejected },
+      'PATCH /api/v1/orgs/7/posts/42': { status: 200, body: post(42, 'draft', { text: 'Launch at eleven' }) },
+    }, '/orgs/7/compose?edit=42');
+    const text = await screen.findByRole('textbox', { name: 'Text' });
+    expect(text).toHaveValue('Launch at ten');
+    expect(screen.getByText('Editing post 42, rejected: saving makes it a draft again.')).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: '@acme.test' })).toBeChecked();
+    expect(screen.getByRole('checkbox', { name: '@other.test' })).not.toBeChecked();
+    // Only saving: submitting or scheduling is done from the posts.
+    expect(screen.queryByRole('button', { name: /Submit for approval|Publish now|Schedule/ })).toBeNull();
+    await user.clear(text);
+    await user.type(text, 'Launch at eleven');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Draft 42 saved.');
+    expect(mock.sent('PATCH', '/api/v1/orgs/7/posts/42')[0].body).toEqual({
+      text: 'Launch at eleven', targets: [{ profile_id: 1 }], when: { mode: 'draft' }, langs: ['en'],
+    });
+    expect(mock.sent('POST', '/api/v1/orgs/7/posts')).toHaveLength(0);
+  });
+
+  it('shows the server\'s refusal (not the author: 403) and keeps the text', async () => {
+    const user = userEvent.setup();
+    renderCompose([profile(1, 'acme.test', 'limited')], {
+      '/api/v1/orgs/7/posts/42': { status: 200, body: rejected },
+      'PATCH /api/v1/orgs/7/posts/42': apiError(403, 'forbidden', 'only the author edits a post'),
+    }, '/orgs/7/compose?edit=42');
+    const text = await screen.findByRole('textbox', { name: 'Text' });
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('only the author edits a post');
+    expect(text).toHaveValue('Launch at ten');
+  });
+
+  it('says why a published post cannot be edited', async () => {
+    renderCompose([profile(1, 'acme.test', 'limited')], {
+      '/api/v1/orgs/7/posts/42': { status: 200, body: post(42, 'published') },
+    }, '/orgs/7/compose?edit=42');
+    expect(await screen.findByRole('note')).toHaveTextContent('only a draft, or a rejected or expired post, can be edited');
+    expect(screen.queryByRole('textbox', { name: 'Text' })).toBeNull();
+  });
+
+  it('shows a post it cannot read as not found', async () => {
+    renderCompose([profile(1, 'acme.test', 'limited')], {
+      '/api/v1/orgs/7/posts/43': apiError(404, 'not_found', 'no such post'),
+    }, '/orgs/7/compose?edit=43');
+    expect(await screen.findByRole('alert')).toHaveTextContent('no such post');
   });
 });

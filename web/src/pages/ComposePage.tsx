@@ -19,9 +19,9 @@ import {
   TextInput,
   Textarea,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client';
 import { describeDetail, fieldError } from '../api/errors';
 import {
@@ -104,17 +104,25 @@ function outcome(post: Post): string {
   return `Post ${post.id}: ${stateLabels[post.state]?.label.toLowerCase() ?? post.state}.`;
 }
 
-function Composer({ org, profiles }: { org: Organization; profiles: Profile[] }) {
+// A post as GET /posts/{id} answers it, with what the composer fills itself with.
+export interface EditedPost extends Post {
+  langs?: string[];
+  targets: (Post['targets'][number] & { text?: string | null })[];
+}
+
+function Composer({ org, profiles, editing }: { org: Organization; profiles: Profile[]; editing?: EditedPost }) {
   const queryClient = useQueryClient();
   const composable = profiles.filter(canCompose);
-  const [selected, setSelected] = useState<string[]>(composable.length === 1 ? [String(composable[0].id)] : []);
-  const [text, setText] = useState('');
+  const [selected, setSelected] = useState<string[]>(
+    editing ? editing.targets.map((target) => String(target.profile_id)) : composable.length === 1 ? [String(composable[0].id)] : []);
+  const [text, setText] = useState(editing?.text ?? '');
   // Per-profile text, when the post says it differently on some profiles.
-  const [perProfile, setPerProfile] = useState(false);
-  const [ownText, setOwnText] = useState<Record<number, string>>({});
+  const editedOwn = Object.fromEntries((editing?.targets ?? []).filter((target) => target.text).map((target) => [target.profile_id, target.text!]));
+  const [perProfile, setPerProfile] = useState(Object.keys(editedOwn).length > 0);
+  const [ownText, setOwnText] = useState<Record<number, string>>(editedOwn);
   const [images, setImages] = useState<ImageDraft[]>([]);
   const [imageError, setImageError] = useState<string | null>(null);
-  const [langs, setLangs] = useState<string[]>([]);
+  const [langs, setLangs] = useState<string[]>(editing?.langs ?? []);
   const [timing, setTiming] = useState<'now' | 'schedule'>('now');
   const [localTime, setLocalTime] = useState('');
   const [timeZone, setTimeZone] = useState(browserTimeZone);
@@ -149,10 +157,17 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
       // The dialog named every account: that is the confirmation the profiles ask for.
       if (mode !== 'draft') body.confirm_profiles = targets.filter((p) => p.requires_confirmation).map((p) => p.id);
       if (allowDuplicate) body.allow_duplicate = true;
+      // An edited post stays a draft (PATCH takes no other `when`); it is submitted or
+      // scheduled from the posts. Left out, `images` keeps the post's images.
+      if (editing) return api<Post>(`/orgs/${org.id}/posts/${editing.id}`, { method: 'PATCH', json: body });
       return api<Post>(`/orgs/${org.id}/posts`, { method: 'POST', json: body });
     },
     onSuccess: (post) => {
       setDone(post);
+      if (editing) {
+        void queryClient.invalidateQueries({ queryKey: postKeys.all(org.id) });
+        return;
+      }
       setText('');
       setOwnText({});
       setPerProfile(false);
@@ -212,7 +227,8 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
   return (
     <Paper withBorder p="md" component="form" aria-label="Compose a post" onSubmit={(event) => {
       event.preventDefault();
-      if (ready) setConfirming(primary);
+      if (editing) send('draft');
+      else if (ready) setConfirming(primary);
     }}>
       <Stack>
         <Checkbox.Group label="Post as" value={selected} onChange={setSelected} error={fieldError(error, 'targets')}>
@@ -253,6 +269,11 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
               </div>
             );
           })}
+        {editing ? (
+          <Text size="sm" c="dimmed" role="note">
+            The post's images stay as they are. Once saved, submit or schedule it from the posts.
+          </Text>
+        ) : (
         <Stack gap="xs">
           <TextInput type="file" label="Images" description="PNG, JPEG or WebP, up to 4, each with a description for people who cannot see it"
             accept={imageTypes.join(',')} multiple disabled={images.length >= imagesMax} value=""
@@ -270,14 +291,17 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
             </Group>
           ))}
         </Stack>
+        )}
         <TagsInput label="Languages" description="Up to 3 BCP 47 tags, e.g. en, fr, pt-BR" maxTags={3}
           data={languageSuggestions} value={langs} onChange={setLangs} error={fieldError(error, 'langs')} />
+        {!editing && (
         <Radio.Group label="When" value={timing} onChange={(value) => setTiming(value as 'now' | 'schedule')}>
           <Group mt="xs">
             <Radio value="now" label={publishesDirectly ? 'Now' : 'As soon as approved'} />
             <Radio value="schedule" label="At a date and time" />
           </Group>
         </Radio.Group>
+        )}
         {timing === 'schedule' && (
           <Group grow align="flex-start">
             <TextInput type="datetime-local" label="Date and time" required value={localTime}
@@ -323,11 +347,13 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
         <Group justify="flex-end">
           <Button variant="default" disabled={targets.length === 0 || tooLong} loading={create.isPending && lastMode === 'draft'}
             onClick={() => send('draft')}>
-            Save draft
+            {editing ? 'Save changes' : 'Save draft'}
           </Button>
-          <Button type="submit" disabled={!ready} loading={create.isPending && lastMode !== 'draft'}>
-            {actionVerb(primary)}
-          </Button>
+          {!editing && (
+            <Button type="submit" disabled={!ready} loading={create.isPending && lastMode !== 'draft'}>
+              {actionVerb(primary)}
+            </Button>
+          )}
         </Group>
       </Stack>
       <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={confirming ? `${actionVerb(confirming)}?` : ''}>
@@ -353,10 +379,39 @@ function Composer({ org, profiles }: { org: Organization; profiles: Profile[] })
   );
 }
 
+// ?edit=ID: the author's draft (or rejected or expired post) in the composer.
+function EditBody({ org, profiles, postId }: { org: Organization; profiles: Profile[]; postId: string }) {
+  const post = useQuery({
+    queryKey: [...postKeys.all(org.id), 'one', postId],
+    queryFn: () => api<EditedPost>(`/orgs/${org.id}/posts/${encodeURIComponent(postId)}`),
+  });
+  if (post.isPending) return <Loader aria-label="Loading the post" />;
+  if (post.error) return <ErrorAlert error={post.error} />;
+  if (!['draft', 'rejected', 'expired'].includes(post.data.state)) {
+    return (
+      <Text role="note">
+        Post {post.data.id} is {stateLabels[post.data.state]?.label.toLowerCase() ?? post.data.state}: only a draft, or a rejected
+        or expired post, can be edited.
+      </Text>
+    );
+  }
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        Editing post {post.data.id}{post.data.state !== 'draft' ? `, ${stateLabels[post.data.state]?.label.toLowerCase()}: saving makes it a draft again` : ''}.
+      </Text>
+      <Composer org={org} profiles={profiles} editing={post.data} />
+    </Stack>
+  );
+}
+
 function ComposeBody({ org }: { org: Organization }) {
   const profiles = useProfiles(org.id);
+  const [searchParams] = useSearchParams();
+  const edit = searchParams.get('edit');
   if (profiles.isPending) return <Loader aria-label="Loading profiles" />;
   if (profiles.error) return <ErrorAlert error={profiles.error} />;
+  if (edit) return <EditBody key={edit} org={org} profiles={profiles.data} postId={edit} />;
   return <Composer org={org} profiles={profiles.data} />;
 }
 

@@ -108,7 +108,8 @@ describe('InboxPage', () => {
     expect(mock.sent('GET', '/api/v1/orgs/7/teams/3/templates')).toHaveLength(0);
   });
 
-  it('replies from a template with its placeholders filled in', async () => {
+  // A publisher opens the item and chooses the template "Thanks".
+  async function replyFromTemplate() {
     const user = userEvent.setup();
     const mock = renderInbox('publisher', {
       'POST /api/v1/orgs/7/inbox/21/reply': { status: 201, body: { item: inboxItem(21, { reply_post_id: 80 }), post: { id: 80, state: 'approved', kind: 'reply', text: '' } } },
@@ -116,12 +117,27 @@ describe('InboxPage', () => {
     const pane = await openItem(user, /mention from/);
     await user.click(await within(pane).findByRole('textbox', { name: 'Template' }));
     await user.click(await screen.findByRole('option', { name: 'Thanks' }));
+    return { user, mock, pane };
+  }
+
+  it('replies from a template with its placeholders filled in', async () => {
+    const { user, mock, pane } = await replyFromTemplate();
     const text = within(pane).getByRole('textbox', { name: 'Reply text' });
     expect(text).toHaveValue('Thanks bob.test! — Li at acme.test');
     expect(within(pane).getByLabelText('Characters used')).toHaveTextContent('34 / 300');
     await user.click(within(pane).getByRole('button', { name: 'Send reply' }));
     expect(await within(pane).findByRole('status')).toHaveTextContent('Reply sent as @acme.test.');
-    expect(mock.sent('POST', '/api/v1/orgs/7/inbox/21/reply')[0].body).toEqual({ text: 'Thanks bob.test! — Li at acme.test', template_id: 4 });
+    // The server renders the template itself and refuses text and template_id together.
+    expect(mock.sent('POST', '/api/v1/orgs/7/inbox/21/reply')[0].body).toEqual({ template_id: 4 });
+  });
+
+  it('sends the edited text, not the template, once a template\'s text is changed', async () => {
+    const { user, mock, pane } = await replyFromTemplate();
+    const text = within(pane).getByRole('textbox', { name: 'Reply text' });
+    await user.type(text, ' See you soon.');
+    await user.click(within(pane).getByRole('button', { name: 'Send reply' }));
+    expect(await within(pane).findByRole('status')).toHaveTextContent('Reply sent as @acme.test.');
+    expect(mock.sent('POST', '/api/v1/orgs/7/inbox/21/reply')[0].body).toEqual({ text: 'Thanks bob.test! — Li at acme.test See you soon.' });
   });
 
   it('asks for confirmation on a profile that requires it, and honours the server\'s confirmation_required', async () => {

@@ -252,8 +252,11 @@ function ReplyBox({ directory, item, profile, onTyping }: {
   };
   const reply = useMutation({
     mutationFn: (confirm: boolean) => {
-      const body: InboxReplyBody = { text };
-      if (templateId) body.template_id = Number(templateId);
+      // The server takes one or the other: the template as chosen (it renders it, and the
+      // reply is recorded as the template's), or the text once it was edited.
+      const chosenTemplate = templates.templates.find((template) => String(template.id) === templateId);
+      const unedited = chosenTemplate !== undefined && fillTemplate(chosenTemplate.body, values) === text;
+      const body: InboxReplyBody = unedited ? { template_id: chosenTemplate.id } : { text };
       if (confirm) body.confirm_profiles = [profile.id];
       return api<unknown>(`/orgs/${orgId}/inbox/${item.id}/reply`, { method: 'POST', json: body });
     },

@@ -113,6 +113,18 @@ describe('PostsPage', () => {
     expect(sent[1].body).toEqual({ when: { mode: 'schedule', local_time: '2020-01-01T10:00', time_zone: 'Europe/Paris' }, confirm_profiles: [] });
   });
 
+  it('offers its author, and no one else, to edit a draft or a rejected post, in the composer', async () => {
+    renderAt('/orgs/7/posts', [
+      calendarPost(12, 'rejected', 5, [target(1, 'acme.bsky.social')]),
+      calendarPost(13, 'draft', 6, [target(1, 'acme.bsky.social')]),
+      calendarPost(14, 'scheduled', 5, [target(1, 'acme.bsky.social')]),
+    ], [profile(1, 'acme.bsky.social', 'publisher')]);
+    const edit = await screen.findByRole('link', { name: 'Edit post 12' });
+    expect(edit).toHaveAttribute('href', '/orgs/7/compose?edit=12');
+    expect(screen.queryByRole('link', { name: 'Edit post 13' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Edit post 14' })).toBeNull();
+  });
+
   it('lets a limited author submit a draft for approval, and shows a refusal', async () => {
     const user = userEvent.setup();
     const mock = renderAt('/orgs/7/posts', [calendarPost(11, 'draft', 5, [target(1, 'acme.bsky.social')])], [profile(1, 'acme.bsky.social', 'limited')], {

@@ -213,6 +213,8 @@ function PostsBody({ org }: { org: Organization }) {
   const maySchedule = (post: CalendarPost) => schedulable.includes(post.state) && publishesAll(post);
   const maySubmit = (post: CalendarPost) =>
     submittable.includes(post.state) && post.author?.id === user?.id && !publishesAll(post);
+  // PATCH /posts/{id}: the author rewrites a draft, or a rejected or expired post.
+  const mayEdit = (post: CalendarPost) => submittable.includes(post.state) && post.author?.id === user?.id;
   const mayCancel = (post: CalendarPost) =>
     cancellable.includes(post.state) &&
     (post.author?.id === user?.id || isAdmin ||
@@ -292,6 +294,12 @@ function PostsBody({ org }: { org: Organization }) {
                   <Table.Td>{post.author?.display_name ?? post.author?.email ?? '—'}</Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
+                      {mayEdit(post) && (
+                        <Button size="xs" variant="subtle" component={Link} to={`/orgs/${org.id}/compose?edit=${post.id}`}
+                          aria-label={`Edit post ${post.id}`}>
+                          Edit
+                        </Button>
+                      )}
                       {maySchedule(post) && (
                         <Button size="xs" variant="light" aria-label={`Schedule post ${post.id}`} onClick={() => setScheduling(post)}>
                           {post.state === 'scheduled' ? 'Move' : 'Schedule'}

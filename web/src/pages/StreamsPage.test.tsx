@@ -186,3 +186,39 @@ describe('StreamsPage', () => {
     expect(screen.getByRole('button', { name: 'Remove column Stream 44' })).toBeInTheDocument();
   });
 });
+
+describe('StreamsPage, long columns', () => {
+  // jsdom has no IntersectionObserver: a fake one records what each column observes.
+  class FakeObserver {
+    static all: FakeObserver[] = [];
+    targets: Element[] = [];
+    constructor(public callback: IntersectionObserverCallback, public options: IntersectionObserverInit = {}) {
+      FakeObserver.all.push(this);
+    }
+    observe(target: Element) {
+      this.targets.push(target);
+    }
+    disconnect() {
+      this.targets = [];
+    }
+  }
+
+  it('draws 50 rows first and the rest once the end of the column, within its own scrolling box, comes near', async () => {
+    FakeObserver.all = [];
+    vi.stubGlobal('IntersectionObserver', FakeObserver);
+    const many = Array.from({ length: 120 }, (_, i) => item(1000 - i, 1));
+    renderStreams('member', { '/api/v1/orgs/7/streams/1/items': { status: 200, body: { items: many, next_cursor: null } } });
+    renderScreen(<Routes><Route path="/orgs/:orgId/streams" element={<StreamsPage />} /></Routes>, '/orgs/7/streams');
+    const feed = await screen.findByRole('feed', { name: 'Posts of Brand' });
+    await waitFor(() => expect(within(feed).getAllByRole('article')).toHaveLength(50));
+    const watching = FakeObserver.all.filter((observer) => observer.targets.some((target) => feed.contains(target)));
+    expect(watching.length).toBeGreaterThan(0);
+    const observer = watching.at(-1)!;
+    // The root is the column's scrolling box, not the page: the page's margin does not reach
+    // into a scroller, so the end of a column was never seen (only 50 rows ever drawn).
+    expect(observer.options.root).toBe(feed.closest('.roost-stream-column-body'));
+    expect(observer.options.root).not.toBeNull();
+    act(() => observer.callback([{ isIntersecting: true } as IntersectionObserverEntry], observer as unknown as IntersectionObserver));
+    await waitFor(() => expect(within(feed).getAllByRole('article')).toHaveLength(120));
+  });
+});

@@ -89,6 +89,10 @@ export const StreamItemRow = memo(function StreamItemRow({ item }: { item: Strea
 // IntersectionObserver (old browsers, jsdom) every row is drawn at once.
 const initialRows = 50;
 
+// The observer's root is the column's own scrolling box: with the page as the root, the
+// margin did not reach into the column (a scroller clips its content without the margin),
+// and rows growing from their placeholder height as they came into view kept pushing the
+// end of the list out of sight, so a column never drew more than its first 50 rows.
 function useRowsShown(sentinel: RefObject<HTMLDivElement>): number {
   const observable = typeof IntersectionObserver !== 'undefined';
   const [max, setMax] = useState(observable ? initialRows : columnItemsMax);
@@ -96,7 +100,7 @@ function useRowsShown(sentinel: RefObject<HTMLDivElement>): number {
     if (!observable || max >= columnItemsMax || !sentinel.current) return undefined;
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) setMax(columnItemsMax);
-    }, { rootMargin: '400px' });
+    }, { root: sentinel.current.closest('.roost-stream-column-body'), rootMargin: '600px 0px' });
     observer.observe(sentinel.current);
     return () => observer.disconnect();
   });
@@ -121,7 +125,7 @@ function ColumnItems({ orgId, stream }: { orgId: number; stream: Stream }) {
       {shown.map((item) => (
         <StreamItemRow key={item.id} item={item} />
       ))}
-      <div ref={sentinel} />
+      <div ref={sentinel} style={{ height: 1 }} />
       {items.hasNextPage && all.length < columnItemsMax && (
         <Button variant="subtle" size="xs" fullWidth loading={items.isFetchingNextPage} onClick={() => void items.fetchNextPage()}>
           Older posts
@@ -376,7 +380,7 @@ function Dashboard({ org, teams }: { org: Organization; teams: Team[] }) {
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
-        <Select label="Add a column" placeholder={addable.length ? 'Choose a stream' : 'Every stream is shown'} data={addable}
+        <Select label="Add a column" placeholder={addable.length ? 'Choose a stream' : visible.streams.length ? 'Every stream is shown' : 'No stream shared with your teams yet'} data={addable}
           value={adding} onChange={setAdding} disabled={addable.length === 0} searchable w={280} />
         <Button disabled={!adding} onClick={() => {
           if (adding) addColumn(Number(adding));
