@@ -6,6 +6,14 @@
 namespace roost::ingest {
 namespace {
 constexpr const char* stopping_reason = "stopping";
+
+void add_counts(ConsumerCounts& total, const ConsumerCounts& more) {
+  total.frames += more.frames;
+  total.posts += more.posts;
+  total.decode_errors += more.decode_errors;
+  total.reconnects += more.reconnects;
+  total.sink_errors += more.sink_errors;
+}
 }  // namespace
 
 core::Result<std::unique_ptr<IngestLeadership>> IngestLeadership::create(
@@ -116,12 +124,7 @@ void IngestLeadership::become_standby(const std::string& why) {
   std::unique_ptr<FirehoseConsumer> stopped;
   {
     std::lock_guard lock(state_mutex_);
-    const ConsumerCounts last = consumer_->counts();
-    retired_.frames += last.frames;
-    retired_.posts += last.posts;
-    retired_.decode_errors += last.decode_errors;
-    retired_.reconnects += last.reconnects;
-    retired_.sink_errors += last.sink_errors;
+    add_counts(retired_, consumer_->counts());
     stopped = std::move(consumer_);
     standby_detail_ = "standby: " + why;
   }
@@ -142,14 +145,7 @@ bool IngestLeadership::leader() const {
 ConsumerCounts IngestLeadership::counts() const {
   std::lock_guard lock(state_mutex_);
   ConsumerCounts total = retired_;
-  if (consumer_) {
-    const ConsumerCounts now = consumer_->counts();
-    total.frames += now.frames;
-    total.posts += now.posts;
-    total.decode_errors += now.decode_errors;
-    total.reconnects += now.reconnects;
-    total.sink_errors += now.sink_errors;
-  }
+  if (consumer_) add_counts(total, consumer_->counts());
   return total;
 }
 
