@@ -11,6 +11,7 @@
 #include "ingest/source.hpp"
 
 namespace roost::app {
+
 namespace {
 
 core::Error config_error(std::string message) {
@@ -154,6 +155,13 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
                   "jetstream")
       ->envname("ROOST_INGEST_KIND")
       ->check(CLI::IsMember({"firehose", "jetstream"}));
+  command
+      .add_option("--ingest-leader-retry-ms", config.ingest_leader_retry_ms,
+                  "With several roost processes on one PostgreSQL database, one consumes "
+                  "--ingest-source (ADR 0027): how often the others try to take over, and how "
+                  "often the leader checks it still leads")
+      ->envname("ROOST_INGEST_LEADER_RETRY_MS")
+      ->check(CLI::Range(100L, 3'600'000L));
 }
 
 namespace {

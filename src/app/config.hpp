@@ -61,6 +61,9 @@ struct Config {
   // of the two it is; empty: no ingestion.
   std::string ingest_source;
   std::string ingest_kind = "firehose";
+  // Several processes with --ingest-source on one PostgreSQL database: one consumes, the
+  // others try the leader lock this often (ADR 0027); equal to ingest::leader_retry_default.
+  long ingest_leader_retry_ms = 2'000;
 };
 
 // http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.

@@ -21,6 +21,7 @@
 #include "ingest/composite_post_sink.hpp"
 #include "ingest/firehose_consumer.hpp"
 #include "ingest/inbox_sink.hpp"
+#include "ingest/ingest_leadership.hpp"
 #include "ingest/streams_sink.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
@@ -30,6 +31,7 @@
 #include "services/sealing_keys.hpp"
 #include "storage/database.hpp"
 #include "storage/ingest_cursor_repository.hpp"
+#include "storage/ingest_leader_lock.hpp"
 #include "storage/instance_settings_repository.hpp"
 #include "storage/mail_outbox_repository.hpp"
 #include "storage/migrations.hpp"
@@ -131,10 +133,10 @@ void add_publish_metrics(api::http::Metrics& metrics,
   });
 }
 
-void add_ingest_metrics(api::http::Metrics& metrics, const ingest::FirehoseConsumer& consumer) {
-  metrics.add_collector([&consumer](std::string& out) {
-    auto counts = consumer.counts();
-    auto status = consumer.status();
+void add_ingest_metrics(api::http::Metrics& metrics, const ingest::IngestLeadership& ingest) {
+  metrics.add_collector([&ingest](std::string& out) {
+    auto counts = ingest.counts();
+    auto status = ingest.status();
     fmt::format_to(std::back_inserter(out),
                    "# HELP roost_ingest_frames_total Messages read from the ingest source.\n"
                    "# TYPE roost_ingest_frames_total counter\n"
@@ -157,34 +159,48 @@ void add_ingest_metrics(api::http::Metrics& metrics, const ingest::FirehoseConsu
                    "roost_ingest_connected {5}\n"
                    "# HELP roost_ingest_lag_seconds Now minus the last event's own time.\n"
                    "# TYPE roost_ingest_lag_seconds gauge\n"
-                   "roost_ingest_lag_seconds {6:.3f}\n",
+                   "roost_ingest_lag_seconds {6:.3f}\n"
+                   "# HELP roost_ingest_leader Whether this process holds the ingest leader lock "
+                   "and consumes (1) or stands by (0).\n"
+                   "# TYPE roost_ingest_leader gauge\n"
+                   "roost_ingest_leader {7}\n"
+                   "# HELP roost_ingest_leader_takeovers_total Times this process became the "
+                   "ingest leader.\n"
+                   "# TYPE roost_ingest_leader_takeovers_total counter\n"
+                   "roost_ingest_leader_takeovers_total {8}\n",
                    counts.frames, counts.posts, counts.decode_errors, counts.reconnects,
                    counts.sink_errors, status.connected ? 1 : 0,
-                   static_cast<double>(status.lag_ms) / 1000.0);
+                   static_cast<double>(status.lag_ms) / 1000.0, ingest.leader() ? 1 : 0,
+                   ingest.takeovers());
   });
 }
 
-// Ingestion (ADR 0023), when --ingest-source names a source: the consumer, its /readyz check
-// and its metrics. Null without a source.
-core::Result<std::unique_ptr<ingest::FirehoseConsumer>> start_ingest(
-    const Config& config, storage::IngestCursorRepository& cursors, ingest::PostSink& sink,
-    const core::Clock& clock, services::SystemStatus& status, api::http::Metrics& metrics) {
+// Ingestion (ADR 0023), when --ingest-source names a source: the leader election (ADR 0027)
+// that runs the consumer in one process of those sharing the database, its /readyz check and
+// its metrics. Null without a source.
+core::Result<std::unique_ptr<ingest::IngestLeadership>> start_ingest(
+    const Config& config, storage::IngestLeaderLock& lock, storage::IngestCursorRepository& cursors,
+    ingest::PostSink& sink, const core::Clock& clock, services::SystemStatus& status,
+    api::http::Metrics& metrics) {
   if (config.ingest_source.empty()) {
     core::log::info("ingest_disabled", {{"reason", "no --ingest-source"}});
-    return std::unique_ptr<ingest::FirehoseConsumer>();
+    return std::unique_ptr<ingest::IngestLeadership>();
   }
   auto kind = ingest::parse_source_kind(config.ingest_kind);
   if (!kind) return std::move(kind).error();
   ingest::ConsumerOptions options;
   options.source_url = config.ingest_source;
   options.kind = *kind;
-  auto consumer = ingest::FirehoseConsumer::create(cursors, sink, clock, std::move(options));
-  if (!consumer) return std::move(consumer).error();
-  ingest::FirehoseConsumer& started = **consumer;
-  status.add_check([&started] { return started.readiness_check(); });
-  add_ingest_metrics(metrics, started);
-  if (auto running = started.start(); !running) return std::move(running).error();
-  return consumer;
+  ingest::LeadershipOptions leadership;
+  leadership.retry_interval = std::chrono::milliseconds(config.ingest_leader_retry_ms);
+  auto started =
+      ingest::IngestLeadership::create(lock, cursors, sink, clock, std::move(options), leadership);
+  if (!started) return std::move(started).error();
+  ingest::IngestLeadership& ingest = **started;
+  status.add_check([&ingest] { return ingest.readiness_check(); });
+  add_ingest_metrics(metrics, ingest);
+  ingest.start();
+  return started;
 }
 
 }  // namespace
@@ -310,9 +326,13 @@ int run_serve(Config config) {
   ingest_sinks.add(streams_sink);
   ingest_sinks.add(inbox_sink);
   storage::IngestCursorRepository ingest_cursors(**database);
-  auto ingest_consumer =
-      start_ingest(config, ingest_cursors, ingest_sinks, clock, api.system_status(), metrics);
-  if (!ingest_consumer) return startup_failure(ingest_consumer.error());
+  // On PostgreSQL a connection of its own, held while this process leads; SQLite: always.
+  std::unique_ptr<storage::IngestLeaderLock> ingest_lock =
+      database_url ? storage::open_ingest_leader_lock(*database_url) : nullptr;
+  if (!ingest_lock) return startup_failure(database_url.error());
+  auto ingest_leadership = start_ingest(config, *ingest_lock, ingest_cursors, ingest_sinks, clock,
+                                        api.system_status(), metrics);
+  if (!ingest_leadership) return startup_failure(ingest_leadership.error());
   publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
   if (auto* fanout = api.live_event_fanout()) fanout->start();
@@ -320,7 +340,7 @@ int run_serve(Config config) {
   server.run();
   // After the last request: what they queued is delivered by the next start (or another
   // process), the outbox is durable.
-  if (*ingest_consumer) (*ingest_consumer)->stop();
+  if (*ingest_leadership) (*ingest_leadership)->stop();
   if (mail_worker) mail_worker->stop();
   publish_dispatcher.stop();
   if (auto* fanout = api.live_event_fanout()) fanout->stop();

@@ -1,4 +1,5 @@
 #include "app/config.hpp"
+#include "ingest/ingest_leadership.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -85,6 +86,17 @@ TEST(Config, IngestSourceIsOptionalAndCheckedForItsKind) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("ws://"), std::string::npos);
   EXPECT_FALSE(parse({"--data-dir", "/srv/roost", "--ingest-kind", "rss"}).error.empty());
+}
+
+TEST(Config, IngestLeaderRetryHasTheLeadershipsDefaultAndABoundedRange) {
+  auto defaults = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(defaults.error.empty()) << defaults.error;
+  EXPECT_EQ(defaults.config.ingest_leader_retry_ms, ingest::leader_retry_default.count());
+  auto set = parse({"--data-dir", "/srv/roost", "--ingest-leader-retry-ms", "300"});
+  ASSERT_TRUE(set.error.empty()) << set.error;
+  EXPECT_EQ(set.config.ingest_leader_retry_ms, 300);
+  EXPECT_FALSE(parse({"--ingest-leader-retry-ms", "0"}).error.empty());
+  EXPECT_FALSE(parse({"--ingest-leader-retry-ms", "soon"}).error.empty());
 }
 
 TEST(Config, UnknownFlagIsAnError) {
