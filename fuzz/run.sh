@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds and runs one libFuzzer target: fuzz/run.sh TARGET RUNS [extra libFuzzer flags]
 #   TARGET: fuzz_cbor, fuzz_car, fuzz_frame or fuzz_stream_query; RUNS: executions (CI:
-#   1000000 or more).
+#   1000000 or more). It builds TARGET first (fuzz/build.sh) unless ROOST_FUZZ_NO_BUILD=1.
 # The corpus starts from the reference frames of tests/unit/ingest/fixtures/ and grows in
 # $ROOST_FUZZ_BUILD_DIR/corpus/TARGET; crashes land in $ROOST_FUZZ_BUILD_DIR/artifacts/.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 fuzz_cbor|fuzz_car|fuzz_frame RUNS [libFuzzer flags...]" >&2
+  echo "usage: $0 fuzz_cbor|fuzz_car|fuzz_frame|fuzz_stream_query RUNS [libFuzzer flags...]" >&2
   exit 2
 fi
 target=$1
@@ -15,10 +15,15 @@ shift 2
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ROOST_FUZZ_BUILD_DIR:-$root/build-fuzz}
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER=clang++ -DROOST_FUZZ=ON -DROOST_BUILD_TESTS=OFF \
-  -DROOST_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j"${ROOST_FUZZ_JOBS:-2}" --target "$target"
+# ROOST_FUZZ_NO_BUILD=1: the targets are built already (scripts/test builds all four once,
+# then ctest runs them in parallel, which must not configure one build directory twice).
+if [ "${ROOST_FUZZ_NO_BUILD:-0}" != 1 ]; then
+  "$root/fuzz/build.sh" "$build" "$target"
+elif [ ! -f "$build/build.ok" ]; then
+  echo "$0: the fuzz build in $build failed or has not run; its output ($build/build.log):" >&2
+  tail -n 40 "$build/build.log" >&2 2>/dev/null || true
+  exit 1
+fi
 
 corpus=$build/corpus/$target
 mkdir -p "$corpus" "$build/artifacts"
