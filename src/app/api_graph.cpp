@@ -53,6 +53,9 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       inbox_records_(database),
       inbox_(organization_records_, team_records_, profile_records_, inbox_records_, users_,
              notification_records_, posts_, templates_, &live_events_, clock, outbound_),
+      inbox_presence_(inbox_, users_, live_events_),
+      // Every process reads the committed rows: its own hub only, never the fan-out.
+      notification_pump_(notification_records_, hub_events_),
       system_handlers_(system_status_, blocking),
       account_handlers_(accounts_, blocking),
       session_handlers_(sessions_, blocking),
@@ -68,7 +71,7 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       two_factor_handlers_(two_factor_, blocking),
       calendar_handlers_(post_calendar_, outbound_, blocking),
       post_handlers_(posts_, blocking),
-      event_handlers_(event_access_, blocking),
+      event_handlers_(event_access_, inbox_presence_, blocking),
       stream_handlers_(streams_, blocking),
       inbox_handlers_(inbox_, blocking),
       template_handlers_(templates_, blocking) {}

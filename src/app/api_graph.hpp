@@ -31,9 +31,11 @@
 #include "services/audit_log.hpp"
 #include "services/event_access.hpp"
 #include "services/inbox.hpp"
+#include "services/inbox_presence.hpp"
 #include "services/invitations.hpp"
 #include "services/live_event_fanout.hpp"
 #include "services/members.hpp"
+#include "services/notification_pump.hpp"
 #include "services/notifications.hpp"
 #include "services/org_logos.hpp"
 #include "services/organizations.hpp"
@@ -115,6 +117,9 @@ class ApiGraph {
   storage::StreamRepository& stream_records() { return stream_records_; }
   // What the listeners feed (ingest::InboxSink), and where live events of the inbox go.
   services::Inbox& inbox() { return inbox_; }
+  // New notifications to their users' sockets (every writer's, every process's): start it
+  // before serving, stop it after.
+  services::NotificationPump& notification_pump() { return notification_pump_; }
 
  private:
   services::OutboundSettings outbound_;
@@ -161,6 +166,8 @@ class ApiGraph {
   services::Templates templates_;
   storage::InboxRepository inbox_records_;
   services::Inbox inbox_;
+  services::InboxPresence inbox_presence_;
+  services::NotificationPump notification_pump_;
 
   api::http::SystemHandlers system_handlers_;
   api::http::AccountHandlers account_handlers_;

@@ -121,6 +121,12 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
       ->envname("ROOST_EVENTS_RECHECK_MS")
       ->check(CLI::Range(100L, 3'600'000L));
   command
+      .add_option("--presence-ttl-ms", config.presence_ttl_ms,
+                  "How long a client's presence on an inbox item lasts without a refresh before "
+                  "the others are told it left")
+      ->envname("ROOST_PRESENCE_TTL_MS")
+      ->check(CLI::Range(200L, 3'600'000L));
+  command
       .add_option("--smtp-url", config.smtp_url,
                   "Mail server: smtp://[user:password@]host[:port], smtps://... (TLS), or "
                   "smtp://...?starttls (STARTTLS required); empty: no mail is sent. The "
@@ -381,6 +387,7 @@ core::Result<api::http::ServerOptions> server_options(const Config& config) {
   options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
   options.access_log = config.access_log;
   options.events_recheck_interval = std::chrono::milliseconds(config.events_recheck_ms);
+  options.presence_ttl = std::chrono::milliseconds(config.presence_ttl_ms);
   return options;
 }
 

@@ -43,6 +43,7 @@ struct Config {
   long idle_timeout_ms = core::limits::idle_keep_alive_timeout.count();
   long shutdown_grace_ms = core::limits::shutdown_grace_default.count();
   long events_recheck_ms = core::limits::events_recheck_interval_default.count();
+  long presence_ttl_ms = core::limits::presence_ttl_default.count();
   // Mail: empty smtp_url means no mail at all (features that would send one say so, e.g. an
   // invitation's link is shown in the API instead). smtp_from is required with it.
   std::string smtp_url;

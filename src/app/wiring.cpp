@@ -336,6 +336,7 @@ int run_serve(Config config) {
   publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
   if (auto* fanout = api.live_event_fanout()) fanout->start();
+  api.notification_pump().start();
   std::cout << "roost listening on " << url << std::endl;
   server.run();
   // After the last request: what they queued is delivered by the next start (or another
@@ -343,6 +344,7 @@ int run_serve(Config config) {
   if (*ingest_leadership) (*ingest_leadership)->stop();
   if (mail_worker) mail_worker->stop();
   publish_dispatcher.stop();
+  api.notification_pump().stop();
   if (auto* fanout = api.live_event_fanout()) fanout->stop();
   blocking.stop();
   core::log::info("stopped");

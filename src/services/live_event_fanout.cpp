@@ -8,9 +8,10 @@
 namespace roost::services {
 
 void LiveEventFanout::publish(LiveEvent event) {
-  auto encoded =
-      nlohmann::json{{"type", event.type}, {"audience", event.audience}, {"payload", event.payload}}
-          .dump();
+  nlohmann::json message{
+      {"type", event.type}, {"audience", event.audience}, {"payload", event.payload}};
+  if (!event.replayable) message["replayable"] = false;
+  auto encoded = message.dump();
   auto sent = channel_.notify(encoded);
   if (sent) return;
   local_only_.fetch_add(1);
@@ -51,9 +52,11 @@ void LiveEventFanout::run() {
         continue;
       }
       received_.fetch_add(1);
-      local_.publish(LiveEvent{parsed["type"].get<std::string>(),
-                               parsed["audience"].get<std::string>(),
-                               parsed["payload"].get<std::string>()});
+      const auto replayable = parsed.find("replayable");
+      local_.publish(LiveEvent{
+          parsed["type"].get<std::string>(), parsed["audience"].get<std::string>(),
+          parsed["payload"].get<std::string>(),
+          replayable == parsed.end() || !replayable->is_boolean() || replayable->get<bool>()});
     }
   }
 }

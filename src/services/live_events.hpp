@@ -15,6 +15,9 @@ struct LiveEvent {
   std::string type;      // e.g. "stream.item", "inbox.item", "notification.created"
   std::string audience;  // see above; never empty
   std::string payload;   // a JSON object, already encoded
+  // False for what is only true now (presence): the hub does not keep it for clients that
+  // resume, who would otherwise be told who was viewing an item minutes ago.
+  bool replayable = true;
 };
 
 class LiveEvents {

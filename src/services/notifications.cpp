@@ -15,6 +15,27 @@ core::Result<core::UserId> signed_in_user(const Caller& caller) {
 
 }  // namespace
 
+NotificationView notification_view(const storage::NotificationRecord& record) {
+  return {record.id,           record.org,           record.kind,
+          record.payload_json, record.created_at_ms, record.read_at_ms};
+}
+
+nlohmann::json notification_json(const NotificationView& notification) {
+  // The payload was written as a JSON object by Roost itself; anything else shows as {}.
+  auto payload = nlohmann::json::parse(notification.payload_json, nullptr, false);
+  if (!payload.is_object()) payload = nlohmann::json::object();
+  nlohmann::json org = nullptr;
+  if (notification.org) org = notification.org->value;
+  nlohmann::json read_at = nullptr;
+  if (notification.read_at_ms) read_at = core::format_utc_ms(*notification.read_at_ms);
+  return {{"id", notification.id},
+          {"org_id", std::move(org)},
+          {"kind", notification.kind},
+          {"payload", std::move(payload)},
+          {"created_at", core::format_utc_ms(notification.created_at_ms)},
+          {"read_at", std::move(read_at)}};
+}
+
 core::Result<NotificationPage> Notifications::list(const Caller& caller,
                                                    const NotificationPageRequest& page) {
   auto user = signed_in_user(caller);
@@ -39,8 +60,7 @@ core::Result<NotificationPage> Notifications::list(const Caller& caller,
       result.next_before = result.notifications.back().id;
       break;
     }
-    result.notifications.push_back({record.id, record.org, record.kind, record.payload_json,
-                                    record.created_at_ms, record.read_at_ms});
+    result.notifications.push_back(notification_view(record));
   }
   return result;
 }

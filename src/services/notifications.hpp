@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/result.hpp"
@@ -21,6 +23,10 @@ struct NotificationView {
   std::int64_t created_at_ms = 0;
   std::optional<std::int64_t> read_at_ms;
 };
+
+NotificationView notification_view(const storage::NotificationRecord& record);
+// A notification as the API lists it and the live `notification.created` event carries it.
+nlohmann::json notification_json(const NotificationView& notification);
 
 struct NotificationPageRequest {
   std::optional<std::int64_t> before;  // the cursor: the next_before of the previous page

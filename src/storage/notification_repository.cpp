@@ -114,4 +114,28 @@ core::Result<std::int64_t> NotificationRepository::add(const NotificationDraft& 
   return id;
 }
 
+core::Result<std::vector<NotificationRecord>> NotificationRepository::list_after(
+    std::int64_t after_id, std::size_t limit) {
+  std::vector<NotificationRecord> found;
+  auto done = database_.transact(TransactionMode::read_only, [&](Transaction& transaction) {
+    auto rows = transaction.query(
+        "SELECT id, user_id, org_id, kind, payload, created_at_ms, read_at_ms "
+        "FROM notifications WHERE id > $1 ORDER BY id LIMIT $2",
+        {after_id, static_cast<std::int64_t>(limit)});
+    if (!rows) return core::Result<void>(std::move(rows).error());
+    for (const auto& row : rows->rows) found.push_back(to_notification(row));
+    return core::success();
+  });
+  if (!done) return std::move(done).error();
+  return found;
+}
+
+core::Result<std::int64_t> NotificationRepository::newest_id() {
+  auto newest = query_optional(database_, TransactionMode::read_only,
+                               "SELECT COALESCE(MAX(id), 0) FROM notifications", {},
+                               [](const Row& row) { return row.integer(0); });
+  if (!newest) return std::move(newest).error();
+  return newest->value_or(0);
+}
+
 }  // namespace roost::storage

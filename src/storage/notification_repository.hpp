@@ -68,6 +68,13 @@ class NotificationRepository {
   // A notification on its own, for a change that was committed already. Returns its id.
   core::Result<std::int64_t> add(const NotificationDraft& draft);
 
+  // Every user's notifications with an id above `after_id`, oldest first, at most `limit`:
+  // what the live pump (services::NotificationPump) publishes. Committed rows only.
+  core::Result<std::vector<NotificationRecord>> list_after(std::int64_t after_id,
+                                                           std::size_t limit);
+  // The largest id there is (0 for none): where the pump starts.
+  core::Result<std::int64_t> newest_id();
+
  private:
   Database& database_;
 };

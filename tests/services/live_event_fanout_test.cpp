@@ -57,14 +57,19 @@ TEST(PostgresLiveEventFanout, EveryProcessDeliversEveryEventInOneOrder) {
   a.publish({"stream.item", "team:7", R"({"text":"caf\u00e9"})"});
   b.publish({"inbox.item", "profile:3", "{}"});
   a.publish({"stream.item", "team:8", "{}"});
-  auto seen_a = hub_a.wait_for(3);
-  auto seen_b = hub_b.wait_for(3);
-  ASSERT_EQ(seen_a.size(), 3u);
+  a.publish({"presence", "profile:3", "{}", false});
+  auto seen_a = hub_a.wait_for(4);
+  auto seen_b = hub_b.wait_for(4);
+  ASSERT_EQ(seen_a.size(), 4u);
+  ASSERT_EQ(seen_b.size(), 4u);
+  // Presence crosses processes as what it is: live only, kept in no ring.
+  EXPECT_TRUE(seen_b[2].replayable);
+  EXPECT_FALSE(seen_b[3].replayable);
   EXPECT_EQ(types_of(seen_a), types_of(seen_b));
   EXPECT_EQ(seen_a[0].audience, "team:7");
   EXPECT_EQ(seen_a[0].payload, R"({"text":"caf\u00e9"})");
   EXPECT_EQ(seen_b[1].audience, "profile:3");
-  EXPECT_EQ(a.received_total(), 3u);
+  EXPECT_EQ(a.received_total(), 4u);
   EXPECT_EQ(a.local_only_total(), 0u);
 }
 

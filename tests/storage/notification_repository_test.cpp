@@ -136,6 +136,34 @@ TEST_P(NotificationRepositoryContract, MarksAllReadForOneUserOnly) {
   EXPECT_EQ(*again, 0);
 }
 
+TEST_P(NotificationRepositoryContract, ListsEveryUsersNotificationsAfterAnIdOldestFirst) {
+  auto empty = notifications_->newest_id();
+  ASSERT_TRUE(succeeded(empty));
+  EXPECT_EQ(*empty, 0);
+  const auto first = notify(ada_, "a1");
+  const auto second = notify(grace_, "g1");
+  const auto third = notify(ada_, "a2");
+  auto newest = notifications_->newest_id();
+  ASSERT_TRUE(succeeded(newest));
+  EXPECT_EQ(*newest, third);
+
+  auto all = notifications_->list_after(0, 10);
+  ASSERT_TRUE(succeeded(all));
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, first);
+  EXPECT_EQ((*all)[1].user, grace_);
+  EXPECT_EQ((*all)[2].kind, "a2");
+
+  auto after_first = notifications_->list_after(first, 1);
+  ASSERT_TRUE(succeeded(after_first));
+  ASSERT_EQ(after_first->size(), 1u);
+  EXPECT_EQ(after_first->front().id, second);
+
+  auto none = notifications_->list_after(third, 10);
+  ASSERT_TRUE(succeeded(none));
+  EXPECT_TRUE(none->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationRepositoryContract,
                          ::testing::Values(Backend::sqlite));
 INSTANTIATE_TEST_SUITE_P(Postgres, NotificationRepositoryContract,

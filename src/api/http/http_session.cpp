@@ -248,9 +248,9 @@ Awaitable<void> HttpSession::serve() {
       outcome.response.status = 101;
       pipeline_.finish(summary, outcome, started, 0);
       state_ = State::websocket;
-      websocket_ = std::make_shared<ws::WebSocketSession>(std::move(socket_), hub_,
-                                                          std::move(outcome.response.event_grant),
-                                                          options_.events_recheck_interval);
+      websocket_ = std::make_shared<ws::WebSocketSession>(
+          std::move(socket_), hub_, std::move(outcome.response.event_grant),
+          options_.events_recheck_interval, options_.presence_ttl);
       if (draining_) websocket_->close(beast::websocket::close_code::going_away);
       co_await websocket_->run(std::move(message));
       co_return;

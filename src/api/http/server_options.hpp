@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "core/live_limits.hpp"
 
 namespace roost::api::http {
 
@@ -20,6 +21,8 @@ struct ServerOptions {
   bool access_log = true;
   // How often a connected event-stream client's credential and audiences are checked again.
   std::chrono::milliseconds events_recheck_interval = core::limits::events_recheck_interval_default;
+  // A presence on an inbox item that its client does not refresh within this is told as left.
+  std::chrono::milliseconds presence_ttl = core::limits::presence_ttl_default;
 };
 
 }  // namespace roost::api::http

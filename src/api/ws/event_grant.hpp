@@ -12,6 +12,7 @@
 #include "api/http/awaitable.hpp"
 #include "authz/policy.hpp"
 #include "core/result.hpp"
+#include "services/inbox_presence.hpp"
 
 // What a client of the event stream was granted when it connected: the audiences it may
 // receive (services::EventAccess) and how to check them again while it stays connected.
@@ -32,6 +33,14 @@ struct EventGrant {
   // revoked token or a removal from the organization ends the stream, a team change narrows
   // or widens it. Set by the pipeline (which knows how credentials are checked).
   std::function<Awaitable<core::Result<Audiences>>()> recheck;
+  // Presence on inbox items (the client's {"type":"presence"} messages), set by the route:
+  // announce checks that the member may see the item and tells its audience (not_found
+  // when they may not: nobody is told); leave tells the seat's audience "left". Both run on
+  // the blocking executor. Unset: presence messages are answered with an error frame.
+  std::function<Awaitable<core::Result<services::PresenceSeat>>(core::InboxItemId,
+                                                                services::PresenceState)>
+      announce_presence;
+  std::function<Awaitable<void>(services::PresenceSeat)> leave_presence;
 };
 
 // The audiences one connected client may receive now. Thread-safe: the hub filters on the

@@ -2,8 +2,9 @@
 
 namespace roost::api::ws {
 
-std::uint64_t EventHub::subscribe(Filter filter, Deliver deliver) {
+std::uint64_t EventHub::subscribe(Filter filter, Deliver deliver, std::uint64_t* newest) {
   std::lock_guard lock(mutex_);
+  if (newest != nullptr) *newest = next_event_id_ - 1;
   auto id = next_subscription_++;
   subscribers_.emplace(id, Subscriber{std::move(filter), std::move(deliver)});
   return id;
@@ -21,8 +22,10 @@ std::uint64_t EventHub::publish(Event event) {
     std::lock_guard lock(mutex_);
     event.id = next_event_id_++;
     shared = std::make_shared<const Event>(std::move(event));
-    history_.push_back(shared);
-    if (history_.size() > history_max_) history_.pop_front();
+    if (shared->replayable) {
+      history_.push_back(shared);
+      if (history_.size() > history_max_) history_.pop_front();
+    }
     for (const auto& [id, subscriber] : subscribers_) {
       if (!subscriber.filter || subscriber.filter(*shared)) targets.push_back(subscriber.deliver);
     }
@@ -45,6 +48,11 @@ std::vector<std::shared_ptr<const Event>> EventHub::replay(std::uint64_t last_ev
 std::size_t EventHub::subscriber_count() const {
   std::lock_guard lock(mutex_);
   return subscribers_.size();
+}
+
+std::uint64_t EventHub::newest_event_id() const {
+  std::lock_guard lock(mutex_);
+  return next_event_id_ - 1;
 }
 
 }  // namespace roost::api::ws

@@ -11,8 +11,8 @@ class HubLiveEvents : public services::LiveEvents {
  public:
   explicit HubLiveEvents(EventHub& hub) : hub_(hub) {}
   void publish(services::LiveEvent event) override {
-    hub_.publish(
-        Event{0, std::move(event.type), std::move(event.audience), std::move(event.payload)});
+    hub_.publish(Event{0, std::move(event.type), std::move(event.audience),
+                       std::move(event.payload), event.replayable});
   }
 
  private:

@@ -1,5 +1,8 @@
 #include "api/ws/websocket_session.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -36,7 +39,8 @@ std::string encode(const Event& event) {
 
 WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket, EventHub& hub,
                                    std::shared_ptr<EventGrant> grant,
-                                   std::chrono::milliseconds recheck_interval)
+                                   std::chrono::milliseconds recheck_interval,
+                                   std::chrono::milliseconds presence_ttl)
     : stream_(std::move(socket)),
       hub_(hub),
       grant_(std::move(grant)),
@@ -48,7 +52,11 @@ WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket, EventHub& hub,
       queue_(core::limits::websocket_send_queue_max),
       writer_wake_(stream_.get_executor()),
       close_deadline_(stream_.get_executor()),
-      recheck_timer_(stream_.get_executor()) {}
+      recheck_timer_(stream_.get_executor()),
+      presence_ttl_(presence_ttl),
+      presence_timer_(stream_.get_executor()),
+      message_tokens_(core::limits::websocket_client_messages_burst),
+      tokens_at_(std::chrono::steady_clock::now()) {}
 
 Awaitable<void> WebSocketSession::run(UpgradeRequest upgrade_request) {
   websocket::stream_base::timeout timeouts{};
@@ -71,25 +79,177 @@ Awaitable<void> WebSocketSession::run(UpgradeRequest upgrade_request) {
   auto self = shared_from_this();
   auto executor = stream_.get_executor();
   std::weak_ptr<WebSocketSession> weak = self;
-  auto subscription = hub_.subscribe(filter_, [weak, executor](std::shared_ptr<const Event> event) {
-    asio::post(executor, [weak, event] {
-      if (auto session = weak.lock()) session->enqueue(encode(*event));
-    });
-  });
-  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", grant_->last_event_id.value_or(0)}}
-              .dump());
+  // The hello tells the newest event before the subscription: a client resumes from it after
+  // a reconnect, and every later event reaches it live (none is both, none neither).
+  std::uint64_t newest = 0;
+  auto subscription = hub_.subscribe(
+      filter_,
+      [weak, executor](std::shared_ptr<const Event> event) {
+        asio::post(executor, [weak, event] {
+          if (auto session = weak.lock()) session->enqueue(encode(*event));
+        });
+      },
+      &newest);
+  enqueue(nlohmann::json{{"type", "hello"}, {"last_event_id", newest}}.dump());
   if (grant_->last_event_id) {
     for (const auto& event : hub_.replay(*grant_->last_event_id, filter_)) enqueue(encode(*event));
   }
 
   asio::co_spawn(executor, write_loop(self), asio::detached);
   if (grant_->recheck) asio::co_spawn(executor, recheck_loop(self), asio::detached);
+  if (grant_->leave_presence) asio::co_spawn(executor, presence_loop(self), asio::detached);
   co_await read_loop();
   hub_.unsubscribe(subscription);
   finished_ = true;
   close_deadline_.cancel();
   recheck_timer_.cancel();
+  presence_timer_.cancel();
   wake_writer();
+  co_await leave_every_presence();
+}
+
+Awaitable<void> WebSocketSession::presence_loop(std::shared_ptr<WebSocketSession> self) {
+  const auto period = std::max(self->presence_ttl_ / 4, std::chrono::milliseconds(50));
+  for (;;) {
+    boost::system::error_code error;
+    self->presence_timer_.expires_after(period);
+    co_await self->presence_timer_.async_wait(asio::redirect_error(asio::use_awaitable, error));
+    if (error || self->finished_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<services::PresenceSeat> expired;
+    for (auto it = self->presences_.begin(); it != self->presences_.end();) {
+      if (now - it->second.refreshed < self->presence_ttl_) {
+        ++it;
+        continue;
+      }
+      expired.push_back(std::move(it->second.seat));
+      it = self->presences_.erase(it);
+    }
+    for (auto& seat : expired) co_await self->grant_->leave_presence(std::move(seat));
+  }
+}
+
+Awaitable<void> WebSocketSession::leave_every_presence() {
+  auto presences = std::move(presences_);
+  presences_.clear();
+  if (!grant_->leave_presence) co_return;
+  for (auto& [item, tracked] : presences) {
+    co_await grant_->leave_presence(std::move(tracked.seat));
+  }
+}
+
+bool WebSocketSession::take_message_token() {
+  const auto now = std::chrono::steady_clock::now();
+  const std::chrono::duration<double> elapsed = now - tokens_at_;
+  tokens_at_ = now;
+  message_tokens_ = std::min(
+      core::limits::websocket_client_messages_burst,
+      message_tokens_ + elapsed.count() * core::limits::websocket_client_messages_per_second);
+  if (message_tokens_ < 1.0) return false;
+  message_tokens_ -= 1.0;
+  return true;
+}
+
+void WebSocketSession::send_error(std::string_view code, std::string_view message,
+                                  std::optional<core::InboxItemId> item) {
+  nlohmann::json error{{"code", std::string(code)}, {"message", std::string(message)}};
+  nlohmann::json frame{{"type", "error"}, {"error", std::move(error)}};
+  if (item) frame["item_id"] = item->value;
+  enqueue(frame.dump());
+}
+
+Awaitable<void> WebSocketSession::handle_message(std::string text) {
+  if (!take_message_token()) {
+    send_error(
+        "rate_limited",
+        "too many messages: at most " +
+            std::to_string(static_cast<int>(core::limits::websocket_client_messages_per_second)) +
+            " a second");
+    co_return;
+  }
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    send_error("invalid_message", "a message is a JSON object");
+    co_return;
+  }
+  auto type = parsed.find("type");
+  if (type == parsed.end() || !type->is_string()) {
+    send_error("invalid_message", "a message has a string \"type\"");
+    co_return;
+  }
+  if (type->get_ref<const std::string&>() != "presence") {
+    send_error("unknown_type", "unknown message type (this server takes \"presence\")");
+    co_return;
+  }
+  auto item = parsed.find("item_id");
+  if (item == parsed.end() || !item->is_number_integer() || item->get<std::int64_t>() <= 0) {
+    send_error("invalid_message", "item_id must be an inbox item id");
+    co_return;
+  }
+  auto state_field = parsed.find("state");
+  std::optional<services::PresenceState> state;
+  if (state_field != parsed.end() && state_field->is_string()) {
+    state = services::parse_presence_state(state_field->get_ref<const std::string&>());
+  }
+  const core::InboxItemId item_id{item->get<std::int64_t>()};
+  if (!state) {
+    send_error("invalid_message", "state must be viewing, replying or left", item_id);
+    co_return;
+  }
+  co_await handle_presence(item_id, *state);
+}
+
+Awaitable<void> WebSocketSession::handle_presence(core::InboxItemId item,
+                                                  services::PresenceState state) {
+  if (!grant_->announce_presence || !grant_->leave_presence) {
+    send_error("unsupported", "this stream takes no presence", item);
+    co_return;
+  }
+  auto tracked = presences_.find(item.value);
+  if (state == services::PresenceState::left) {
+    // Nothing to tell for an item this client never said it was on.
+    if (tracked == presences_.end()) co_return;
+    auto seat = std::move(tracked->second.seat);
+    presences_.erase(tracked);
+    co_await grant_->leave_presence(std::move(seat));
+    co_return;
+  }
+  if (tracked == presences_.end() &&
+      presences_.size() >= core::limits::presence_items_per_socket_max) {
+    send_error("too_many_items",
+               "at most " + std::to_string(core::limits::presence_items_per_socket_max) +
+                   " items at once: leave one first",
+               item);
+    co_return;
+  }
+  // Checked every time: a member who lost the item's profile meanwhile is refused.
+  auto seat = co_await grant_->announce_presence(item, state);
+  if (!seat) {
+    if (auto gone = presences_.find(item.value); gone != presences_.end()) {
+      // No longer allowed: the others are told it left, as after a close.
+      auto old = std::move(gone->second.seat);
+      presences_.erase(gone);
+      co_await grant_->leave_presence(std::move(old));
+    }
+    // An item the member may not see is one that does not exist (as over REST); a database
+    // that did not answer is said as such, without its own words.
+    const auto& error = seat.error();
+    if (error.code == core::ErrorCode::not_found ||
+        error.code == core::ErrorCode::permission_denied) {
+      send_error("not_found", "no such inbox item", item);
+    } else if (error.code == core::ErrorCode::invalid_request) {
+      send_error("invalid_request", error.message, item);
+    } else {
+      core::log::warn("presence_not_told", {{"reason", error.message}});
+      send_error("unavailable", "presence could not be told now: try again", item);
+    }
+    co_return;
+  }
+  if (finished_) {
+    co_await grant_->leave_presence(std::move(*seat));
+    co_return;
+  }
+  presences_[item.value] = TrackedPresence{std::move(*seat), std::chrono::steady_clock::now()};
 }
 
 Awaitable<void> WebSocketSession::recheck_loop(std::shared_ptr<WebSocketSession> self) {
@@ -119,8 +279,9 @@ Awaitable<void> WebSocketSession::read_loop() {
     boost::system::error_code error;
     co_await stream_.async_read(buffer, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return;  // closed by either side, timed out, or too large a message
-    // Clients have nothing to say yet; later (presence) messages are handled here.
+    std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
+    co_await handle_message(std::move(text));
   }
 }
 

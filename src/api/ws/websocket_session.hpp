@@ -2,14 +2,18 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/http/awaitable.hpp"
 #include "api/ws/bounded_queue.hpp"
 #include "api/ws/event_grant.hpp"
 #include "api/ws/event_hub.hpp"
+#include "core/limits.hpp"
+#include "core/live_limits.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,12 +29,18 @@ namespace roost::api::ws {
 // The client receives the events whose audience its grant allows; every `recheck_interval`
 // the grant is checked again, and a client whose credential or membership is gone is
 // closed with 1008 (policy violation).
+// Clients may send {"type":"presence","item_id":N,"state":"viewing"|"replying"|"left"}
+// (ADR 0026): the grant's hooks check the item and tell its audience. A presence not
+// refreshed within `presence_ttl`, and every presence when the socket closes, is told as
+// "left". A message that is not valid JSON, of an unknown type, over the rate, or about an
+// item the member may not see gets an error frame {"type":"error","error":{...}}.
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
   using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
   WebSocketSession(boost::asio::ip::tcp::socket socket, EventHub& hub,
-                   std::shared_ptr<EventGrant> grant, std::chrono::milliseconds recheck_interval);
+                   std::shared_ptr<EventGrant> grant, std::chrono::milliseconds recheck_interval,
+                   std::chrono::milliseconds presence_ttl = core::limits::presence_ttl_default);
 
   Awaitable<void> run(UpgradeRequest upgrade_request);
   // Must run on the session's executor.
@@ -40,6 +50,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   Awaitable<void> read_loop();
   static Awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self);
   static Awaitable<void> recheck_loop(std::shared_ptr<WebSocketSession> self);
+  static Awaitable<void> presence_loop(std::shared_ptr<WebSocketSession> self);
+  Awaitable<void> handle_message(std::string text);
+  Awaitable<void> handle_presence(core::InboxItemId item, services::PresenceState state);
+  Awaitable<void> leave_every_presence();
+  bool take_message_token();
+  void send_error(std::string_view code, std::string_view message,
+                  std::optional<core::InboxItemId> item = std::nullopt);
   void enqueue(std::string message);
   void wake_writer();
 
@@ -53,6 +70,17 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   boost::asio::steady_timer writer_wake_;
   boost::asio::steady_timer close_deadline_;
   boost::asio::steady_timer recheck_timer_;
+  // The items this client said it is on, with when it last said so.
+  struct TrackedPresence {
+    services::PresenceSeat seat;
+    std::chrono::steady_clock::time_point refreshed;
+  };
+  std::chrono::milliseconds presence_ttl_;
+  std::map<std::int64_t, TrackedPresence> presences_;
+  boost::asio::steady_timer presence_timer_;
+  // The client's messages: a token bucket (core::limits::websocket_client_messages_*).
+  double message_tokens_;
+  std::chrono::steady_clock::time_point tokens_at_;
   std::optional<boost::beast::websocket::close_code> close_code_;
   bool finished_ = false;
 };

@@ -35,6 +35,24 @@ TEST(EventHub, ReplaysWhatAClientMissedWithinTheRing) {
   EXPECT_TRUE(hub.replay(0, [](const Event& e) { return e.audience == "org:9"; }).empty());
 }
 
+TEST(EventHub, KnowsItsNewestEventAndKeepsLiveOnlyEventsOutOfTheRing) {
+  EventHub hub;
+  EXPECT_EQ(hub.newest_event_id(), 0u);
+  auto before = hub.publish({0, "t", "org:1", "{}"});
+  std::vector<std::uint64_t> delivered;
+  std::uint64_t newest = 99;
+  hub.subscribe(
+      nullptr, [&](std::shared_ptr<const Event> e) { delivered.push_back(e->id); }, &newest);
+  EXPECT_EQ(newest, before);  // delivered from the next one on
+  auto kept = hub.publish({0, "inbox.item", "profile:1", "{}"});
+  auto live_only = hub.publish({0, "presence", "profile:1", "{}", false});
+  EXPECT_EQ(hub.newest_event_id(), live_only);
+  EXPECT_EQ(delivered, (std::vector<std::uint64_t>{kept, live_only}));
+  auto replayed = hub.replay(0, nullptr);
+  ASSERT_EQ(replayed.size(), 2u);
+  EXPECT_EQ(replayed[1]->id, kept);
+}
+
 TEST(BoundedQueue, RefusesPastCapacityAndKeepsOrder) {
   BoundedQueue<int> queue(2);
   EXPECT_TRUE(queue.push(1));

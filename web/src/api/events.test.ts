@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebSocket } from '../test/fakeSocket';
-import { backoff, backoffDelay, liveStatus, sendPresence, subscribeLive, type LiveEvent } from './events';
+import { backoff, backoffDelay, keepPresence, liveStatus, presenceRefreshMs, sendPresence, subscribeLive, type LiveEvent } from './events';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -55,6 +55,23 @@ describe('live events', () => {
     expect(events.map((event) => `${event.type}:${event.id}`)).toEqual(['inbox.item:11', 'resumed:11', 'inbox.item:12']);
   });
 
+  it('resumes from the newest event the server said hello with, and follows a server whose ids started again', () => {
+    const { events } = listen();
+    const first = FakeWebSocket.latest();
+    first.open(25); // the server's newest event: nothing before it is asked for again
+    first.serverClose(1001);
+    vi.advanceTimersByTime(backoff.baseMs);
+    const second = FakeWebSocket.latest();
+    expect(second.url).toContain('last_event_id=25');
+    // A restarted server is at 3: its next events are new, not replays of ours.
+    second.open(3);
+    second.receive({ id: 4, type: 'inbox.item', data: {} });
+    expect(events.map((event) => `${event.type}:${event.id}`)).toEqual(['resumed:3', 'inbox.item:4']);
+    second.serverClose(1001);
+    vi.advanceTimersByTime(backoff.baseMs);
+    expect(FakeWebSocket.latest().url).toContain('last_event_id=4');
+  });
+
   it('stops on 1008 and says the session ended', () => {
     const { events } = listen();
     const socket = FakeWebSocket.latest();
@@ -91,5 +108,18 @@ describe('live events', () => {
     socket.open();
     sendPresence(7, 3, 'replying');
     expect(socket.sent).toEqual([{ type: 'presence', item_id: 3, state: 'replying' }]);
+  });
+
+  it('says a presence again before the server forgets it, until stopped', () => {
+    listen();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    const stop = keepPresence(7, 3, 'viewing');
+    expect(socket.sent).toHaveLength(1);
+    vi.advanceTimersByTime(presenceRefreshMs * 2);
+    expect(socket.sent).toEqual(Array(3).fill({ type: 'presence', item_id: 3, state: 'viewing' }));
+    stop();
+    vi.advanceTimersByTime(presenceRefreshMs * 2);
+    expect(socket.sent).toHaveLength(3);
   });
 });

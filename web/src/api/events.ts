@@ -2,9 +2,9 @@ import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 
 // The live event stream (/api/v1/events, docs/api/openapi.yaml): one WebSocket per
 // organization, shared by every screen that listens, so ten columns and the inbox cost one
-// connection. The server sends {"type":"hello","last_event_id":N} first, then
-// {"id":N,"type":"...","data":{...}}; a reconnect asks for what it missed with
-// last_event_id. Close codes: 1008 the session or the membership is gone (never retried),
+// connection. The server sends {"type":"hello","last_event_id":N} first (N: the newest event
+// it has), then {"id":N,"type":"...","data":{...}}; a reconnect asks for what it missed with
+// last_event_id, and only a reconnect gets past events again. Close codes: 1008 the session or the membership is gone (never retried),
 // 1013 this client fell behind, 1001 the server is shutting down (both retried).
 export interface LiveEvent {
   id: number;
@@ -89,7 +89,11 @@ class LiveConnection {
         return;
       }
       if (parsed.type === 'hello') {
-        if (this.lastEventId === null && typeof parsed.last_event_id === 'number') this.lastEventId = parsed.last_event_id;
+        // The server's newest event: a first connection resumes from there. A resume keeps its
+        // own point (what came after it is replayed next), unless the server is behind it — a
+        // restart or another process, whose ids start again: its events would all look old.
+        const newest = typeof parsed.last_event_id === 'number' ? parsed.last_event_id : null;
+        if (newest !== null && (this.lastEventId === null || newest < this.lastEventId)) this.lastEventId = newest;
         const resumed = this.everOpened;
         this.everOpened = true;
         this.attempt = 0;
@@ -199,6 +203,17 @@ export type PresenceState = 'viewing' | 'replying' | 'left';
 // socket is down, and a server that ignores presence ignores it.
 export function sendPresence(orgId: number, itemId: number, state: PresenceState): void {
   connections.get(orgId)?.send({ type: 'presence', item_id: itemId, state });
+}
+
+// The server forgets a presence that is not said again within a minute (it tells the others
+// "left"): while an item stays open, its presence is said again this often.
+export const presenceRefreshMs = 25_000;
+
+// Says `state` on the item now and again every presenceRefreshMs until the returned stop.
+export function keepPresence(orgId: number, itemId: number, state: Exclude<PresenceState, 'left'>): () => void {
+  sendPresence(orgId, itemId, state);
+  const timer = setInterval(() => sendPresence(orgId, itemId, state), presenceRefreshMs);
+  return () => clearInterval(timer);
 }
 
 // For the tests: every connection closed and forgotten.

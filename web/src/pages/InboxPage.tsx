@@ -21,7 +21,7 @@ import {
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client';
-import { sendPresence, useLiveEvents, useLiveStatus, type PresenceState } from '../api/events';
+import { keepPresence, sendPresence, useLiveEvents, useLiveStatus, type PresenceState } from '../api/events';
 import { fieldError } from '../api/errors';
 import {
   fillTemplate,
@@ -161,7 +161,8 @@ function usePresence(orgId: number, itemId: number, replying: boolean): Presence
     setOthers(new Map());
   }, [itemId]);
   useEffect(() => {
-    if (status === 'open') sendPresence(orgId, itemId, replying ? 'replying' : 'viewing');
+    if (status !== 'open') return undefined;
+    return keepPresence(orgId, itemId, replying ? 'replying' : 'viewing');
   }, [orgId, itemId, replying, status]);
   useEffect(() => () => sendPresence(orgId, itemId, 'left'), [orgId, itemId]);
   return [...others.values()];

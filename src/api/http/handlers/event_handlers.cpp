@@ -23,6 +23,28 @@ bool same_origin(const Request& request) {
   return core::ascii_lower(origin->substr(scheme_end + 3)) == core::ascii_lower(*host);
 }
 
+// The presence use cases on the blocking executor (they read the database, and on PostgreSQL
+// publishing goes through it).
+Awaitable<core::Result<services::PresenceSeat>> announce(BlockingExecutor& blocking,
+                                                         services::InboxPresence& presence,
+                                                         services::Caller caller, core::OrgId org,
+                                                         core::InboxItemId item,
+                                                         services::PresenceState state) {
+  auto work = [&presence, caller = std::move(caller), org, item, state] {
+    return presence.announce(caller, org, item, state);
+  };
+  co_return co_await blocking.run(std::move(work));
+}
+
+Awaitable<void> leave(BlockingExecutor& blocking, services::InboxPresence& presence,
+                      services::PresenceSeat seat) {
+  auto work = [&presence, seat = std::move(seat)] {
+    presence.leave(seat);
+    return true;
+  };
+  co_await blocking.run(std::move(work));
+}
+
 }  // namespace
 
 void EventHandlers::register_routes(Router& router) {
@@ -62,6 +84,14 @@ Awaitable<Response> EventHandlers::subscribe(Request request) {
   grant->audiences_for = [this, org_id,
                           request_id = request.request_id](const authz::Actor& actor) {
     return access_.audiences(services::Caller{actor, request_id}, org_id);
+  };
+  // The member as they connected: the recheck ends the stream once the credential is gone.
+  grant->announce_presence = [this, caller, org_id](core::InboxItemId item,
+                                                    services::PresenceState state) {
+    return announce(blocking_, presence_, caller, org_id, item, state);
+  };
+  grant->leave_presence = [this](services::PresenceSeat seat) {
+    return leave(blocking_, presence_, std::move(seat));
   };
   Response response;
   response.status = 101;

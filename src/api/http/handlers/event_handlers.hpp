@@ -3,6 +3,7 @@
 #include "api/http/blocking_executor.hpp"
 #include "api/http/router.hpp"
 #include "services/event_access.hpp"
+#include "services/inbox_presence.hpp"
 
 namespace roost::api::http {
 
@@ -12,14 +13,16 @@ namespace roost::api::http {
 // organization the caller is not in 404, from a page of another origin 403.
 class EventHandlers {
  public:
-  EventHandlers(services::EventAccess& access, BlockingExecutor& blocking)
-      : access_(access), blocking_(blocking) {}
+  EventHandlers(services::EventAccess& access, services::InboxPresence& presence,
+                BlockingExecutor& blocking)
+      : access_(access), presence_(presence), blocking_(blocking) {}
   void register_routes(Router& router);
 
  private:
   Awaitable<Response> subscribe(Request request);
 
   services::EventAccess& access_;
+  services::InboxPresence& presence_;
   BlockingExecutor& blocking_;
 };
 

@@ -8,22 +8,6 @@
 namespace roost::api::http {
 namespace {
 
-nlohmann::json notification_json(const services::NotificationView& notification) {
-  // The payload was written as a JSON object by Roost itself; anything else shows as {}.
-  auto payload = nlohmann::json::parse(notification.payload_json, nullptr, false);
-  if (!payload.is_object()) payload = nlohmann::json::object();
-  nlohmann::json org = nullptr;
-  if (notification.org) org = notification.org->value;
-  nlohmann::json read_at = nullptr;
-  if (notification.read_at_ms) read_at = core::format_utc_ms(*notification.read_at_ms);
-  return {{"id", notification.id},
-          {"org_id", std::move(org)},
-          {"kind", notification.kind},
-          {"payload", std::move(payload)},
-          {"created_at", core::format_utc_ms(notification.created_at_ms)},
-          {"read_at", std::move(read_at)}};
-}
-
 // ?cursor= (the next_cursor of the previous page), ?limit= and ?unread=true|false.
 std::optional<core::Error> read_page(const Request& request,
                                      services::NotificationPageRequest& page) {
