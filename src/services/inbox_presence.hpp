@@ -11,7 +11,7 @@
 #include "services/org_access.hpp"
 #include "storage/user_repository.hpp"
 
-// Who is viewing or replying to an inbox item right now (issue 5, ADR 0026): a member's
+// Who is viewing or replying to an inbox item right now (issue 5, ADR 0028): a member's
 // event-stream client says so, the members who may see the item are told with a live
 // `presence` event. Nothing is stored: presence is what the connected clients say now.
 namespace roost::services {

@@ -10,13 +10,12 @@
 #include <thread>
 
 #include "core/limits.hpp"
-#include "core/live_limits.hpp"
 #include "core/result.hpp"
 #include "services/live_events.hpp"
 #include "storage/notification_repository.hpp"
 
 // New notifications to their user's open event streams, as `notification.created` with the
-// audience "user:<id>" (issue 6, ADR 0026). Notifications are written in many places — the
+// audience "user:<id>" (issue 6, ADR 0028). Notifications are written in many places — the
 // inbox, invitations, the publish dispatcher, profile alerts, in this process or another on
 // the same PostgreSQL, or the admin CLI — all through storage::append_notification, inside
 // the transaction of their cause. Rather than each writer publishing (and a rolled-back

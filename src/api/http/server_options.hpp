@@ -5,7 +5,6 @@
 #include <string>
 
 #include "core/limits.hpp"
-#include "core/live_limits.hpp"
 
 namespace roost::api::http {
 

@@ -13,7 +13,6 @@
 #include "api/ws/event_grant.hpp"
 #include "api/ws/event_hub.hpp"
 #include "core/limits.hpp"
-#include "core/live_limits.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,7 +29,7 @@ namespace roost::api::ws {
 // the grant is checked again, and a client whose credential or membership is gone is
 // closed with 1008 (policy violation).
 // Clients may send {"type":"presence","item_id":N,"state":"viewing"|"replying"|"left"}
-// (ADR 0026): the grant's hooks check the item and tell its audience. A presence not
+// (ADR 0028): the grant's hooks check the item and tell its audience. A presence not
 // refreshed within `presence_ttl`, and every presence when the socket closes, is told as
 // "left". A message that is not valid JSON, of an unknown type, over the rate, or about an
 // item the member may not see gets an error frame {"type":"error","error":{...}}.
