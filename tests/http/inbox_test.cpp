@@ -43,18 +43,12 @@ class InboxHttpTest : public OrgScenarioTest {
                          std::vector<std::pair<const User*, std::string>> members,
                          std::vector<std::int64_t>) {
     auto team = create_team(owner_, acme_, name);
-    for (const auto& [user, role] : members) {
-      auto put = as(owner_, "PUT", team_path(team) + "/members/" + std::to_string(user->id),
-                    {{"team_role", role}});
-      EXPECT_EQ(put.status, 200) << put.body;
-    }
+    for (const auto& [user, role] : members) add_team_member(owner_, acme_, team, *user, role);
     return team;
   }
 
   void grant(std::int64_t team, std::int64_t profile, const std::string& level) {
-    auto granted = as(owner_, "PUT", team_path(team) + "/profiles/" + std::to_string(profile),
-                      {{"level", level}});
-    ASSERT_EQ(granted.status, 200) << granted.body;
+    grant_profile(owner_, acme_, team, profile, level);
   }
 
   void set_owner(std::int64_t profile, const User& user) {

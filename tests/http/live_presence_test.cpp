@@ -46,17 +46,11 @@ class LivePresenceTest : public OrgScenarioTest {
 
   std::int64_t team_with(const std::string& name, std::vector<const User*> members) {
     auto team = create_team(owner_, acme_, name);
-    for (const auto* user : members) {
-      auto put = as(owner_, "PUT", team_path(team) + "/members/" + std::to_string(user->id),
-                    {{"team_role", "member"}});
-      EXPECT_EQ(put.status, 200) << put.body;
-    }
+    for (const auto* user : members) add_team_member(owner_, acme_, team, *user, "member");
     return team;
   }
   void grant(std::int64_t team, std::int64_t profile, const std::string& level) {
-    auto granted = as(owner_, "PUT", team_path(team) + "/profiles/" + std::to_string(profile),
-                      {{"level", level}});
-    ASSERT_EQ(granted.status, 200) << granted.body;
+    grant_profile(owner_, acme_, team, profile, level);
   }
   std::string team_path(std::int64_t team) const {
     return org_path(acme_) + "/teams/" + std::to_string(team);

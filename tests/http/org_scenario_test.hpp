@@ -93,6 +93,26 @@ class OrgScenarioTest : public ::testing::Test {
     return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
   }
 
+  static std::string team_path(std::int64_t org, std::int64_t team) {
+    return org_path(org) + "/teams/" + std::to_string(team);
+  }
+
+  // `user` joins `team` with `team_role`, through the API as `admin`.
+  void add_team_member(const User& admin, std::int64_t org, std::int64_t team, const User& user,
+                       const std::string& team_role) {
+    auto put = as(admin, "PUT", team_path(org, team) + "/members/" + std::to_string(user.id),
+                  {{"team_role", team_role}});
+    EXPECT_EQ(put.status, 200) << put.body;
+  }
+
+  // `team` gets `level` on `profile`, through the API as `admin`.
+  void grant_profile(const User& admin, std::int64_t org, std::int64_t team, std::int64_t profile,
+                     const std::string& level) {
+    auto granted = as(admin, "PUT", team_path(org, team) + "/profiles/" + std::to_string(profile),
+                      {{"level", level}});
+    ASSERT_EQ(granted.status, 200) << granted.body;
+  }
+
   // Connecting a profile comes with the networks; until then tests write it.
   std::int64_t connect_profile(std::int64_t org, const std::string& did,
                                const std::string& handle) {
