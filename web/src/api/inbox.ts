@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { api } from './client';
 
 // The shapes of the inbox, routing rules and reply templates (docs/api/openapi.yaml, inbox
@@ -139,6 +139,76 @@ export function inboxQuery(filter: InboxFilter): string {
   return query.toString();
 }
 
+export interface InboxPage {
+  items: InboxItem[];
+  next_cursor: number | string | null;
+}
+
+// Whether the list `query` (inboxQuery's text) holds `item`: the server's filters, each an
+// equality (inbox_repository's list).
+export function inboxListHolds(query: string, item: InboxItem): boolean {
+  const filter = new URLSearchParams(query);
+  const number = (name: string) => Number(filter.get(name));
+  if (filter.has('status') && item.status !== filter.get('status')) return false;
+  if (filter.has('kind') && item.kind !== filter.get('kind')) return false;
+  if (filter.has('profile') && item.profile_id !== number('profile')) return false;
+  if (filter.has('team') && item.team_id !== number('team')) return false;
+  if (filter.has('tag') && !item.tags.includes(filter.get('tag') ?? '')) return false;
+  if (filter.has('assignee')) {
+    const assignee = filter.get('assignee');
+    if (assignee === 'none' ? item.assignee_user_id !== null : item.assignee_user_id !== Number(assignee)) return false;
+  }
+  return true;
+}
+
+// An item as it is now (a live event, or what PATCH answered) into every cached list and its
+// own query, without fetching anything: replaced where it is, dropped from a list whose
+// filter no longer holds it, put in its place (lists run newest id first) in one that now
+// does; a place past the pages loaded comes with the next page.
+// The item an `inbox.item` event carries (services/inbox.cpp: the item's JSON, as the REST
+// API answers it), or null when the payload is not one.
+export function inboxItemOfEvent(data: Record<string, unknown>): InboxItem | null {
+  const candidate = data as Partial<InboxItem>;
+  if (typeof candidate.id !== 'number' || typeof candidate.status !== 'string' || !Array.isArray(candidate.tags)) return null;
+  return candidate as InboxItem;
+}
+
+export function applyInboxItem(queryClient: QueryClient, orgId: number, item: InboxItem) {
+  if (queryClient.getQueryData(inboxKeys.item(orgId, item.id)) !== undefined) {
+    queryClient.setQueryData(inboxKeys.item(orgId, item.id), item);
+  }
+  const lists = queryClient.getQueriesData<InfiniteData<InboxPage, string>>({ queryKey: [...inboxKeys.all(orgId), 'list'] });
+  for (const [key, data] of lists) {
+    if (!data) continue;
+    const holds = inboxListHolds(String(key[4] ?? ''), item);
+    let placed = false;
+    let pages = data.pages.map((page) => {
+      const at = page.items.findIndex((other) => other.id === item.id);
+      if (at < 0) return page;
+      placed = true;
+      const items = [...page.items];
+      if (holds) items[at] = item;
+      else items.splice(at, 1);
+      return { ...page, items };
+    });
+    if (!placed && holds) {
+      // Newest first: before the first item with a lower id. Past the last page loaded, the
+      // item comes with the next page, or, when there is none, it goes at the end.
+      const last = pages.length - 1;
+      pages = pages.map((page, index) => {
+        if (placed) return page;
+        const at = page.items.findIndex((other) => other.id < item.id);
+        if (at < 0 && !(index === last && page.next_cursor === null)) return page;
+        placed = true;
+        const items = [...page.items];
+        items.splice(at < 0 ? items.length : at, 0, item);
+        return { ...page, items };
+      });
+    }
+    queryClient.setQueryData(key, { ...data, pages });
+  }
+}
+
 export function useInbox(orgId: number, filter: InboxFilter) {
   const base = inboxQuery(filter);
   return useInfiniteQuery({
@@ -148,7 +218,7 @@ export function useInbox(orgId: number, filter: InboxFilter) {
       const query = new URLSearchParams(base);
       query.set('limit', '50');
       if (pageParam) query.set('cursor', pageParam);
-      return api<{ items: InboxItem[]; next_cursor: number | string | null }>(`/orgs/${orgId}/inbox?${query}`);
+      return api<InboxPage>(`/orgs/${orgId}/inbox?${query}`);
     },
     getNextPageParam: (page) => (page.next_cursor === null ? undefined : String(page.next_cursor)),
   });

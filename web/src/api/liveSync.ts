@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useLiveEvents, type LiveEvent } from './events';
-import { inboxKeys } from './inbox';
+import { applyInboxItem, inboxItemOfEvent, inboxKeys } from './inbox';
 import { keys } from './queries';
 import { addLiveStreamItem, streamItemOfEvent, streamKeys } from './streams';
 
 // Keeps the caches current from the organization's live events, for as long as an
-// organization screen is open: a column gets its new item on top, the inbox list and the
-// bell fetch again.
+// organization screen is open: a column gets its new item on top, an inbox item takes its
+// place in the lists shown (nothing fetched), the bell fetches again.
 export function useLiveCacheSync(orgId: number | null) {
   const queryClient = useQueryClient();
   useLiveEvents(orgId, (event: LiveEvent) => {
@@ -18,7 +18,9 @@ export function useLiveCacheSync(orgId: number | null) {
       // A stream created, changed or deleted: the lists of streams.
       void queryClient.invalidateQueries({ queryKey: streamKeys.teams(orgId) });
     } else if (event.type.startsWith('inbox.')) {
-      void queryClient.invalidateQueries({ queryKey: inboxKeys.all(orgId) });
+      const item = event.type === 'inbox.item' ? inboxItemOfEvent(event.data) : null;
+      if (item) applyInboxItem(queryClient, orgId, item);
+      else void queryClient.invalidateQueries({ queryKey: inboxKeys.all(orgId) });
     } else if (event.type.startsWith('notification.')) {
       void queryClient.invalidateQueries({ queryKey: keys.notifications });
     } else if (event.type === 'resumed') {

@@ -202,7 +202,23 @@ describe('InboxPage', () => {
     await waitFor(() => expect(socket.sent).toContainEqual({ type: 'presence', item_id: 21, state: 'left' }));
   });
 
-  it('fetches the list again on a live inbox.item event, and shows a 404', async () => {
+  it('puts a live item in the list without fetching it again', async () => {
+    const mock = renderInbox('publisher', {
+      '/api/v1/orgs/7/inbox': [{ status: 200, body: { items: [inboxItem(30)], next_cursor: null } }],
+    });
+    expect(await screen.findByText(/number 30/)).toBeInTheDocument();
+    const socket = FakeWebSocket.latest();
+    act(() => {
+      socket.open(1);
+      socket.receive({ id: 2, type: 'inbox.item', data: { ...inboxItem(31) } });
+    });
+    expect(await screen.findByText(/number 31/)).toBeInTheDocument();
+    act(() => socket.receive({ id: 3, type: 'inbox.item', data: { ...inboxItem(30), status: 'resolved' } }));
+    await waitFor(() => expect(screen.queryByText(/number 30/)).toBeNull());
+    expect(mock.sent('GET', '/api/v1/orgs/7/inbox')).toHaveLength(1);
+  });
+
+  it('fetches the list again on a live inbox event it cannot place, and shows a 404', async () => {
     const mock = renderInbox('publisher', {
       '/api/v1/orgs/7/inbox': [
         { status: 200, body: { items: [], next_cursor: null } },

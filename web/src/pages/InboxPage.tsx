@@ -24,6 +24,7 @@ import { ApiError, api } from '../api/client';
 import { keepPresence, sendPresence, useLiveEvents, useLiveStatus, type PresenceState } from '../api/events';
 import { fieldError } from '../api/errors';
 import {
+  applyInboxItem,
   fillTemplate,
   inboxKeys,
   inboxKinds,
@@ -358,8 +359,7 @@ function ItemPane({ directory, itemId }: { directory: Directory; itemId: number 
   const change = useMutation({
     mutationFn: (body: InboxChange) => api<InboxItem>(`/orgs/${orgId}/inbox/${itemId}`, { method: 'PATCH', json: body }),
     onSuccess: (updated) => {
-      if (updated && typeof updated === 'object') queryClient.setQueryData(inboxKeys.item(orgId, itemId), updated);
-      void queryClient.invalidateQueries({ queryKey: inboxKeys.all(orgId), predicate: (query) => query.queryKey[3] === 'list' });
+      if (updated && typeof updated === 'object') applyInboxItem(queryClient, orgId, updated);
     },
   });
   useEffect(() => setReplying(false), [itemId]);
