@@ -39,7 +39,13 @@ IngestLeadership::IngestLeadership(storage::IngestLeaderLock& lock,
       sink_(sink),
       clock_(clock),
       consumer_options_(std::move(consumer)),
-      options_(options) {}
+      options_(options),
+      worker_(options.retry_interval,
+              [this] {
+                attempt();
+                return core::PeriodicWorker::Next::wait;
+              },
+              core::PeriodicWorker::FirstRound::after_interval) {}
 
 IngestLeadership::~IngestLeadership() { stop(); }
 
@@ -47,32 +53,16 @@ void IngestLeadership::start() {
   if (started_) return;
   started_ = true;
   attempt();
-  thread_ = std::thread([this] { run(); });
+  worker_.start();
 }
 
 void IngestLeadership::stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (stopped_.exchange(true)) return;
+  worker_.stop();
   // The consumer first (its cursor saved), then the lock: a standby taking over resumes from
   // the cursor this leader saved last.
   if (leader()) become_standby(stopping_reason);
   lock_.release();
-}
-
-void IngestLeadership::run() {
-  std::unique_lock lock(wake_mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, options_.retry_interval, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    attempt();
-    lock.lock();
-  }
 }
 
 void IngestLeadership::attempt() {

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/clock.hpp"
+#include "core/periodic_worker.hpp"
 #include "ingest/firehose_consumer.hpp"
 #include "ingest/post_sink.hpp"
 #include "services/system_status.hpp"
@@ -65,7 +65,6 @@ class IngestLeadership {
   void attempt();  // one turn of the loop: try the lock as a standby, check it as the leader
   void become_leader();
   void become_standby(const std::string& why);
-  void run();
 
   storage::IngestLeaderLock& lock_;
   storage::IngestCursorRepository& cursors_;
@@ -74,11 +73,8 @@ class IngestLeadership {
   ConsumerOptions consumer_options_;
   LeadershipOptions options_;
 
-  std::thread thread_;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // under wake_mutex_
   bool started_ = false;
+  std::atomic<bool> stopped_{false};
 
   // The loop's thread writes (under state_mutex_), any thread reads.
   mutable std::mutex state_mutex_;
@@ -86,6 +82,9 @@ class IngestLeadership {
   ConsumerCounts retired_;                      // totals of the consumers stopped already
   std::uint64_t takeovers_ = 0;
   std::string standby_detail_ = "standby: not tried yet";
+
+  // Last: its thread (the attempts after the first) stops before the members it uses go.
+  core::PeriodicWorker worker_;
 };
 
 }  // namespace roost::ingest

@@ -31,16 +31,11 @@ core::Result<std::size_t> MailWorker::run_once() {
   for (const auto& mail : *claimed) {
     // On shutdown the rest of the batch is left claimed: it is sent when the lease ends, by
     // the next start or another process, rather than hold up the exit by a timeout per mail.
-    if (stop_requested()) break;
+    if (worker_.stop_requested()) break;
     deliver(mail);
   }
   refresh_outbox_counts();
   return claimed->size();
-}
-
-bool MailWorker::stop_requested() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
 }
 
 void MailWorker::refresh_outbox_counts() {
@@ -92,41 +87,26 @@ void MailWorker::deliver(const storage::ClaimedMail& claimed) {
 }
 
 void MailWorker::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  core::log::info("mail.worker_started",
+                  {{"poll_interval_ms", static_cast<long long>(options_.poll_interval.count())}});
+  worker_.start();
 }
 
 void MailWorker::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (worker_.stop_requested()) return;
+  worker_.stop();
+  core::log::info("mail.worker_stopped");
 }
 
-void MailWorker::run() {
-  core::log::info("mail.worker_started",
-                  {{"poll_interval_ms", static_cast<long long>(options_.poll_interval.count())}});
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    // A pass runs without the lock: stop() only has to wait for the mail in flight.
-    for (;;) {
-      auto tried = run_once();
-      if (!tried) {
-        core::log::warn("mail.claim_failed", {{"error", tried.error().message}});
-        break;
-      }
-      // A full batch means more may be due: go on at once, unless asked to stop.
-      if (*tried < options_.batch_max || stop_requested()) break;
-    }
-    lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+core::PeriodicWorker::Next MailWorker::pass() {
+  auto tried = run_once();
+  if (!tried) {
+    core::log::warn("mail.claim_failed", {{"error", tried.error().message}});
+    return core::PeriodicWorker::Next::wait;
   }
-  core::log::info("mail.worker_stopped");
+  // A full batch means more may be due: go on at once (unless asked to stop).
+  return *tried < options_.batch_max ? core::PeriodicWorker::Next::wait
+                                     : core::PeriodicWorker::Next::again;
 }
 
 MailDeliveryCounts MailWorker::counts() const {

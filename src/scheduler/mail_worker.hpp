@@ -2,13 +2,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "core/clock.hpp"
 #include "core/limits.hpp"
+#include "core/periodic_worker.hpp"
 #include "core/result.hpp"
 #include "networks/smtp/mail_transport.hpp"
 #include "storage/mail_outbox_repository.hpp"
@@ -46,7 +44,11 @@ class MailWorker {
  public:
   MailWorker(storage::MailOutboxRepository& outbox, networks::smtp::MailTransport& transport,
              const core::Clock& clock, MailWorkerOptions options = {})
-      : outbox_(outbox), transport_(transport), clock_(clock), options_(options) {}
+      : outbox_(outbox),
+        transport_(transport),
+        clock_(clock),
+        options_(options),
+        worker_(options.poll_interval, [this] { return pass(); }) {}
   ~MailWorker();
   MailWorker(const MailWorker&) = delete;
   MailWorker& operator=(const MailWorker&) = delete;
@@ -61,10 +63,10 @@ class MailWorker {
   MailDeliveryCounts counts() const;
 
  private:
-  void run();
+  // The worker's round: passes while they come back full (more may be due).
+  core::PeriodicWorker::Next pass();
   void deliver(const storage::ClaimedMail& claimed);
   void refresh_outbox_counts();
-  bool stop_requested();
 
   storage::MailOutboxRepository& outbox_;
   networks::smtp::MailTransport& transport_;
@@ -75,10 +77,7 @@ class MailWorker {
   std::atomic<std::uint64_t> given_up_total_{0};
   std::atomic<std::int64_t> outbox_pending_{0};
   std::atomic<std::int64_t> outbox_failed_{0};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  core::PeriodicWorker worker_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace roost::scheduler

@@ -7,7 +7,10 @@ namespace roost::services {
 
 NotificationPump::NotificationPump(storage::NotificationRepository& notifications,
                                    LiveEvents& local, Options options)
-    : notifications_(notifications), local_(local), options_(options) {}
+    : notifications_(notifications),
+      local_(local),
+      options_(options),
+      worker_(options.interval, [this] { return round(); }) {}
 
 core::Result<std::size_t> NotificationPump::pump_once() {
   const auto now = std::chrono::steady_clock::now();
@@ -39,37 +42,14 @@ core::Result<std::size_t> NotificationPump::pump_once() {
   return published;
 }
 
-void NotificationPump::start() {
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
+core::PeriodicWorker::Next NotificationPump::round() {
+  auto pumped = pump_once();
+  // One warning per outage, not one per round.
+  if (!pumped && !reported_) {
+    core::log::warn("notifications_not_pumped", {{"reason", pumped.error().message}});
   }
-  thread_ = std::thread([this] { run(); });
-}
-
-void NotificationPump::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void NotificationPump::run() {
-  bool reported = false;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    auto pumped = pump_once();
-    if (!pumped && !reported) {
-      core::log::warn("notifications_not_pumped", {{"reason", pumped.error().message}});
-    }
-    reported = !pumped;
-    lock.lock();
-    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
-  }
+  reported_ = !pumped;
+  return core::PeriodicWorker::Next::wait;
 }
 
 }  // namespace roost::services

@@ -2,14 +2,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/limits.hpp"
+#include "core/periodic_worker.hpp"
 #include "core/result.hpp"
 #include "services/live_events.hpp"
 #include "storage/notification_repository.hpp"
@@ -46,12 +44,13 @@ class NotificationPump {
   // Returns how many were published.
   core::Result<std::size_t> pump_once();
 
-  void start();
-  void stop();
+  // A round now and every interval after, on a thread of its own, until stop().
+  void start() { worker_.start(); }
+  void stop() { worker_.stop(); }
   std::uint64_t published_total() const { return published_.load(); }
 
  private:
-  void run();
+  core::PeriodicWorker::Next round();
 
   storage::NotificationRepository& notifications_;
   LiveEvents& local_;
@@ -62,11 +61,8 @@ class NotificationPump {
   std::optional<std::int64_t> low_;
   std::map<std::int64_t, std::chrono::steady_clock::time_point> published_ids_;
   std::atomic<std::uint64_t> published_{0};
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool reported_ = false;        // the last round's failure was logged (the worker's thread)
+  core::PeriodicWorker worker_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace roost::services
