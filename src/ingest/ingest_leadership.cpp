@@ -40,12 +40,13 @@ IngestLeadership::IngestLeadership(storage::IngestLeaderLock& lock,
       clock_(clock),
       consumer_options_(std::move(consumer)),
       options_(options),
-      worker_(options.retry_interval,
-              [this] {
-                attempt();
-                return core::PeriodicWorker::Next::wait;
-              },
-              core::PeriodicWorker::FirstRound::after_interval) {}
+      worker_(
+          options.retry_interval,
+          [this] {
+            attempt();
+            return core::PeriodicWorker::Next::wait;
+          },
+          core::PeriodicWorker::FirstRound::after_interval) {}
 
 IngestLeadership::~IngestLeadership() { stop(); }
 

@@ -58,8 +58,8 @@ TEST(PeriodicWorkerTest, TheFirstRoundRunsAtOnceAndTheNextWaitsTheInterval) {
 
 TEST(PeriodicWorkerTest, AfterIntervalWaitsBeforeTheFirstRound) {
   Rounds rounds;
-  PeriodicWorker worker(forever, [&] { return rounds(); },
-                        PeriodicWorker::FirstRound::after_interval);
+  PeriodicWorker worker(
+      forever, [&] { return rounds(); }, PeriodicWorker::FirstRound::after_interval);
   worker.start();
   EXPECT_FALSE(rounds.wait_for_count(1, 100ms));
   worker.stop();
