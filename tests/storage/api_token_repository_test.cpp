@@ -11,9 +11,7 @@
 namespace roost::storage::testing {
 namespace {
 
-constexpr std::int64_t created_at_ms = 1'000'000;
 constexpr std::size_t active_max = 3;
-constexpr std::size_t listed_max = 100;
 
 AuditEvent audit(std::string action) {
   return AuditEvent{{}, std::nullopt, std::move(action), "", "{}", "test", created_at_ms};

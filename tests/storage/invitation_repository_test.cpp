@@ -19,7 +19,6 @@ using domain::OrgRole;
 constexpr std::int64_t now_ms = 1'000'000;
 constexpr std::int64_t week_ms = 7LL * 24 * 60 * 60 * 1000;
 constexpr std::int64_t seat_limit = 4;
-constexpr std::size_t listed_max = 100;
 
 class InvitationRepositoryContract : public MigratedDatabaseTest {
  protected:

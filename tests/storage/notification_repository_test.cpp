@@ -10,9 +10,8 @@
 namespace roost::storage::testing {
 namespace {
 
-constexpr std::int64_t created_at_ms = 1'000'000;
 constexpr std::int64_t read_at_ms = 2'000'000;
-constexpr std::int64_t later_ms = 3'000'000;
+constexpr std::int64_t much_later_ms = 3'000'000;
 
 // {"k":"KIND"}, built with append: g++ 12 warns falsely on "literal" + std::string.
 std::string json_of(const std::string& kind) {
@@ -105,7 +104,7 @@ TEST_P(NotificationRepositoryContract, MarksOneReadAndCountsUnread) {
   EXPECT_EQ(unread(ada_), 1);
   EXPECT_EQ(kinds(ada_, {std::nullopt, 10, true}), (std::vector<std::string>{"a2"}));
   // Marking it again keeps the first read time.
-  ASSERT_TRUE(succeeded(notifications_->mark_read(ada_, first, later_ms)));
+  ASSERT_TRUE(succeeded(notifications_->mark_read(ada_, first, much_later_ms)));
   auto listed = notifications_->list(ada_, {});
   ASSERT_TRUE(succeeded(listed));
   ASSERT_EQ(listed->size(), 2u);
@@ -131,7 +130,7 @@ TEST_P(NotificationRepositoryContract, MarksAllReadForOneUserOnly) {
   EXPECT_EQ(unread(ada_), 0);
   EXPECT_EQ(unread(grace_), 1);
   EXPECT_TRUE(kinds(ada_, {std::nullopt, 10, true}).empty());
-  auto again = notifications_->mark_all_read(ada_, later_ms);
+  auto again = notifications_->mark_all_read(ada_, much_later_ms);
   ASSERT_TRUE(succeeded(again));
   EXPECT_EQ(*again, 0);
 }

@@ -14,9 +14,6 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::int64_t created_at_ms = 1'000'000;
-constexpr std::int64_t later_ms = 2'000'000;
-constexpr std::size_t listed_max = 100;
 
 class OrgAdminRepositoryContract : public MigratedDatabaseTest {
  protected:

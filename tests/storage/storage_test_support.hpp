@@ -2,10 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstdint>
+
 #include "core/result.hpp"
 #include "storage/database.hpp"
 
 namespace roost::storage::testing {
+
+// The instants and the page size the repository tests share: a row's creation, a change
+// after it, and a listing's limit larger than any test's rows.
+inline constexpr std::int64_t created_at_ms = 1'000'000;
+inline constexpr std::int64_t later_ms = 2'000'000;
+inline constexpr std::size_t listed_max = 100;
 
 // EXPECT_TRUE(succeeded(result)) prints the error's code and message when it fails.
 template <class T>

@@ -10,7 +10,6 @@ namespace roost::storage::testing {
 namespace {
 
 constexpr std::int64_t at_ms = 1'000'000;
-constexpr std::size_t listed_max = 100;
 
 class StreamRepositoryContract : public MigratedDatabaseTest {
  protected:

@@ -15,9 +15,6 @@ namespace {
 using domain::OrgRole;
 using domain::TeamRole;
 
-constexpr std::int64_t created_at_ms = 1'000'000;
-constexpr std::int64_t later_ms = 2'000'000;
-constexpr std::size_t listed_max = 100;
 
 class TeamRepositoryContract : public MigratedDatabaseTest {
  protected:
