@@ -14,7 +14,6 @@ namespace {
 
 using domain::OrgRole;
 
-
 class OrgAdminRepositoryContract : public MigratedDatabaseTest {
  protected:
   void SetUp() override {

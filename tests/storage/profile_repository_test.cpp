@@ -17,7 +17,6 @@ using domain::OrgRole;
 using domain::ProfileLevel;
 using domain::TeamRole;
 
-
 class ProfileRepositoryContract : public MigratedDatabaseTest {
  protected:
   void SetUp() override {

@@ -15,7 +15,6 @@ namespace {
 using domain::OrgRole;
 using domain::TeamRole;
 
-
 class TeamRepositoryContract : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
