@@ -3,6 +3,7 @@
 // owner as fallback, the member cap, a replayed batch that changes nothing and tells nobody,
 // who may work items, and replies through Posts with their refs and templates.
 #include "services/inbox.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,31 +16,9 @@
 namespace roost::services {
 namespace {
 
-constexpr std::int64_t fixed_now_ms = 1'796'392'800'000;  // 2026-12-04T14:00:00Z
-
-class FixedClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{std::chrono::milliseconds(fixed_now_ms)};
-  }
-};
-
-// What the event hub would receive (the hub is app/'s; this records the calls).
-class RecordedEvents final : public LiveEvents {
- public:
-  void publish(LiveEvent event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-  }
-  std::vector<LiveEvent> events() const {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<LiveEvent> events_;
-};
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
 
 storage::AuditEvent no_audit() { return {{}, std::nullopt, "", "", "{}", "test", fixed_now_ms}; }
 

@@ -1,6 +1,7 @@
 // services::LiveEventFanout on a real PostgreSQL: two fan-outs on one database stand for two
 // roost processes; what either publishes, both hand to their local hub, in one order.
 #include "services/live_event_fanout.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,27 +16,11 @@
 namespace roost::services {
 namespace {
 
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
+
 using namespace std::chrono_literals;
-
-// A process's local hub, as far as the fan-out sees it.
-class Recorder final : public LiveEvents {
- public:
-  void publish(LiveEvent event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-    changed_.notify_all();
-  }
-  std::vector<LiveEvent> wait_for(std::size_t count, std::chrono::milliseconds limit = 5s) {
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, limit, [&] { return events_.size() >= count; });
-    return events_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<LiveEvent> events_;
-};
 
 std::vector<std::string> types_of(const std::vector<LiveEvent>& events) {
   std::vector<std::string> types;
@@ -48,7 +33,7 @@ TEST(PostgresLiveEventFanout, EveryProcessDeliversEveryEventInOneOrder) {
   ASSERT_TRUE(scratch.ok()) << scratch.error().message;
   auto channel_a = storage::open_live_event_channel((*scratch)->url());
   auto channel_b = storage::open_live_event_channel((*scratch)->url());
-  Recorder hub_a, hub_b;
+  RecordedEvents hub_a, hub_b;
   LiveEventFanout a(hub_a, *channel_a), b(hub_b, *channel_b);
   a.start();
   b.start();
@@ -78,7 +63,7 @@ TEST(PostgresLiveEventFanout, AnEventTooLargeForTheChannelStillReachesLocalClien
   ASSERT_TRUE(scratch.ok()) << scratch.error().message;
   auto channel_a = storage::open_live_event_channel((*scratch)->url());
   auto channel_b = storage::open_live_event_channel((*scratch)->url());
-  Recorder hub_a, hub_b;
+  RecordedEvents hub_a, hub_b;
   LiveEventFanout a(hub_a, *channel_a), b(hub_b, *channel_b);
   a.start();
   b.start();

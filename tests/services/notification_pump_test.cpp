@@ -2,6 +2,7 @@
 // news; each notification committed since reaches its user's audience once; and on
 // PostgreSQL, a notification whose transaction commits after a later id's is still published.
 #include "services/notification_pump.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -15,13 +16,11 @@
 namespace roost::services {
 namespace {
 
-using namespace std::chrono_literals;
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
 
-class Recorder final : public LiveEvents {
- public:
-  void publish(LiveEvent event) override { events.push_back(std::move(event)); }
-  std::vector<LiveEvent> events;
-};
+using namespace std::chrono_literals;
 
 class Pumped {
  public:
@@ -64,23 +63,23 @@ TEST(NotificationPump, PublishesEachNewNotificationOnceToItsUserOnly) {
   const auto ada = db.user("ada@example.com");
   const auto grace = db.user("grace@example.com");
   db.notify(ada, "before.start");
-  Recorder hub;
+  RecordedEvents hub;
   NotificationPump pump(db.notifications(), hub);
   EXPECT_EQ(pumped(pump), 0u);  // the first round only finds where to start
   const auto first = db.notify(ada, "invitation.received");
   db.notify(grace, "inbox.assigned");
   EXPECT_EQ(pumped(pump), 2u);
   EXPECT_EQ(pumped(pump), 0u);  // nothing twice
-  ASSERT_EQ(hub.events.size(), 2u);
-  EXPECT_EQ(hub.events[0].type, "notification.created");
-  EXPECT_EQ(hub.events[0].audience, "user:" + std::to_string(ada.value));
-  EXPECT_EQ(hub.events[1].audience, "user:" + std::to_string(grace.value));
-  auto payload = nlohmann::json::parse(hub.events[0].payload);
+  ASSERT_EQ(hub.events().size(), 2u);
+  EXPECT_EQ(hub.events()[0].type, "notification.created");
+  EXPECT_EQ(hub.events()[0].audience, "user:" + std::to_string(ada.value));
+  EXPECT_EQ(hub.events()[1].audience, "user:" + std::to_string(grace.value));
+  auto payload = nlohmann::json::parse(hub.events()[0].payload);
   EXPECT_EQ(payload["id"], first);
   EXPECT_EQ(payload["kind"], "invitation.received");
   EXPECT_EQ(payload["payload"]["k"], 1);
   EXPECT_TRUE(payload["read_at"].is_null());
-  EXPECT_TRUE(hub.events[0].replayable);
+  EXPECT_TRUE(hub.events()[0].replayable);
   EXPECT_EQ(pump.published_total(), 2u);
 }
 
@@ -88,21 +87,21 @@ TEST(NotificationPump, ABurstLargerThanABatchTakesSeveralRoundsEachRowOnce) {
   Pumped db(storage::Backend::sqlite);
   ASSERT_TRUE(db.ready());
   const auto ada = db.user("ada@example.com");
-  Recorder hub;
+  RecordedEvents hub;
   NotificationPump pump(db.notifications(), hub, {10ms, 2, 0ms});
   EXPECT_EQ(pumped(pump), 0u);
   for (int index = 0; index < 5; ++index) db.notify(ada, "n" + std::to_string(index));
   // Batches of two: all five in three rounds, each once.
   EXPECT_EQ(pumped(pump) + pumped(pump) + pumped(pump), 5u);
   EXPECT_EQ(pumped(pump), 0u);
-  ASSERT_EQ(hub.events.size(), 5u);
+  ASSERT_EQ(hub.events().size(), 5u);
 }
 
 TEST(PostgresNotificationPump, ACommitThatComesAfterALaterIdIsStillPublished) {
   Pumped db(storage::Backend::postgres);
   ASSERT_TRUE(db.ready());
   const auto ada = db.user("ada@example.com");
-  Recorder hub;
+  RecordedEvents hub;
   NotificationPump pump(db.notifications(), hub);
   EXPECT_EQ(pumped(pump), 0u);
   // A transaction takes its id and waits; another takes a later id and commits first.
@@ -123,9 +122,9 @@ TEST(PostgresNotificationPump, ACommitThatComesAfterALaterIdIsStillPublished) {
   release.set_value();
   ASSERT_TRUE(slow.get().ok());
   EXPECT_EQ(pumped(pump), 1u);
-  ASSERT_EQ(hub.events.size(), 2u);
-  EXPECT_NE(hub.events[0].payload.find("fast"), std::string::npos);
-  EXPECT_NE(hub.events[1].payload.find("slow"), std::string::npos);
+  ASSERT_EQ(hub.events().size(), 2u);
+  EXPECT_NE(hub.events()[0].payload.find("fast"), std::string::npos);
+  EXPECT_NE(hub.events()[1].payload.find("slow"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // services::Organizations and services::Members on a scratch database: what the caller's
 // membership lets them do, and what each change writes to the audit log.
 #include "services/organizations.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,18 +14,14 @@
 namespace roost::services {
 namespace {
 
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
+
 using domain::OrgRole;
 using std::chrono::milliseconds;
 
-constexpr std::int64_t fixed_now_ms = 1'700'000'000'000;
 constexpr std::size_t audit_listed_max = 100;
-
-class FixedClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{milliseconds(fixed_now_ms)};
-  }
-};
 
 class OrganizationsServiceTest : public ::testing::Test {
  protected:

@@ -1,6 +1,7 @@
 // services::PostCalendar on a scratch database: the range checks, and exports that span
 // more than one storage page and stop at their limit, saying so.
 #include "services/post_calendar.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,17 +17,13 @@
 namespace roost::services {
 namespace {
 
-constexpr std::int64_t fixed_now_ms = 1'796'392'800'000;   // 2026-12-04T14:00:00Z
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
+
 constexpr std::int64_t first_post_ms = 1'893'456'000'000;  // 2030-01-01T00:00:00Z
 constexpr std::int64_t minute_ms = 60'000;
 constexpr std::int64_t day_ms = 24 * 60 * minute_ms;
-
-class FixedClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{std::chrono::milliseconds(fixed_now_ms)};
-  }
-};
 
 // One more post than a storage page holds: an export must follow the cursor.
 const std::size_t post_count = core::limits::calendar_page_size_max + 20;

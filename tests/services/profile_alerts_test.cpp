@@ -2,6 +2,7 @@
 // is marked needs_reconnect, and its owner is told once (in-app and by email), however many
 // failing jobs report it.
 #include "services/profile_alerts.hpp"
+#include "service_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,20 +16,16 @@
 namespace roost::services {
 namespace {
 
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
+
 using std::chrono::milliseconds;
 
-constexpr std::int64_t fixed_now_ms = 1'700'000'000'000;
 constexpr std::int64_t profile_limit = 10;
 constexpr std::int64_t seat_limit = 25;
 constexpr std::size_t listed_max = 50;
 constexpr std::int64_t lease_ms = 60'000;
-
-class FixedClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{milliseconds(fixed_now_ms)};
-  }
-};
 
 class ProfileAlertsTest : public ::testing::Test {
  protected:

@@ -2,6 +2,7 @@
 // team's streams, items stored once per post and announced to the team, pagination, columns,
 // and a stream edited while ingestion goes on.
 #include "services/streams.hpp"
+#include "service_test_support.hpp"
 
 #include <chrono>
 #include <mutex>
@@ -17,34 +18,12 @@
 namespace roost::services {
 namespace {
 
+using testing::fixed_now_ms;
+using testing::FixedClock;
+using testing::RecordedEvents;
+
 using domain::OrgRole;
 using domain::TeamRole;
-
-constexpr std::int64_t fixed_now_ms = 1'700'000'000'000;
-
-class FixedClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{std::chrono::milliseconds(fixed_now_ms)};
-  }
-};
-
-// The event hub's side of the seam, recorded: the WebSocket hub implements it in api/ws.
-class RecordedEvents final : public LiveEvents {
- public:
-  void publish(LiveEvent event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-  }
-  std::vector<LiveEvent> taken() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(events_, {});
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<LiveEvent> events_;
-};
 
 struct Post {
   std::string uri;
