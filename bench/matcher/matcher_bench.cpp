@@ -348,7 +348,8 @@ struct Decoded {
   std::vector<std::string> mentions;
 };
 
-// The IncomingPost of a decoded op, as a listener builds it; `uri` is its reusable buffer.
+// The IncomingPost of a decoded op, as a listener builds it; `uri` and `cid` are its
+// reusable buffers.
 roost::domain::IncomingPost incoming(const firehose::CommitEvent& commit,
                                      const firehose::RecordOp& op, std::string& uri,
                                      std::string& cid) {
@@ -358,7 +359,11 @@ roost::domain::IncomingPost incoming(const firehose::CommitEvent& commit,
   uri.append(op.collection);
   uri.push_back('/');
   uri.append(op.rkey);
-  cid = op.cid ? to_string(*op.cid) : std::string();
+  if (op.cid) {
+    roost::ingest::assign_string(*op.cid, cid);
+  } else {
+    cid.clear();
+  }
   roost::domain::IncomingPost post;
   post.uri = uri;
   post.cid = cid;
