@@ -159,7 +159,8 @@ core::Result<void> FrameDecoder::decode(std::span<const std::uint8_t> message, F
   EventType type = EventType::commit;
   if (message.size() >= sizeof commit_header &&
       std::memcmp(message.data(), commit_header, sizeof commit_header) == 0) {
-    frame.type_name = commit_type;
+    // "#commit" as the message spells it, after a2 61 't' 67: a view of the message too.
+    frame.type_name = {reinterpret_cast<const char*>(message.data()) + 4, commit_type.size()};
   } else {
     auto header = header_.parse_prefix(message);
     if (!header.ok()) return frame_error(fmt::format("header: {}", header.error().message));
