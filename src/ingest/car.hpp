@@ -28,7 +28,8 @@ struct CarBlock {
 // (BlockCheck::every_block) or when find() returns it (blocks_read): a mismatch is an
 // error, so a block found here is the one its CID names.
 //
-// Reusable like dag_cbor::Document: a parse keeps the capacity of the previous one. The
+// The index: a commit's handful of blocks is scanned, a larger archive sorted once and
+// searched. Reusable like dag_cbor::Document: a parse keeps the capacity of the previous one. The
 // bytes must outlive the Car.
 class Car {
  public:
@@ -36,7 +37,8 @@ class Car {
                            BlockCheck check = BlockCheck::every_block);
 
   const std::vector<Cid>& roots() const { return roots_; }
-  // Sorted by CID (the index), not in file order. Unchecked under BlockCheck::blocks_read.
+  // In file order for a small archive (find scans it), sorted by CID (the index) past 16
+  // blocks. Unchecked under BlockCheck::blocks_read.
   const std::vector<CarBlock>& blocks() const { return blocks_; }
   // The block named `cid`; nullopt when the archive does not hold it; an error when it does
   // not hash to its CID (checked here under BlockCheck::blocks_read).
@@ -49,6 +51,7 @@ class Car {
   std::vector<Cid> roots_;
   std::vector<CarBlock> blocks_;
   BlockCheck check_ = BlockCheck::every_block;
+  bool sorted_ = false;  // blocks_ sorted by CID: find() searches it
 };
 
 }  // namespace roost::ingest

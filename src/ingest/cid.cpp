@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include "core/ascii.hpp"
 #include "domain/totp.hpp"
 #include "ingest/varint.hpp"
 
@@ -55,6 +54,17 @@ class Sha256 {
 namespace detail {
 
 const char* read_cid(std::span<const std::uint8_t> bytes, CidRead& out) {
+  // What atproto writes: four one-byte varints (version 1, dag-cbor or raw, sha2-256, 32),
+  // then the digest. Read without the general varint walk, the same answer.
+  if (bytes.size() >= cid_binary_bytes && bytes[0] == cid_version_1 &&
+      (bytes[1] == static_cast<std::uint8_t>(CidCodec::dag_cbor) ||
+       bytes[1] == static_cast<std::uint8_t>(CidCodec::raw)) &&
+      bytes[2] == multihash_sha2_256 && bytes[3] == sha256_bytes) {
+    out.cid.codec = static_cast<CidCodec>(bytes[1]);
+    std::memcpy(out.cid.digest.data(), bytes.data() + 4, sha256_bytes);
+    out.size = cid_binary_bytes;
+    return nullptr;
+  }
   // A CIDv0 is a bare sha2-256 multihash: it starts with the hash code, not a version.
   if (bytes.size() >= 2 && bytes[0] == multihash_sha2_256 && bytes[1] == sha256_bytes) {
     return "CIDv0 is not allowed in atproto";
@@ -113,9 +123,30 @@ std::array<std::uint8_t, cid_binary_bytes> to_binary(const Cid& cid) {
   return out;
 }
 
-std::string to_string(const Cid& cid) {
+void assign_string(const Cid& cid, std::string& out) {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
   const auto binary = to_binary(cid);
-  return multibase_base32_lower + core::ascii_lower(domain::totp::base32_encode(binary));
+  out.resize(cid_string_chars);
+  char* at = out.data();
+  *at++ = multibase_base32_lower;
+  // RFC 4648 base32, five bits a character, the last one's unused low bits zero.
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (const std::uint8_t byte : binary) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      *at++ = alphabet[(buffer >> bits) & 0x1f];
+    }
+  }
+  if (bits > 0) *at++ = alphabet[(buffer << (5 - bits)) & 0x1f];
+}
+
+std::string to_string(const Cid& cid) {
+  std::string out;
+  assign_string(cid, out);
+  return out;
 }
 
 core::Result<Cid> parse_cid_string(std::string_view text) {

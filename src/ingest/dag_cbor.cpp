@@ -35,6 +35,50 @@ constexpr std::uint64_t tag_cid = 42;
 constexpr std::uint8_t cid_multibase_identity = 0x00;
 constexpr auto int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
+// Whether `size` bytes at `data` are UTF-8: ASCII eight bytes at a step here, inline (most
+// strings of a frame are short ASCII keys and values), the tail as one overlapping word or
+// two overlapping halves; from the first word with a high bit set, core::utf8_valid (text
+// after ASCII is valid exactly when it is valid alone).
+bool utf8_text(const std::uint8_t* data, std::size_t size) {
+  constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+  constexpr std::size_t word_bytes = sizeof(std::uint64_t);
+  std::size_t at = 0;
+  if (size >= word_bytes) {
+    std::uint64_t word = 0;
+    for (; at + word_bytes <= size; at += word_bytes) {
+      std::memcpy(&word, data + at, word_bytes);
+      if ((word & high_bits) != 0) break;
+    }
+    if (at + word_bytes > size) {
+      std::memcpy(&word, data + size - word_bytes, word_bytes);
+      if ((word & high_bits) == 0) return true;
+    }
+  } else if (size >= sizeof(std::uint32_t)) {
+    std::uint32_t head = 0;
+    std::uint32_t tail = 0;
+    std::memcpy(&head, data, sizeof head);
+    std::memcpy(&tail, data + size - sizeof tail, sizeof tail);
+    if (((head | tail) & 0x80808080U) == 0) return true;
+  } else {
+    std::uint8_t high = 0;
+    for (std::size_t index = 0; index < size; ++index) high |= data[index];
+    if ((high & 0x80) == 0) return true;
+  }
+  return core::utf8_valid({reinterpret_cast<const char*>(data) + at, size - at});
+}
+
+// DAG-CBOR's key order: shorter first, then bytewise. Keys are a few bytes: compared here
+// rather than through a memcmp call.
+bool key_before(std::string_view left, std::string_view right) {
+  if (left.size() != right.size()) return left.size() < right.size();
+  for (std::size_t index = 0; index < left.size(); ++index) {
+    const auto left_byte = static_cast<unsigned char>(left[index]);
+    const auto right_byte = static_cast<unsigned char>(right[index]);
+    if (left_byte != right_byte) return left_byte < right_byte;
+  }
+  return false;
+}
+
 struct Head {
   Major major;
   std::uint8_t info;
@@ -130,8 +174,7 @@ class Parser {
     if (head.argument > remaining()) return fail("string longer than the input");
     const std::uint8_t* data = at_;
     at_ += head.argument;
-    if (type == Type::text &&
-        !core::utf8_valid({reinterpret_cast<const char*>(data), head.argument})) {
+    if (type == Type::text && !utf8_text(data, head.argument)) {
       return fail("text is not UTF-8");
     }
     Node& node = nodes_[index];
@@ -173,8 +216,7 @@ class Parser {
       nodes_[key_index].end = key_index + 1;
       const std::string_view key(reinterpret_cast<const char*>(nodes_[key_index].data),
                                  nodes_[key_index].size);
-      if (pair > 0 && !(previous_key.size() < key.size() ||
-                        (previous_key.size() == key.size() && previous_key < key))) {
+      if (pair > 0 && !key_before(previous_key, key)) {
         at_ = begin_ + key_at;
         return fail("map keys not in DAG-CBOR order, or repeated");
       }
@@ -304,7 +346,12 @@ std::size_t Value::size() const {
 
 Value Value::operator[](std::string_view key) const {
   for (const Member& member : members()) {
-    if (member.key == key) return member.value;
+    // Most keys differ in length or first byte: no memcmp call for those.
+    if (member.key.size() == key.size() &&
+        (key.empty() || (member.key[0] == key[0] &&
+                         std::memcmp(member.key.data(), key.data(), key.size()) == 0))) {
+      return member.value;
+    }
   }
   return {};
 }

@@ -75,7 +75,7 @@ void PostBatch::add_firehose_post(const firehose::CommitEvent& commit,
   OwnedPost& post = add();
   const firehose::Post& record = op.post;
   post.uri = record_uri(commit.repo, op.collection, op.rkey);
-  if (op.cid) post.cid = to_string(*op.cid);
+  if (op.cid) assign_string(*op.cid, post.cid);
   post.author_did.assign(commit.repo);
   post.text.assign(record.text);
   post.created_at.assign(record.created_at);

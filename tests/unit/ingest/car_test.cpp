@@ -42,6 +42,31 @@ TEST(Car, IndexesEveryBlockByItsCid) {
   EXPECT_FALSE(*absent);
 }
 
+TEST(Car, FindsEveryBlockOfALargeArchiveAndNoOther) {
+  // Past 16 blocks the index is sorted and searched, below it scanned: both paths here.
+  for (const std::size_t count :
+       {std::size_t{5}, std::size_t{16}, std::size_t{17}, std::size_t{60}}) {
+    std::vector<test::Block> blocks;
+    for (std::size_t index = 0; index < count; ++index) {
+      blocks.push_back(
+          test::block(test::map({{"n", test::integer(static_cast<std::int64_t>(index))}})));
+    }
+    const Bytes bytes = test::car({blocks[0].cid}, blocks);  // the blocks are views of it
+    Car car;
+    ASSERT_TRUE(car.parse(bytes, BlockCheck::blocks_read).ok());
+    EXPECT_EQ(car.blocks().size(), count);
+    for (const test::Block& block : blocks) {
+      auto found = car.find(block.cid);
+      ASSERT_TRUE(found.ok()) << count;
+      ASSERT_TRUE(*found) << count;
+      EXPECT_EQ(Bytes((*found)->begin(), (*found)->end()), block.data);
+    }
+    auto absent = car.find(compute_cid(CidCodec::dag_cbor, Bytes{0xa0}));
+    ASSERT_TRUE(absent.ok());
+    EXPECT_FALSE(*absent) << count;
+  }
+}
+
 TEST(Car, ReadsTheReferenceImplementationsArchive) {
   const Bytes bytes = test::read_fixture("commit_two_ops.car.hex");
   Car car;
@@ -102,6 +127,28 @@ TEST(Car, RefusesMalformedHeaders) {
   expect_refused({}, "header length");
   expect_refused({0x00}, "header length");
   expect_refused({0x05, 0xa0}, "header length past the end");
+}
+
+TEST(Car, AOneRootHeaderWithABadCidIsRefusedLikeAnyOther) {
+  // {roots: [CID], version: 1} is read without a parse; its CID is still checked.
+  const Cid root = compute_cid(CidCodec::dag_cbor, Bytes{0xa0});
+  auto header_with_cid = [](Bytes cid) {
+    cid.insert(cid.begin(), 0x00);
+    const Bytes header =
+        test::map({{"version", test::integer(1)},
+                   {"roots", test::array({test::concat({{0xd8, 0x2a}, test::bytes(cid)})})}});
+    return test::concat({test::varint(header.size()), header});
+  };
+  const auto binary = to_binary(root);
+  Car car;
+  ASSERT_TRUE(car.parse(header_with_cid(Bytes(binary.begin(), binary.end()))).ok());
+  EXPECT_EQ(car.roots(), std::vector<Cid>{root});
+  Bytes version_2(binary.begin(), binary.end());
+  version_2[0] = 2;
+  expect_refused(header_with_cid(version_2), "invalid CID");
+  Bytes sha1 = Bytes(binary.begin(), binary.end());
+  sha1[2] = 0x11;
+  expect_refused(header_with_cid(sha1), "invalid CID");
 }
 
 TEST(Car, RefusesMalformedSections) {

@@ -45,6 +45,16 @@ TEST(Cid, StringAndBinaryFormsRoundTrip) {
   EXPECT_EQ(parse_cid_string(test::fixture_cid("post"))->codec, CidCodec::dag_cbor);
 }
 
+TEST(Cid, AssignStringWritesTheStringFormIntoAReusedBuffer) {
+  std::string out = "a longer earlier content that the CID string must fully replace, every byte";
+  for (const char* label : {"post", "like", "commit", "empty-raw"}) {
+    const std::string text = test::fixture_cid(label);
+    assign_string(*parse_cid_string(text), out);
+    EXPECT_EQ(out, text);
+    EXPECT_EQ(out.size(), cid_string_chars);
+  }
+}
+
 TEST(Cid, ReadCidReportsItsSizeInALongerInput) {
   const Cid cid = compute_cid(CidCodec::dag_cbor, Bytes{0xa0});
   Bytes input = binary_of(cid);

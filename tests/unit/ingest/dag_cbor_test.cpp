@@ -168,6 +168,30 @@ TEST(DagCbor, RefusesTextThatIsNotUtf8) {
   expect_refused({0x62, 0xc0, 0x80}, "UTF-8");        // overlong
 }
 
+TEST(DagCbor, ChecksUtf8AtEveryPositionAndLength) {
+  // The decoder reads ASCII a word at a time and the tail as overlapping words: a bad byte
+  // or a good multi-byte character anywhere, in texts of every length around those widths.
+  const std::string bad[] = {"\xc3\x28", "\xed\xa0\x80", "\xc0\x80", "\x80", "\xff"};
+  const std::string good[] = {"\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x82"};
+  for (std::size_t length = 0; length <= 20; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const std::string& piece : bad) {
+        const std::string value = std::string(at, 'a') + piece + std::string(length - at, 'b');
+        Document document;
+        EXPECT_FALSE(document.parse(test::text(value)).ok()) << length << " " << at;
+      }
+      for (const std::string& piece : good) {
+        const std::string value = std::string(at, 'a') + piece + std::string(length - at, 'b');
+        const Bytes encoded = test::text(value);  // the Value's text is a view of it
+        Document document;
+        auto parsed = document.parse(encoded);
+        ASSERT_TRUE(parsed.ok()) << length << " " << at;
+        EXPECT_EQ(parsed->text(), value);
+      }
+    }
+  }
+}
+
 TEST(DagCbor, RefusesTrailingBytes) { expect_refused({0x01, 0x02}, "trailing bytes"); }
 
 TEST(DagCbor, RefusesNestingPastTheDepthLimit) {

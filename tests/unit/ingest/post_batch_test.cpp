@@ -44,5 +44,30 @@ TEST(PostBatch, ViewsOwnTheirStringsAndListsPerPost) {
             "at://did:plc:a/app.bsky.feed.post/3k");
 }
 
+TEST(PostBatch, AFirehosePostCarriesItsUriCidStringAndCursor) {
+  const Cid cid = compute_cid(CidCodec::dag_cbor, std::vector<std::uint8_t>{0xa0});
+  firehose::CommitEvent commit;
+  commit.seq = 7;
+  commit.repo = "did:plc:a";
+  firehose::RecordOp op;
+  op.collection = "app.bsky.feed.post";
+  op.rkey = "3k";
+  op.cid = cid;
+  op.record = firehose::RecordStatus::post;
+  op.post.text = "hello";
+  PostBatch batch;
+  // Twice into the same slot: the CID string is written into the reused buffer.
+  for (int round = 0; round < 2; ++round) {
+    batch.clear();
+    batch.add_firehose_post(commit, op);
+    const auto views = batch.views();
+    ASSERT_EQ(views.size(), 1u);
+    EXPECT_EQ(views[0].uri, "at://did:plc:a/app.bsky.feed.post/3k");
+    EXPECT_EQ(views[0].cid, to_string(cid));
+    EXPECT_EQ(views[0].text, "hello");
+    EXPECT_EQ(views[0].cursor, 7);
+  }
+}
+
 }  // namespace
 }  // namespace roost::ingest
