@@ -105,6 +105,8 @@ class ApiGraph {
   networks::Network& bluesky_network() { return bluesky_; }
   services::ProfileCredentialVault& profile_credentials() { return profile_vault_; }
   services::ProfileAlerts& profile_alerts() { return profile_alerts_; }
+  // The posts use cases, whose "this post is due now" wakes the dispatcher (ADR 0030).
+  services::Posts& posts() { return posts_; }
   // The WebSocket clients of this process, and what services and listeners publish to them.
   api::ws::EventHub& event_hub() { return event_hub_; }
   // With a channel (PostgreSQL), live events go through it to every process's hub: start

@@ -168,6 +168,19 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
                   "often the leader checks it still leads")
       ->envname("ROOST_INGEST_LEADER_RETRY_MS")
       ->check(CLI::Range(100L, 3'600'000L));
+  command
+      .add_option("--publish-poll-ms", config.publish_poll_ms,
+                  "The longest the publish dispatcher sleeps with nothing due (a post made due "
+                  "in any process wakes it at once)")
+      ->envname("ROOST_PUBLISH_POLL_MS")
+      ->check(CLI::Range(50L, 3'600'000L));
+  command
+      .add_option("--publish-lease-ms", config.publish_lease_ms,
+                  "How long a claimed publish job is held before another process, or this one "
+                  "restarted, may claim it again: the delay a crash costs. Shorter than a slow "
+                  "network call means a second send, which the job's record key makes harmless")
+      ->envname("ROOST_PUBLISH_LEASE_MS")
+      ->check(CLI::Range(1'000L, 3'600'000L));
 }
 
 namespace {

@@ -65,6 +65,10 @@ struct Config {
   // Several processes with --ingest-source on one PostgreSQL database: one consumes, the
   // others try the leader lock this often (ADR 0027); equal to ingest::leader_retry_default.
   long ingest_leader_retry_ms = 2'000;
+  // The publish dispatcher (ADR 0018, 0030): the longest it sleeps with nothing due, and how
+  // long a claim holds a job before another process (or the next start) may claim it again.
+  long publish_poll_ms = core::limits::publish_poll_interval.count();
+  long publish_lease_ms = core::limits::publish_claim_lease.count();
 };
 
 // http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.

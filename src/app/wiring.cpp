@@ -16,6 +16,7 @@
 #include "api/http/static_files.hpp"
 #include "api/ws/event_hub.hpp"
 #include "app/api_graph.hpp"
+#include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "ingest/composite_post_sink.hpp"
@@ -307,6 +308,11 @@ int run_serve(Config config) {
   storage::ProfileRepository profiles(**database);
   scheduler::PublishDispatcherOptions publish_options;
   publish_options.owner = scheduler::make_dispatcher_owner();
+  publish_options.poll_interval = std::chrono::milliseconds(config.publish_poll_ms);
+  publish_options.claim_lease = std::chrono::milliseconds(config.publish_lease_ms);
+  if (publish_options.claim_lease != core::limits::publish_claim_lease) {
+    publish_options.job_lease = publish_options.claim_lease;
+  }
   publish_options.public_url =
       config.public_url_derived
           ? public_url_for(fmt::format("{}:{}", server_config->address, *port))
@@ -316,6 +322,13 @@ int run_serve(Config config) {
       {{&api.bluesky_network()}}, clock, publish_options);
   api.system_status().add_check(
       [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
+  // A post made due wakes this dispatcher at once, and (PostgreSQL) every other process's.
+  std::unique_ptr<storage::LiveEventChannel> due_channel =
+      database_url
+          ? storage::open_live_event_channel(*database_url, storage::ChannelTopic::publish_due)
+          : nullptr;
+  publish_dispatcher.listen_for_due(due_channel.get());
+  api.posts().on_scheduled([&publish_dispatcher] { publish_dispatcher.announce_due(); });
   add_publish_metrics(metrics, publish_dispatcher);
   // Ingested posts go to the streams matcher, then to the inbox router; both idempotent, so a
   // batch that one of them refused is handed to both again.

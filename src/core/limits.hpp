@@ -34,6 +34,13 @@ inline constexpr std::chrono::milliseconds websocket_pong_timeout{20'000};
 
 // Storage
 inline constexpr int sqlite_busy_timeout_ms = 5'000;
+// PostgreSQL work that may run again (Database::transact_rerunnable, ADR 0030): a deadlock
+// or serialization failure runs it again, at most this many runs in all, after
+// database_rerun_base_delay doubled per rerun, moved by up to ±50 % so that the two
+// transactions of a deadlock do not meet again at the same instant.
+inline constexpr int database_rerun_attempts_max = 4;
+inline constexpr std::chrono::milliseconds database_rerun_base_delay{10};
+inline constexpr int database_rerun_jitter_percent = 50;
 inline constexpr int sqlite_reader_connections_default = 4;
 inline constexpr int postgres_connections_default = 8;
 inline constexpr std::chrono::milliseconds pool_acquire_timeout{5'000};

@@ -211,7 +211,8 @@ void PublishDispatcher::dispatch_job(ProfileBatch& batch, const storage::Claimed
   run.record_key = *key;
 
   auto now = clock_.now_ms();
-  auto lease_needed = job_lease_ms(run.post.images.size());
+  auto lease_needed = options_.job_lease.count() > 0 ? options_.job_lease.count()
+                                                     : job_lease_ms(run.post.images.size());
   if (claimed.job.lease_expires_at_ms - now < lease_needed) {
     if (lease_lost(jobs_.extend_lease(claimed.lease, now + lease_needed, now), run)) return;
   }
@@ -549,6 +550,36 @@ void PublishDispatcher::start() {
   running_.store(true);
   beat();
   thread_ = std::thread([this] { run(); });
+  if (due_channel_ != nullptr) listener_ = std::thread([this] { listen(); });
+}
+
+void PublishDispatcher::listen_for_due(storage::LiveEventChannel* channel) {
+  std::lock_guard lock(mutex_);
+  due_channel_ = channel;
+}
+
+void PublishDispatcher::announce_due() {
+  wake();
+  if (due_channel_ == nullptr) return;
+  // Best effort: the other processes look at least every poll interval anyway.
+  if (auto sent = due_channel_->notify(options_.owner); !sent) {
+    core::log::warn("publish.announce_failed", {{"error", sent.error().message}});
+  }
+}
+
+void PublishDispatcher::listen() {
+  constexpr std::chrono::milliseconds receive_wait{500};
+  constexpr std::chrono::milliseconds reconnect_wait{1'000};
+  while (!stop_requested()) {
+    auto received = due_channel_->receive(receive_wait);
+    if (!received) {
+      core::log::warn("publish.due_channel_lost", {{"error", received.error().message}});
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, reconnect_wait, [this] { return stopping_; });
+      continue;
+    }
+    if (!received->empty()) wake();
+  }
 }
 
 void PublishDispatcher::wake() {
@@ -566,6 +597,7 @@ void PublishDispatcher::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (listener_.joinable()) listener_.join();
   running_.store(false);
 }
 

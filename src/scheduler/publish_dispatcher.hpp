@@ -17,6 +17,7 @@
 #include "services/profile_alerts.hpp"
 #include "services/profile_credentials.hpp"
 #include "services/system_status.hpp"
+#include "storage/live_event_channel.hpp"
 #include "storage/post_repository.hpp"
 #include "storage/profile_repository.hpp"
 #include "storage/publish_job_repository.hpp"
@@ -32,6 +33,11 @@ struct PublishDispatcherOptions {
   std::chrono::milliseconds retry_max_delay = core::limits::publish_retry_max_delay;
   int retry_jitter_percent = core::limits::publish_retry_jitter_percent;
   std::chrono::milliseconds claim_lease = core::limits::publish_claim_lease;
+  // How long a job's lease must still run before its network calls; 0: every call of the
+  // job timing out (the default). serve sets it with --publish-lease-ms: a shorter lease
+  // makes a crash cost less delay, at the price of a second send (harmless: the record key)
+  // when a call outlives it.
+  std::chrono::milliseconds job_lease{0};
   std::size_t batch_max = core::limits::publish_dispatch_batch_max;
   // Jobs of different profiles go out in parallel; one profile's jobs go out in turn (its
   // session refreshes in one place, and its posts keep their order).
@@ -96,6 +102,13 @@ class PublishDispatcher {
   void start();
   // Wakes the loop early (a post was scheduled now).
   void wake();
+  // Other processes' wake-ups (ADR 0030): a thread of its own waits on `channel` (PostgreSQL's
+  // storage::ChannelTopic::publish_due) and wakes the loop for each. Call before start();
+  // nullptr (SQLite, one process) listens to nothing.
+  void listen_for_due(storage::LiveEventChannel* channel);
+  // A post became due (published now, approved, moved): wakes this loop, and through the
+  // channel every other process's. Thread-safe; never blocks on the database for long.
+  void announce_due();
   // Wakes the loop and joins it; jobs in flight finish, the rest of the batch waits for its
   // lease to end. Idempotent.
   void stop();
@@ -111,6 +124,7 @@ class PublishDispatcher {
   struct JobRun;
 
   void run();
+  void listen();
   void dispatch_profile(ProfileBatch& batch);
   void dispatch_job(ProfileBatch& batch, const storage::ClaimedJob& claimed);
   void send(ProfileBatch& batch, JobRun& run);
@@ -153,6 +167,8 @@ class PublishDispatcher {
   bool stopping_ = false;
   bool woken_ = false;
   std::thread thread_;
+  storage::LiveEventChannel* due_channel_ = nullptr;
+  std::thread listener_;
 };
 
 }  // namespace roost::scheduler

@@ -337,6 +337,10 @@ core::Result<storage::PostRecord> Posts::load(core::OrgId org, core::PostId post
   return std::move(**found);
 }
 
+void Posts::announce_if_scheduled(const storage::PostRecord& post) const {
+  if (on_scheduled_ && post.state == PostState::scheduled) on_scheduled_();
+}
+
 core::Result<PostView> Posts::view_of(storage::PostRecord post) {
   PostView view;
   for (const auto& target : post.targets) {
@@ -498,7 +502,10 @@ core::Result<PostView> Posts::create(const Caller& caller, core::OrgId org,
       record = std::move(*decided);
     }
   }
-  if (!created->replayed) tell_approvers(record, caller);
+  if (!created->replayed) {
+    tell_approvers(record, caller);
+    announce_if_scheduled(record);
+  }
   auto view = view_of(std::move(record));
   if (!view) return view;
   view->replayed = created->replayed;
@@ -621,6 +628,7 @@ core::Result<PostView> Posts::submit(const Caller& caller, core::OrgId org, core
     record = std::move(*decided);
   }
   tell_approvers(record, caller);
+  announce_if_scheduled(record);
   return view_of(std::move(record));
 }
 
@@ -642,6 +650,7 @@ core::Result<PostView> Posts::decide(const Caller& caller, core::OrgId org, core
                      : decided->state == PostState::expired          ? "post.expired"
                                                                      : "post.approved";
   tell_author(*decided, caller, std::move(kind), profile, comment);
+  announce_if_scheduled(*decided);
   return view_of(std::move(*decided));
 }
 
@@ -667,6 +676,7 @@ core::Result<PostView> Posts::schedule(const Caller& caller, core::OrgId org, co
   }
   auto scheduled = posts_.schedule(org, post, *when, clock_.now_us(), audit(caller));
   if (!scheduled) return std::move(scheduled).error();
+  announce_if_scheduled(*scheduled);
   return view_of(std::move(*scheduled));
 }
 

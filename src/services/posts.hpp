@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -132,6 +134,11 @@ class Posts {
   // The author, or a publisher of every target.
   core::Result<PostView> cancel(const Caller& caller, core::OrgId org, core::PostId post);
 
+  // Called after a post became scheduled (created so, submitted by a publisher, approved,
+  // moved): serve wakes the publish dispatchers with it, so that "publish now" does not
+  // wait for their next poll (ADR 0030). Set once, before requests are served.
+  void on_scheduled(std::function<void()> listener) { on_scheduled_ = std::move(listener); }
+
  private:
   struct TargetAccess {
     storage::ProfileRecord profile;
@@ -150,6 +157,7 @@ class Posts {
   // Tells the publishers (by their teams) of each target still undecided that the post
   // awaits their approval (post.approval_requested).
   void tell_approvers(const storage::PostRecord& post, const Caller& caller);
+  void announce_if_scheduled(const storage::PostRecord& post) const;
 
   storage::OrganizationRepository& organizations_;
   storage::TeamRepository& teams_;
@@ -157,6 +165,7 @@ class Posts {
   storage::PostRepository& posts_;
   Notifications& notifications_;
   const core::Clock& clock_;
+  std::function<void()> on_scheduled_;
 };
 
 }  // namespace roost::services

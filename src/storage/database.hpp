@@ -98,6 +98,16 @@ class Database {
   // Never call transact() from inside `work`: a nested read_write transaction on SQLite
   // waits for the one writer connection and fails as unavailable after the pool timeout.
   virtual core::Result<void> transact(TransactionMode mode, const TransactionWork& work) = 0;
+  // The same, for work that may run more than once: when PostgreSQL rolls the transaction
+  // back for a deadlock (40P01) or a serialization failure (40001), it runs again from the
+  // start, up to limits::database_rerun_attempts_max times in all, after a short jittered
+  // pause (ADR 0030). `work` must therefore set what it hands out, never add to what an
+  // earlier run left. Any other error is returned at once. SQLite has one writer and waits
+  // for it (busy timeout): nothing to rerun, so this is transact().
+  virtual core::Result<void> transact_rerunnable(TransactionMode mode,
+                                                 const TransactionWork& work) {
+    return transact(mode, work);
+  }
   // Does the database answer? (a trivial query on a pooled connection)
   virtual core::Result<void> ping() = 0;
   virtual PoolStats pool_stats() const = 0;

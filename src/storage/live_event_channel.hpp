@@ -27,8 +27,14 @@ class LiveEventChannel {
   virtual core::Result<std::vector<std::string>> receive(std::chrono::milliseconds timeout) = 0;
 };
 
+// Which PostgreSQL channel: the live events of the API (ADR 0026), or the publish
+// dispatchers' wake-ups (a post became due in some process, ADR 0030). Each is its own
+// LISTEN, so a listener of one never reads the other's traffic.
+enum class ChannelTopic { live_events, publish_due };
+
 // The channel of `url`'s database: nullptr for SQLite. Connects lazily: opening never fails
 // for an unreachable server, receive() and notify() report it.
-std::unique_ptr<LiveEventChannel> open_live_event_channel(const DatabaseUrl& url);
+std::unique_ptr<LiveEventChannel> open_live_event_channel(
+    const DatabaseUrl& url, ChannelTopic topic = ChannelTopic::live_events);
 
 }  // namespace roost::storage

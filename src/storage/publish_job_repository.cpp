@@ -113,6 +113,13 @@ core::Result<PublishJobRecord> end_job(Transaction& transaction, const JobLease&
   return to_job(**row);
 }
 
+// The outbox's writes are the contended ones (several processes claim and settle jobs,
+// locking jobs and posts together): PostgreSQL runs them again after a deadlock or a
+// serialization failure (ADR 0030). Each work sets what it returns, so a rerun is safe.
+core::Result<void> rerunnable_write(Database& database, const TransactionWork& work) {
+  return database.transact_rerunnable(TransactionMode::read_write, work);
+}
+
 core::Result<void> append_job_audit(Transaction& transaction, const PublishJobRecord& job,
                                     std::string_view action, nlohmann::json details,
                                     std::int64_t now_ms) {
@@ -136,7 +143,8 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
   const auto count =
       static_cast<std::int64_t>(std::min(max, core::limits::publish_claim_batch_max));
   std::vector<ClaimedJob> claimed;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  auto done = rerunnable_write(database_, [&](Transaction& transaction) {
+    claimed.clear();  // a rerun (after a deadlock) starts over
     // SQLite has one writer: the subquery and the update see the same rows.
     const std::string sql =
         transaction.backend() == Backend::postgres
@@ -184,7 +192,7 @@ core::Result<std::vector<ClaimedJob>> PublishJobRepository::claim_due(std::int64
 }
 
 core::Result<void> PublishJobRepository::mark_sent(const JobLease& lease, std::int64_t now_ms) {
-  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  return rerunnable_write(database_, [&](Transaction& transaction) {
     auto params = lease_params(lease);
     params.emplace_back(now_ms);
     auto changed = transaction.execute(
@@ -202,7 +210,7 @@ core::Result<JobOutcome> PublishJobRepository::complete(const JobLease& lease,
                                                         const RecordRef& record,
                                                         std::int64_t now_ms) {
   JobOutcome outcome;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  auto done = rerunnable_write(database_, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::done, "", now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
     if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
@@ -232,7 +240,7 @@ core::Result<PublishJobRecord> PublishJobRepository::retry(const JobLease& lease
                                                            const std::string& error,
                                                            std::int64_t now_ms) {
   PublishJobRecord retried;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  auto done = rerunnable_write(database_, [&](Transaction& transaction) {
     auto params = lease_params(lease);
     params.emplace_back(next_attempt_at_ms);
     params.emplace_back(bounded_error(error));
@@ -259,7 +267,7 @@ core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const
                                                     const std::vector<NotificationDraft>& notices) {
   const std::string bounded = bounded_error(error);
   JobOutcome outcome;
-  auto done = database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  auto done = rerunnable_write(database_, [&](Transaction& transaction) {
     auto job = end_job(transaction, lease, PublishJobState::failed, bounded, now_ms);
     if (!job) return core::Result<void>(std::move(job).error());
     if (auto locked = post_lifecycle::lock_post(transaction, job->post); !locked) {
@@ -292,7 +300,7 @@ core::Result<JobOutcome> PublishJobRepository::fail(const JobLease& lease, const
 core::Result<void> PublishJobRepository::extend_lease(const JobLease& lease,
                                                       std::int64_t lease_expires_at_ms,
                                                       std::int64_t now_ms) {
-  return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+  return rerunnable_write(database_, [&](Transaction& transaction) {
     auto params = lease_params(lease);
     params.emplace_back(lease_expires_at_ms);
     params.emplace_back(now_ms);

@@ -7,7 +7,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <functional>
+#include <iostream>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -972,6 +974,52 @@ TEST_F(PostgresPublishDispatcherTest, TwoProcessesPublishEveryDuePostExactlyOnce
   EXPECT_GT(first_counts.published_total, 0u);
   EXPECT_GT(second_counts.published_total, 0u);
   EXPECT_EQ(first_counts.lease_lost_total + second_counts.lease_lost_total, 0u);
+}
+
+// ADR 0030: another process's announcement (LISTEN/NOTIFY on roost_publish_due) wakes a
+// dispatcher whose poll is an hour away; and its own announce_due() reaches the others.
+TEST_F(PostgresPublishDispatcherTest, AnotherProcessesAnnouncementWakesTheDispatcherAtOnce) {
+  core::SystemClock real_clock;
+  auto listening =
+      storage::open_live_event_channel(scratch_->url(), storage::ChannelTopic::publish_due);
+  auto other_process =
+      storage::open_live_event_channel(scratch_->url(), storage::ChannelTopic::publish_due);
+  auto live_events = storage::open_live_event_channel(scratch_->url());
+  ASSERT_TRUE(listening && other_process && live_events);
+  auto with = options();
+  with.poll_interval = 1h;
+  PublishDispatcher sleeping(*jobs_ptr_, *posts_ptr_, *profiles_ptr_, *alerts_ptr_, *vault_ptr_,
+                             DispatchNetworks{{&network_}}, real_clock, with);
+  sleeping.listen_for_due(listening.get());
+  sleeping.start();
+  std::this_thread::sleep_for(1s);  // it came round, found nothing, and sleeps its hour
+  auto scheduled = schedule(text_post("woken"), real_clock.now_ms());
+  // Traffic on the live events channel is not a wake-up.
+  ASSERT_TRUE(live_events->notify("{}").ok());
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(find_post(scheduled.id).state, storage::PostState::scheduled);
+
+  const auto announced = std::chrono::steady_clock::now();
+  ASSERT_TRUE(other_process->notify("other").ok());
+  storage::PostRecord after;
+  for (int i = 0; i < 100 && after.state != storage::PostState::published; ++i) {
+    std::this_thread::sleep_for(50ms);
+    after = find_post(scheduled.id);
+  }
+  EXPECT_EQ(after.state, storage::PostState::published);
+  std::cout << "announcement -> published: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - announced)
+                   .count()
+            << " ms\n";
+
+  // announce_due() goes out on the channel too (the other processes hear it).
+  ASSERT_TRUE(other_process->receive(0ms).ok());  // it listens from now on
+  sleeping.announce_due();
+  auto heard = other_process->receive(2s);
+  ASSERT_TRUE(heard.ok());
+  EXPECT_EQ(heard->size(), 1u);
+  sleeping.stop();
 }
 
 }  // namespace

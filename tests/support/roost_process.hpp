@@ -42,6 +42,7 @@ class RoostServer {
   RoostServer& operator=(const RoostServer&) = delete;
 
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 once it exited and was waited for
   const std::filesystem::path& data_dir() const { return data_dir_; }
   void signal(int signal_number);
   // Waits for the process to exit; returns its exit code, or nullopt on timeout.

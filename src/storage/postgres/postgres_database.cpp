@@ -2,7 +2,12 @@
 
 #include <pqxx/pqxx>
 
+#include <thread>
+
+#include "core/backoff.hpp"
 #include "core/limits.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
 #include "storage/connection_pool.hpp"
 #include "storage/postgres/postgres_errors.hpp"
 #include "storage/postgres/postgres_transaction.hpp"
@@ -59,6 +64,41 @@ class PostgresDatabase final : public Database {
   Backend backend() const override { return Backend::postgres; }
 
   core::Result<void> transact(TransactionMode mode, const TransactionWork& work) override {
+    bool rerunnable = false;
+    return attempt(mode, work, rerunnable);
+  }
+
+  // The one place a transaction runs again (ADR 0030): only after the server rolled it back
+  // for a deadlock or a serialization failure, and only for work that says it may run again.
+  core::Result<void> transact_rerunnable(TransactionMode mode,
+                                         const TransactionWork& work) override {
+    for (int run = 1;; ++run) {
+      bool rerunnable = false;
+      auto outcome = attempt(mode, work, rerunnable);
+      if (outcome.ok() || !rerunnable || run >= core::limits::database_rerun_attempts_max) {
+        return outcome;
+      }
+      auto pause = core::backoff_delay(run, core::limits::database_rerun_base_delay,
+                                       core::limits::database_rerun_base_delay * 8,
+                                       core::limits::database_rerun_jitter_percent, jitter());
+      core::log::info("database.transaction_rerun",
+                      {{"run", run},
+                       {"pause_ms", static_cast<long long>(pause.count())},
+                       {"error", outcome.error().message}});
+      std::this_thread::sleep_for(pause);
+    }
+  }
+
+ private:
+  // In [-1, 1]: two processes that deadlocked pause for different times.
+  static double jitter() {
+    auto bytes = core::random_bytes(2);
+    const auto value = static_cast<unsigned>(bytes[0]) << 8U | static_cast<unsigned>(bytes[1]);
+    constexpr double span = 65535.0;
+    return static_cast<double>(value) / span * 2.0 - 1.0;
+  }
+
+  core::Result<void> attempt(TransactionMode mode, const TransactionWork& work, bool& rerunnable) {
     auto lease = pool_.acquire();
     if (!lease.ok()) return std::move(lease).error();
     DiscardIfLost guard(*lease);
@@ -73,9 +113,11 @@ class PostgresDatabase final : public Database {
                                      [&] { abort(*native, guard); }};
     auto outcome = run_transaction(transaction, work, control);
     if (transaction.connection_lost()) guard.mark_lost();
+    rerunnable = !outcome.ok() && transaction.rerunnable() && !transaction.connection_lost();
     return outcome;
   }
 
+ public:
   core::Result<void> ping() override {
     auto lease = pool_.acquire();
     if (!lease.ok()) return std::move(lease).error();

@@ -53,8 +53,9 @@ core::ErrorCode code_for_sqlstate(std::string_view sqlstate) {
   return core::ErrorCode::database_error;
 }
 
-EngineFailure failure(core::ErrorCode code, std::string_view message, bool connection_lost) {
-  return {core::make_error(code, "postgres: " + one_line(message)), connection_lost};
+EngineFailure failure(core::ErrorCode code, std::string_view message, bool connection_lost,
+                      bool rerunnable = false) {
+  return {core::make_error(code, "postgres: " + one_line(message)), connection_lost, rerunnable};
 }
 
 }  // namespace
@@ -69,13 +70,14 @@ EngineFailure current_exception_failure() {
     return failure(core::ErrorCode::unavailable, error.what(), true);
   } catch (const pqxx::deadlock_detected& error) {
     // libpqxx 6 throws these as transaction_rollback, not sql_error (no SQLSTATE to read).
-    return failure(core::ErrorCode::unavailable, error.what(), false);
+    return failure(core::ErrorCode::unavailable, error.what(), false, true);
   } catch (const pqxx::serialization_failure& error) {
-    return failure(core::ErrorCode::unavailable, error.what(), false);
+    return failure(core::ErrorCode::unavailable, error.what(), false, true);
   } catch (const pqxx::sql_error& error) {
     // A deadlock or serialization failure ends the transaction, not the connection.
-    return failure(code_for_sqlstate(error.sqlstate()), error.what(),
-                   connection_failure(error.sqlstate()));
+    return failure(
+        code_for_sqlstate(error.sqlstate()), error.what(), connection_failure(error.sqlstate()),
+        error.sqlstate() == serialization_failure || error.sqlstate() == deadlock_detected);
   } catch (const std::exception& error) {
     return failure(core::ErrorCode::database_error, error.what(), false);
   }

@@ -7,6 +7,9 @@ namespace roost::storage::postgres {
 struct EngineFailure {
   core::Error error;
   bool connection_lost = false;  // the connection cannot be used again
+  // A deadlock (40P01) or serialization failure (40001): the server rolled the transaction
+  // back whole, so running its work again from the start is safe (ADR 0030).
+  bool rerunnable = false;
 };
 
 // Call only inside a catch block: turns the libpqxx (or standard) exception in flight into

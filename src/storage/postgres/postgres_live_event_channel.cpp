@@ -10,8 +10,6 @@
 namespace roost::storage::postgres {
 namespace {
 
-constexpr const char* channel_name = "roost_live_events";
-
 core::Error lost(std::string_view what) {
   auto failure = current_exception_failure();
   failure.error.code = core::ErrorCode::unavailable;
@@ -22,8 +20,9 @@ core::Error lost(std::string_view what) {
 // Collects what await_notification() delivers on the listening connection.
 class Receiver final : public pqxx::notification_receiver {
  public:
-  Receiver(pqxx::connection_base& connection, std::vector<std::string>& sink)
-      : pqxx::notification_receiver(connection, channel_name), sink_(sink) {}
+  Receiver(pqxx::connection_base& connection, const std::string& channel,
+           std::vector<std::string>& sink)
+      : pqxx::notification_receiver(connection, channel), sink_(sink) {}
   void operator()(const std::string& payload, int /*backend_pid*/) override {
     sink_.push_back(payload);
   }
@@ -34,7 +33,8 @@ class Receiver final : public pqxx::notification_receiver {
 
 class PostgresLiveEventChannel final : public LiveEventChannel {
  public:
-  explicit PostgresLiveEventChannel(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  PostgresLiveEventChannel(std::string conninfo, std::string channel)
+      : conninfo_(std::move(conninfo)), channel_(std::move(channel)) {}
   ~PostgresLiveEventChannel() override {
     receiver_.reset();  // unlistens on its connection, which must still be open
   }
@@ -48,7 +48,7 @@ class PostgresLiveEventChannel final : public LiveEventChannel {
     try {
       if (!sender_ || !sender_->is_open()) sender_ = std::make_unique<pqxx::connection>(conninfo_);
       pqxx::nontransaction transaction(*sender_);
-      transaction.exec_params("SELECT pg_notify($1, $2)", channel_name, std::string(payload));
+      transaction.exec_params("SELECT pg_notify($1, $2)", channel_, std::string(payload));
       return core::success();
     } catch (const std::exception&) {
       sender_.reset();
@@ -62,7 +62,7 @@ class PostgresLiveEventChannel final : public LiveEventChannel {
       if (!listener_ || !listener_->is_open()) {
         receiver_.reset();
         listener_ = std::make_unique<pqxx::connection>(conninfo_);
-        receiver_ = std::make_unique<Receiver>(*listener_, pending_);
+        receiver_ = std::make_unique<Receiver>(*listener_, channel_, pending_);
       }
       // Already delivered notifications first; else wait for the next ones.
       listener_->get_notifs();
@@ -84,6 +84,7 @@ class PostgresLiveEventChannel final : public LiveEventChannel {
 
  private:
   std::string conninfo_;
+  std::string channel_;
   std::mutex send_mutex_;
   std::unique_ptr<pqxx::connection> sender_;
   std::unique_ptr<pqxx::connection> listener_;
@@ -93,8 +94,9 @@ class PostgresLiveEventChannel final : public LiveEventChannel {
 
 }  // namespace
 
-std::unique_ptr<LiveEventChannel> open_postgres_live_event_channel(const std::string& conninfo) {
-  return std::make_unique<PostgresLiveEventChannel>(conninfo);
+std::unique_ptr<LiveEventChannel> open_postgres_live_event_channel(const std::string& conninfo,
+                                                                   std::string channel) {
+  return std::make_unique<PostgresLiveEventChannel>(conninfo, std::move(channel));
 }
 
 }  // namespace roost::storage::postgres

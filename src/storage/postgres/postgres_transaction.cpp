@@ -128,6 +128,7 @@ core::Result<QueryResult> PostgresTransaction::run_query(std::string_view sql,
   } catch (const std::exception&) {
     auto failure = current_exception_failure();
     connection_lost_ = connection_lost_ || failure.connection_lost;
+    rerunnable_ = rerunnable_ || failure.rerunnable;
     return failure.error;
   }
 }
@@ -139,6 +140,7 @@ core::Result<void> PostgresTransaction::run_script(std::string_view sql) {
   } catch (const std::exception&) {
     auto failure = current_exception_failure();
     connection_lost_ = connection_lost_ || failure.connection_lost;
+    rerunnable_ = rerunnable_ || failure.rerunnable;
     return failure.error;
   }
 }

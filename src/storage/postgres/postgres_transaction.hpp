@@ -15,6 +15,8 @@ class PostgresTransaction final : public GuardedTransaction {
   explicit PostgresTransaction(pqxx::transaction_base& transaction) : transaction_(transaction) {}
   Backend backend() const override { return Backend::postgres; }
   bool connection_lost() const { return connection_lost_; }
+  // A statement failed with a deadlock or a serialization failure (EngineFailure::rerunnable).
+  bool rerunnable() const { return rerunnable_; }
 
  protected:
   core::Result<QueryResult> run_query(std::string_view sql,
@@ -24,6 +26,7 @@ class PostgresTransaction final : public GuardedTransaction {
  private:
   pqxx::transaction_base& transaction_;
   bool connection_lost_ = false;
+  bool rerunnable_ = false;
 };
 
 }  // namespace roost::storage::postgres

@@ -1,4 +1,5 @@
 #include "app/config.hpp"
+#include "core/limits.hpp"
 #include "ingest/ingest_leadership.hpp"
 
 #include <cstdlib>
@@ -97,6 +98,21 @@ TEST(Config, IngestLeaderRetryHasTheLeadershipsDefaultAndABoundedRange) {
   EXPECT_EQ(set.config.ingest_leader_retry_ms, 300);
   EXPECT_FALSE(parse({"--ingest-leader-retry-ms", "0"}).error.empty());
   EXPECT_FALSE(parse({"--ingest-leader-retry-ms", "soon"}).error.empty());
+}
+
+TEST(Config, PublishPollAndLeaseHaveTheLimitsDefaultsAndBoundedRanges) {
+  auto defaults = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(defaults.error.empty()) << defaults.error;
+  EXPECT_EQ(defaults.config.publish_poll_ms, core::limits::publish_poll_interval.count());
+  EXPECT_EQ(defaults.config.publish_lease_ms, core::limits::publish_claim_lease.count());
+  auto set = parse(
+      {"--data-dir", "/srv/roost", "--publish-poll-ms", "60000", "--publish-lease-ms", "1500"});
+  ASSERT_TRUE(set.error.empty()) << set.error;
+  EXPECT_EQ(set.config.publish_poll_ms, 60'000);
+  EXPECT_EQ(set.config.publish_lease_ms, 1'500);
+  EXPECT_FALSE(parse({"--publish-poll-ms", "0"}).error.empty());
+  EXPECT_FALSE(parse({"--publish-lease-ms", "999"}).error.empty());
+  EXPECT_FALSE(parse({"--publish-lease-ms", "soon"}).error.empty());
 }
 
 TEST(Config, UnknownFlagIsAnError) {
