@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "networks/bluesky/xrpc_error.hpp"
 #include "networks/bluesky/oauth_client.hpp"
+#include "networks/bluesky/xrpc_error.hpp"
 
 namespace roost::networks::bluesky {
 namespace {
@@ -13,14 +13,6 @@ constexpr int http_ok_end = 300;
 constexpr int http_server_error_min = 500;
 constexpr std::string_view json_type = "application/json";
 constexpr std::string_view pds_service_fragment = "#atproto_pds";
-
-NetworkError failure(FailureKind kind, std::string code, std::string message) {
-  NetworkError error;
-  error.kind = kind;
-  error.code = std::move(code);
-  error.message = std::move(message);
-  return error;
-}
 
 std::string xrpc(std::string_view nsid) { return "/xrpc/" + std::string(nsid); }
 
@@ -100,8 +92,8 @@ BlueskyClient::BlueskyClient(BlueskySettings settings)
     : settings_(std::move(settings)),
       http_(HttpTimeouts{settings_.connect_timeout, settings_.total_timeout}) {}
 
-core::Result<HttpResponse, TransportFailure> BlueskyClient::perform_as(
-    const ProfileCredentials* as, HttpRequest& request) {
+core::Result<HttpResponse, TransportFailure> BlueskyClient::perform_as(const ProfileCredentials* as,
+                                                                       HttpRequest& request) {
   if (as == nullptr) return http_.perform(request);
   if (as->kind == CredentialKind::oauth) {
     // The one difference of an OAuth session: a DPoP proof bound to the token and the URL.
@@ -189,10 +181,10 @@ NetworkResult<std::string> BlueskyClient::resolve_handle_at(std::string_view ser
 }
 
 NetworkResult<std::string> BlueskyClient::handle_of(std::string_view pds_url,
-                                                   std::string_view did) {
+                                                    std::string_view did) {
   HttpRequest request;
-  request.url = build_url(pds_url, xrpc("com.atproto.repo.describeRepo"),
-                          {{"repo", std::string(did)}});
+  request.url =
+      build_url(pds_url, xrpc("com.atproto.repo.describeRepo"), {{"repo", std::string(did)}});
   auto body = call(std::move(request), Effect::read);
   if (!body.ok()) return std::move(body).error();
   auto handle = string_field(*body, "handle");

@@ -17,14 +17,6 @@ constexpr std::size_t pkce_verifier_bytes = 32;
 constexpr std::size_t state_bytes = 24;
 constexpr std::string_view form_type = "application/x-www-form-urlencoded";
 
-NetworkError failure(FailureKind kind, std::string code, std::string message) {
-  NetworkError error;
-  error.kind = kind;
-  error.code = std::move(code);
-  error.message = std::move(message);
-  return error;
-}
-
 std::optional<std::string> text_of(const nlohmann::json& object, std::string_view name) {
   if (!object.is_object()) return std::nullopt;
   auto found = object.find(name);
@@ -206,9 +198,9 @@ NetworkResult<nlohmann::json> OAuthClient::token_call(const DpopKey& key, const 
   return json;
 }
 
-NetworkResult<OAuthAuthorization> OAuthClient::start(
-    std::string_view pds_url, const OAuthClientIdentity& client,
-    const std::optional<std::string>& login_hint) {
+NetworkResult<OAuthAuthorization> OAuthClient::start(std::string_view pds_url,
+                                                     const OAuthClientIdentity& client,
+                                                     const std::optional<std::string>& login_hint) {
   auto server = discover(pds_url);
   if (!server.ok()) return std::move(server).error();
   auto key = DpopKey::generate();
@@ -295,7 +287,13 @@ NetworkResult<void> OAuthClient::refresh(ProfileCredentials& credentials) {
                            form_encode({{"grant_type", "refresh_token"},
                                         {"refresh_token", credentials.refresh_jwt},
                                         {"client_id", credentials.client_id}}));
-  if (!tokens.ok()) return std::move(tokens).error();
+  if (!tokens.ok()) {
+    NetworkError error = std::move(tokens).error();
+    // The request is always well-formed: a 4xx says this refresh token cannot be used any
+    // more (invalid_grant, or invalid_request for one the server cannot even read).
+    if (error.kind == FailureKind::permanent) error.kind = FailureKind::auth_revoked;
+    return error;
+  }
   auto access = text_of(*tokens, "access_token");
   auto refresh = text_of(*tokens, "refresh_token");
   if (!access || !refresh || text_of(*tokens, "sub").value_or(credentials.did) != credentials.did) {

@@ -38,8 +38,8 @@ bool is_p256(EVP_PKEY* key) {
   std::array<char, 64> group{};
   std::size_t length = 0;
   return EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
-         EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group.data(),
-                                        group.size(), &length) == 1 &&
+         EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group.data(), group.size(),
+                                        &length) == 1 &&
          std::string_view(group.data(), length) == "prime256v1";
 }
 
@@ -175,8 +175,7 @@ std::string dpop_proof(const DpopKey& key, const DpopClaims& claims) {
       {"jti", claims.jti.empty() ? random_token(16) : claims.jti},
       {"htm", claims.method},
       {"htu", dpop_htu(claims.url)},
-      {"iat", std::chrono::duration_cast<std::chrono::seconds>(
-                  claims.issued_at.time_since_epoch())
+      {"iat", std::chrono::duration_cast<std::chrono::seconds>(claims.issued_at.time_since_epoch())
                   .count()}};
   if (claims.nonce) payload["nonce"] = *claims.nonce;
   if (claims.access_token) payload["ath"] = base64url(sha256(*claims.access_token));

@@ -49,8 +49,8 @@ class DpopKey {
 };
 
 struct DpopClaims {
-  std::string method;  // htm: "POST", "GET"
-  std::string url;     // htu is derived from it (dpop_htu)
+  std::string method;                       // htm: "POST", "GET"
+  std::string url;                          // htu is derived from it (dpop_htu)
   std::optional<std::string> nonce;         // the server's last DPoP-Nonce
   std::optional<std::string> access_token;  // resource calls: ath = base64url(sha256(token))
   std::chrono::system_clock::time_point issued_at = std::chrono::system_clock::now();

@@ -53,11 +53,10 @@ bool verifies(const nlohmann::json& jwk, const std::string& input, const std::st
   unsigned char* der = nullptr;
   int der_length = i2d_ECDSA_SIG(sig, &der);
   EVP_MD_CTX* context = EVP_MD_CTX_new();
-  bool ok = key != nullptr &&
-            EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-            EVP_DigestVerify(context, der, static_cast<std::size_t>(der_length),
-                             reinterpret_cast<const unsigned char*>(input.data()),
-                             input.size()) == 1;
+  bool ok =
+      key != nullptr && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(context, der, static_cast<std::size_t>(der_length),
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   EVP_MD_CTX_free(context);
   OPENSSL_free(der);
   ECDSA_SIG_free(sig);
@@ -90,9 +89,9 @@ TEST(OAuthCrypto, RandomTokensAreUrlSafeAndDistinct) {
   for (int i = 0; i < 50; ++i) {
     auto token = random_token(32);
     EXPECT_EQ(token.size(), 43u);
-    EXPECT_EQ(token.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     seen.insert(token);
   }
   EXPECT_EQ(seen.size(), 50u);
