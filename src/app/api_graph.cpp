@@ -31,6 +31,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       profile_alerts_(profile_records_, users_, notification_records_, clock, outbound_),
       profiles_(organization_records_, team_records_, profile_records_, profile_vault_, bluesky_,
                 profile_alerts_, clock),
+      oauth_records_(database),
+      profile_oauth_(profiles_, oauth_records_, bluesky_, keyring, outbound_, clock),
       notification_records_(database),
       notifications_(notification_records_, clock),
       logo_records_(database),
@@ -63,6 +65,7 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       member_handlers_(members_, blocking),
       team_handlers_(teams_, blocking),
       profile_handlers_(profiles_, blocking),
+      oauth_handlers_(profile_oauth_, outbound_, blocking),
       notification_handlers_(notifications_, blocking),
       logo_handlers_(logos_, blocking),
       audit_handlers_(audit_log_, blocking),
@@ -89,6 +92,7 @@ void ApiGraph::register_routes(api::http::Router& router) {
   member_handlers_.register_routes(router);
   team_handlers_.register_routes(router);
   profile_handlers_.register_routes(router);
+  oauth_handlers_.register_routes(router);
   notification_handlers_.register_routes(router);
   logo_handlers_.register_routes(router);
   audit_handlers_.register_routes(router);

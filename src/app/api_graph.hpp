@@ -10,6 +10,7 @@
 #include "api/http/handlers/invitation_handlers.hpp"
 #include "api/http/handlers/member_handlers.hpp"
 #include "api/http/handlers/notification_handlers.hpp"
+#include "api/http/handlers/oauth_handlers.hpp"
 #include "api/http/handlers/org_handlers.hpp"
 #include "api/http/handlers/org_logo_handlers.hpp"
 #include "api/http/handlers/post_handlers.hpp"
@@ -45,6 +46,7 @@
 #include "services/posts.hpp"
 #include "services/profile_alerts.hpp"
 #include "services/profile_credentials.hpp"
+#include "services/profile_oauth.hpp"
 #include "services/profiles.hpp"
 #include "services/sessions.hpp"
 #include "services/streams.hpp"
@@ -59,6 +61,7 @@
 #include "storage/invitation_repository.hpp"
 #include "storage/login_throttle_repository.hpp"
 #include "storage/notification_repository.hpp"
+#include "storage/oauth_authorization_repository.hpp"
 #include "storage/org_logo_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/post_repository.hpp"
@@ -148,6 +151,8 @@ class ApiGraph {
   services::ProfileCredentialVault profile_vault_;
   services::ProfileAlerts profile_alerts_;
   services::Profiles profiles_;
+  storage::OAuthAuthorizationRepository oauth_records_;
+  services::ProfileOAuth profile_oauth_;
   storage::NotificationRepository notification_records_;
   services::Notifications notifications_;
   storage::OrgLogoRepository logo_records_;
@@ -178,6 +183,7 @@ class ApiGraph {
   api::http::MemberHandlers member_handlers_;
   api::http::TeamHandlers team_handlers_;
   api::http::ProfileHandlers profile_handlers_;
+  api::http::OAuthHandlers oauth_handlers_;
   api::http::NotificationHandlers notification_handlers_;
   api::http::OrgLogoHandlers logo_handlers_;
   api::http::AuditHandlers audit_handlers_;

@@ -88,6 +88,7 @@ core::Result<HttpResponse, TransportFailure> HttpClient::perform(const HttpReque
   add_header("Expect:");  // no 100-continue round trip before a blob upload
   if (!request.bearer_token.empty()) add_header("Authorization: Bearer " + request.bearer_token);
   if (!request.content_type.empty()) add_header("Content-Type: " + request.content_type);
+  for (const auto& line : request.headers) add_header(line);
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");

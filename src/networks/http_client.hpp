@@ -27,6 +27,8 @@ struct HttpRequest {
   HttpMethod method = HttpMethod::get;
   std::string url;
   std::string bearer_token;  // sent as "Authorization: Bearer ..." when not empty
+  // More "Name: value" lines (an OAuth call's "Authorization: DPoP ..." and "DPoP: <proof>").
+  std::vector<std::string> headers;
   std::string content_type;  // for a body
   std::string body;
   std::size_t response_bytes_max = core::limits::network_response_bytes_max;

@@ -53,15 +53,47 @@ struct NetworkError {
 template <class T>
 using NetworkResult = core::Result<T, NetworkError>;
 
+// How a profile's session was obtained: an app password (createSession, Bearer tokens) or
+// AT Protocol OAuth (DPoP-bound tokens; ADR 0030).
+enum class CredentialKind { app_password, oauth };
+
 // A connected profile's session. Secret: storage seals it, and nothing formats it (there is
-// deliberately no operator<<; log `did` or `handle` only). The interface keeps OAuth in view:
-// a DPoP-bound session will add its key here, and refresh() hides which kind it is.
+// deliberately no operator<<; log `did` or `handle` only). refresh() hides which kind it is.
 struct ProfileCredentials {
   std::string did;
   std::string handle;
   std::string pds_url;  // the profile's own PDS, resolved at connect or set by hand
   std::string access_jwt;
   std::string refresh_jwt;
+  CredentialKind kind = CredentialKind::app_password;
+  // OAuth only: the private DPoP key the tokens are bound to (PKCS#8 PEM), the authorization
+  // server that issued them, its token endpoint, and the client id they were issued to.
+  std::string dpop_key_pem;
+  std::string auth_issuer;
+  std::string token_endpoint;
+  std::string client_id;
+};
+
+// Who Roost is to an OAuth authorization server (ADR 0030): its client id (a metadata URL,
+// or an atproto loopback client id) and where the browser comes back.
+struct OAuthClientIdentity {
+  std::string client_id;
+  std::string redirect_uri;
+  std::string scope = "atproto transition:generic";
+};
+
+// An authorization pushed to the account's authorization server (PAR), and all that the
+// callback needs to finish it. Secret (the PKCE verifier and the DPoP key): kept sealed.
+struct OAuthAuthorization {
+  std::string authorize_url;  // where the browser goes to sign in and consent
+  std::string state;
+  std::string code_verifier;
+  std::string dpop_key_pem;
+  std::string issuer;
+  std::string token_endpoint;
+  std::string pds_url;
+  std::string client_id;
+  std::string redirect_uri;
 };
 
 // A reference to one version of a record (a reply's root and parent, a quoted post).
@@ -149,6 +181,23 @@ class Network {
   // names no record of that account. Deleting what is not there succeeds.
   virtual NetworkResult<void> delete_record(ProfileCredentials& credentials,
                                             std::string_view record_uri) = 0;
+};
+
+// Connecting a profile with AT Protocol OAuth (PAR + PKCE + DPoP). Bluesky only; blocking.
+class OAuthConnector {
+ public:
+  virtual ~OAuthConnector() = default;
+  // The PDS of a handle or DID. not_found when the handle names no one.
+  virtual NetworkResult<std::string> pds_of(std::string_view identifier) = 0;
+  // Discovers the PDS's authorization server, makes a PKCE verifier, a state and a fresh
+  // DPoP key, and pushes the authorization request.
+  virtual NetworkResult<OAuthAuthorization> start_authorization(
+      std::string_view pds_url, const OAuthClientIdentity& client,
+      std::optional<std::string> login_hint) = 0;
+  // Exchanges the code for DPoP-bound tokens. The token's subject must be a DID whose own
+  // PDS is `authorization.pds_url`, and its scope must hold atproto (else permanent).
+  virtual NetworkResult<ProfileCredentials> finish_authorization(
+      const OAuthAuthorization& authorization, std::string_view code) = 0;
 };
 
 }  // namespace roost::networks

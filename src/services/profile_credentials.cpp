@@ -15,11 +15,18 @@ std::string seal_context(core::ProfileId profile) {
 core::Result<storage::SealedCredentials> seal_credentials(
     const core::Keyring& keyring, core::ProfileId profile,
     const networks::ProfileCredentials& credentials) {
-  const nlohmann::json plain = {{"did", credentials.did},
-                                {"handle", credentials.handle},
-                                {"pds_url", credentials.pds_url},
-                                {"access_jwt", credentials.access_jwt},
-                                {"refresh_jwt", credentials.refresh_jwt}};
+  nlohmann::json plain = {{"did", credentials.did},
+                          {"handle", credentials.handle},
+                          {"pds_url", credentials.pds_url},
+                          {"access_jwt", credentials.access_jwt},
+                          {"refresh_jwt", credentials.refresh_jwt}};
+  if (credentials.kind == networks::CredentialKind::oauth) {
+    plain["kind"] = "oauth";
+    plain["dpop_key"] = credentials.dpop_key_pem;
+    plain["auth_issuer"] = credentials.auth_issuer;
+    plain["token_endpoint"] = credentials.token_endpoint;
+    plain["client_id"] = credentials.client_id;
+  }
   auto sealed = core::seal(keyring, plain.dump(), seal_context(profile));
   if (!sealed) return std::move(sealed).error();
   auto key_id = core::sealed_key_id(*sealed);
@@ -41,8 +48,21 @@ core::Result<networks::ProfileCredentials> open_credentials(
     return core::make_error(core::ErrorCode::internal,
                             "the profile's stored credentials are not readable");
   }
-  return networks::ProfileCredentials{text("did"), text("handle"), text("pds_url"),
-                                      text("access_jwt"), text("refresh_jwt")};
+  networks::ProfileCredentials credentials{text("did"), text("handle"), text("pds_url"),
+                                           text("access_jwt"), text("refresh_jwt")};
+  // Sealed before OAuth existed: no "kind", an app-password session.
+  if (text("kind") == "oauth") {
+    credentials.kind = networks::CredentialKind::oauth;
+    credentials.dpop_key_pem = text("dpop_key");
+    credentials.auth_issuer = text("auth_issuer");
+    credentials.token_endpoint = text("token_endpoint");
+    credentials.client_id = text("client_id");
+    if (credentials.dpop_key_pem.empty() || credentials.token_endpoint.empty()) {
+      return core::make_error(core::ErrorCode::internal,
+                              "the profile's stored OAuth credentials are not readable");
+    }
+  }
+  return credentials;
 }
 
 core::Result<void> ProfileCredentialVault::store(core::ProfileId profile,

@@ -91,6 +91,10 @@ core::Error connection_error(const networks::NetworkError& failure, std::string_
 
 }  // namespace
 
+core::Error profile_connection_error(const networks::NetworkError& failure, std::string_view pds) {
+  return connection_error(failure, pds);
+}
+
 core::Result<authz::Resource> Profiles::authorize_profile(const Caller& caller, core::OrgId org,
                                                           core::ProfileId profile,
                                                           authz::Action action) {
@@ -118,7 +122,57 @@ core::Result<storage::ProfileRecord> Profiles::connect(const Caller& caller, cor
   auto session =
       bluesky_.connect_with_app_password(request.identifier, request.app_password, request.pds_url);
   if (!session.ok()) return connection_error(session.error(), request.pds_url.value_or(""));
-  const networks::ProfileCredentials credentials = std::move(*session);
+  return store_connection(caller, org, *session, "app_password");
+}
+
+core::Result<void> Profiles::may_connect(const Caller& caller, core::OrgId org) {
+  auto resource = authorize(organizations_, caller, org, authz::Action::connect_profile);
+  if (!resource) return std::move(resource).error();
+  auto organization = organizations_.find(org);
+  if (!organization) return std::move(organization).error();
+  if (!organization->has_value()) {
+    return core::make_error(core::ErrorCode::not_found, "no such organization");
+  }
+  auto connected = profiles_.list_for_org(org, core::limits::profiles_listed_max);
+  if (!connected) return std::move(connected).error();
+  const std::int64_t limit = (*organization)->profile_limit;
+  if (static_cast<std::int64_t>(connected->size()) >= limit) {
+    return core::make_error(core::ErrorCode::profile_limit_reached,
+                            "the organization's plan allows " + std::to_string(limit) +
+                                " profiles; remove one or change the plan first");
+  }
+  return core::success();
+}
+
+core::Result<storage::ProfileRecord> Profiles::may_reconnect(const Caller& caller, core::OrgId org,
+                                                             core::ProfileId profile) {
+  auto resource = authorize_profile(caller, org, profile, authz::Action::manage_profile);
+  if (!resource) return std::move(resource).error();
+  auto found = profiles_.find(profile);
+  if (!found) return std::move(found).error();
+  if (!found->has_value() || (*found)->org != org) {
+    return core::make_error(core::ErrorCode::not_found, "no such profile");
+  }
+  return std::move(**found);
+}
+
+core::Result<storage::ProfileRecord> Profiles::store_reconnection(
+    const Caller& caller, core::OrgId org, core::ProfileId profile,
+    const networks::ProfileCredentials& credentials, std::string_view method) {
+  auto sealed = vault_.seal(profile, credentials);
+  if (!sealed) return std::move(sealed).error();
+  auto event = audit(caller);
+  event.action = "profile.reconnected";
+  event.details_json = nlohmann::json{{"method", method}}.dump();
+  return profiles_.reconnect(org, profile,
+                             storage::ProfileReconnection{credentials.did, credentials.handle,
+                                                          credentials.pds_url, std::move(*sealed)},
+                             clock_.now_ms(), event);
+}
+
+core::Result<storage::ProfileRecord> Profiles::store_connection(
+    const Caller& caller, core::OrgId org, const networks::ProfileCredentials& credentials,
+    std::string_view method) {
   storage::ProfileDraft draft{org,
                               std::string(networks::network_name(networks::NetworkKind::bluesky)),
                               credentials.did,
@@ -134,8 +188,8 @@ core::Result<storage::ProfileRecord> Profiles::connect(const Caller& caller, cor
   event.details_json = nlohmann::json{
       {"network", draft.network},
       {"handle", draft.handle},
-      {"did",
-       draft.external_id}}.dump();
+      {"did", draft.external_id},
+      {"method", method}}.dump();
   return profiles_.create(draft, event, [this, &credentials](core::ProfileId id) {
     return vault_.seal(id, credentials);
   });
@@ -159,12 +213,7 @@ core::Result<storage::ProfileRecord> Profiles::reconnect(const Caller& caller, c
   auto session = bluesky_.connect_with_app_password(
       request.identifier.value_or(current.external_id), request.app_password, pds_url);
   if (!session.ok()) return connection_error(session.error(), pds_url.value_or(""));
-  auto sealed = vault_.seal(profile, *session);
-  if (!sealed) return std::move(sealed).error();
-  return profiles_.reconnect(org, profile,
-                             storage::ProfileReconnection{session->did, session->handle,
-                                                          session->pds_url, std::move(*sealed)},
-                             clock_.now_ms(), audit(caller));
+  return store_reconnection(caller, org, profile, *session, "app_password");
 }
 
 core::Result<storage::ProfileRecord> Profiles::update_settings(

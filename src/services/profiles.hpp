@@ -47,6 +47,9 @@ struct ReconnectRequest {
   std::optional<std::string> pds_url;
 };
 
+// A failed sign-in on the network as the person connecting should read it.
+core::Error profile_connection_error(const networks::NetworkError& failure, std::string_view pds);
+
 // The shared social profiles of an organization as its members see them, which teams get
 // them at which level (PRODUCT.md §2), and their life: connect, reconnect, settings, remove
 // (§3). Blocking (database, and the network when connecting): call through the blocking
@@ -76,6 +79,25 @@ class Profiles {
   core::Result<storage::ProfileRecord> reconnect(const Caller& caller, core::OrgId org,
                                                  core::ProfileId profile,
                                                  const ReconnectRequest& request);
+  // The OAuth connection (ProfileOAuth) shares these with the two above: the same checks
+  // and the same storing, whatever signed the account in.
+  // Whether the caller may connect a new profile now (permission, then the plan's limit:
+  // profile_limit_reached).
+  core::Result<void> may_connect(const Caller& caller, core::OrgId org);
+  // Whether the caller may reconnect `profile` (manage_profile); the profile as it is.
+  core::Result<storage::ProfileRecord> may_reconnect(const Caller& caller, core::OrgId org,
+                                                     core::ProfileId profile);
+  // Stores a new profile with these signed-in credentials (after may_connect); `method` is
+  // recorded in the audit event ("app_password", "oauth").
+  core::Result<storage::ProfileRecord> store_connection(
+      const Caller& caller, core::OrgId org, const networks::ProfileCredentials& credentials,
+      std::string_view method);
+  // New credentials for `profile` (after may_reconnect); conflict when they sign in another
+  // account than the profile's.
+  core::Result<storage::ProfileRecord> store_reconnection(
+      const Caller& caller, core::OrgId org, core::ProfileId profile,
+      const networks::ProfileCredentials& credentials, std::string_view method);
+
   // Managers of the profile: its owner (a member of the organization) and confirmation step.
   core::Result<storage::ProfileRecord> update_settings(
       const Caller& caller, core::OrgId org, core::ProfileId profile,

@@ -214,8 +214,12 @@ core::Result<ProfileRecord> ProfileRepository::reconnect(core::OrgId org, core::
     audit.org = org;
     if (audit.action.empty()) audit.action = "profile.reconnected";
     audit.target = "profile:" + std::to_string(profile.value);
-    audit.details_json =
-        nlohmann::json{{"handle", updated.handle}, {"previous_status", before.status}}.dump();
+    // The caller's details (how the account signed in) with what the row says.
+    auto details = nlohmann::json::parse(audit.details_json, nullptr, false);
+    if (!details.is_object()) details = nlohmann::json::object();
+    details["handle"] = updated.handle;
+    details["previous_status"] = before.status;
+    audit.details_json = details.dump();
     return append_audit_event(transaction, audit);
   });
   if (!done) return std::move(done).error();

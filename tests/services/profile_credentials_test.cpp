@@ -53,5 +53,34 @@ TEST(ProfileCredentialsTest, AnotherKeyOrTamperedValueDoesNotOpen) {
   EXPECT_FALSE(open_credentials(keyring_with(7), core::ProfileId{1}, tampered).ok());
 }
 
+TEST(ProfileCredentialsTest, OAuthSessionKeepsItsKindKeyAndIssuer) {
+  core::initialize_crypto();
+  auto keyring = keyring_with(7);
+  networks::ProfileCredentials oauth = session;
+  oauth.kind = networks::CredentialKind::oauth;
+  oauth.dpop_key_pem = "-----BEGIN PRIVATE KEY-----\nplanted-key\n-----END PRIVATE KEY-----\n";
+  oauth.auth_issuer = "http://localhost:2583";
+  oauth.token_endpoint = "http://localhost:2583/oauth/token";
+  oauth.client_id = "http://localhost?scope=atproto";
+  auto sealed = seal_credentials(keyring, core::ProfileId{5}, oauth);
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(sealed->sealed.find("planted"), std::string::npos);
+  auto opened = open_credentials(keyring, core::ProfileId{5}, *sealed);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->kind, networks::CredentialKind::oauth);
+  EXPECT_EQ(opened->dpop_key_pem, oauth.dpop_key_pem);
+  EXPECT_EQ(opened->auth_issuer, oauth.auth_issuer);
+  EXPECT_EQ(opened->token_endpoint, oauth.token_endpoint);
+  EXPECT_EQ(opened->client_id, oauth.client_id);
+  EXPECT_EQ(opened->refresh_jwt, oauth.refresh_jwt);
+
+  // An app-password session stays one (nothing OAuth is written for it).
+  auto plain = open_credentials(keyring, core::ProfileId{5},
+                                *seal_credentials(keyring, core::ProfileId{5}, session));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->kind, networks::CredentialKind::app_password);
+  EXPECT_TRUE(plain->dpop_key_pem.empty());
+}
+
 }  // namespace
 }  // namespace roost::services

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "networks/bluesky/oauth_client.hpp"
 #include "networks/bluesky/xrpc_error.hpp"
 
 namespace roost::networks::bluesky {
@@ -12,14 +13,6 @@ constexpr int http_ok_end = 300;
 constexpr int http_server_error_min = 500;
 constexpr std::string_view json_type = "application/json";
 constexpr std::string_view pds_service_fragment = "#atproto_pds";
-
-NetworkError failure(FailureKind kind, std::string code, std::string message) {
-  NetworkError error;
-  error.kind = kind;
-  error.code = std::move(code);
-  error.message = std::move(message);
-  return error;
-}
 
 std::string xrpc(std::string_view nsid) { return "/xrpc/" + std::string(nsid); }
 
@@ -83,7 +76,6 @@ HttpRequest record_write(const ProfileCredentials& credentials, std::string_view
   HttpRequest request;
   request.method = HttpMethod::post;
   request.url = build_url(credentials.pds_url, xrpc(method));
-  request.bearer_token = credentials.access_jwt;
   request.content_type = json_type;
   request.body = nlohmann::json{
       {"repo", credentials.did},
@@ -100,8 +92,22 @@ BlueskyClient::BlueskyClient(BlueskySettings settings)
     : settings_(std::move(settings)),
       http_(HttpTimeouts{settings_.connect_timeout, settings_.total_timeout}) {}
 
-NetworkResult<nlohmann::json> BlueskyClient::call(HttpRequest request, Effect effect) {
-  auto answer = http_.perform(request);
+core::Result<HttpResponse, TransportFailure> BlueskyClient::perform_as(const ProfileCredentials* as,
+                                                                       HttpRequest& request) {
+  if (as == nullptr) return http_.perform(request);
+  if (as->kind == CredentialKind::oauth) {
+    // The one difference of an OAuth session: a DPoP proof bound to the token and the URL.
+    auto key = DpopKey::from_pem(as->dpop_key_pem);
+    if (!key) return TransportFailure{CURLE_FAILED_INIT, false, "the DPoP key is unreadable"};
+    return perform_with_dpop(http_, nonces_, *key, request, as->access_jwt);
+  }
+  request.bearer_token = as->access_jwt;
+  return http_.perform(request);
+}
+
+NetworkResult<nlohmann::json> BlueskyClient::call(HttpRequest request, Effect effect,
+                                                  const ProfileCredentials* as) {
+  auto answer = perform_as(as, request);
   if (!answer.ok()) {
     NetworkError error = classify_transport_failure(answer.error());
     // Reading twice changes nothing: a read without an answer is merely worth retrying.
@@ -174,6 +180,18 @@ NetworkResult<std::string> BlueskyClient::resolve_handle_at(std::string_view ser
   return *did;
 }
 
+NetworkResult<std::string> BlueskyClient::handle_of(std::string_view pds_url,
+                                                    std::string_view did) {
+  HttpRequest request;
+  request.url =
+      build_url(pds_url, xrpc("com.atproto.repo.describeRepo"), {{"repo", std::string(did)}});
+  auto body = call(std::move(request), Effect::read);
+  if (!body.ok()) return std::move(body).error();
+  auto handle = string_field(*body, "handle");
+  if (!handle) return failure(FailureKind::transient, "UnreadableResponse", "no handle");
+  return *handle;
+}
+
 NetworkResult<std::string> did_document_url(std::string_view did, const BlueskySettings& settings) {
   bool well_formed = !did.empty() && std::all_of(did.begin(), did.end(), is_did_character);
   if (well_formed && did.starts_with("did:plc:") && did.size() > 8) {
@@ -221,7 +239,7 @@ NetworkResult<PublishedPost> BlueskyClient::create_record(const ProfileCredentia
                                                           const nlohmann::json& record) {
   auto body = call(
       record_write(credentials, "com.atproto.repo.createRecord", collection, record_key, record),
-      Effect::write);
+      Effect::write, &credentials);
   if (body.ok()) return published_from(*body, "createRecord");
 
   NetworkError error = std::move(body).error();
@@ -253,13 +271,12 @@ NetworkResult<void> BlueskyClient::delete_record(const ProfileCredentials& crede
   HttpRequest request;
   request.method = HttpMethod::post;
   request.url = build_url(credentials.pds_url, xrpc("com.atproto.repo.deleteRecord"));
-  request.bearer_token = credentials.access_jwt;
   request.content_type = json_type;
   request.body =
       nlohmann::json{{"repo", credentials.did}, {"collection", collection}, {"rkey", record_key}}
           .dump();
   // Deleting twice leaves the same state, so an unanswered delete is simply retried.
-  auto body = call(std::move(request), Effect::read);
+  auto body = call(std::move(request), Effect::read, &credentials);
   if (!body.ok()) {
     if (body.error().kind == FailureKind::not_found) return {};
     return std::move(body).error();
@@ -326,11 +343,10 @@ NetworkResult<nlohmann::json> BlueskyClient::upload_blob(const ProfileCredential
   HttpRequest request;
   request.method = HttpMethod::post;
   request.url = build_url(credentials.pds_url, xrpc("com.atproto.repo.uploadBlob"));
-  request.bearer_token = credentials.access_jwt;
   request.content_type = mime_type;
   request.body = std::string(bytes);
   // An upload is stored under its content hash: uploading again stores nothing new.
-  auto body = call(std::move(request), Effect::read);
+  auto body = call(std::move(request), Effect::read, &credentials);
   if (!body.ok()) return std::move(body).error();
   auto blob = body->find("blob");
   if (blob == body->end() || !blob->is_object()) {

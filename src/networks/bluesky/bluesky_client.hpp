@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "networks/bluesky/oauth_client.hpp"
 #include "networks/http_client.hpp"
 #include "networks/network.hpp"
 
@@ -84,12 +85,24 @@ class BlueskyClient {
   NetworkResult<nlohmann::json> upload_blob(const ProfileCredentials& credentials,
                                             std::string_view bytes, std::string_view mime_type);
 
+  // The AT Protocol OAuth calls (discovery, PAR, token grants) over the same connections.
+  OAuthClient& oauth() { return oauth_; }
+  // The account's handle as its repository names it (com.atproto.repo.describeRepo).
+  NetworkResult<std::string> handle_of(std::string_view pds_url, std::string_view did);
+
  private:
   enum class Effect { read, write };
-  NetworkResult<nlohmann::json> call(HttpRequest request, Effect effect);
+  // Every XRPC call: `as` (when given) signs it as the profile, a Bearer token for an app
+  // password session, a DPoP proof and token for an OAuth one; nothing else differs.
+  NetworkResult<nlohmann::json> call(HttpRequest request, Effect effect,
+                                     const ProfileCredentials* as = nullptr);
+  core::Result<HttpResponse, TransportFailure> perform_as(const ProfileCredentials* as,
+                                                          HttpRequest& request);
 
   BlueskySettings settings_;
   HttpClient http_;
+  DpopNonces nonces_;
+  OAuthClient oauth_{http_, nonces_};
 };
 
 // Where a DID's document is read: <plc_url>/<did> for did:plc, and for did:web

@@ -20,10 +20,24 @@ std::string normalized_identifier(std::string_view identifier) {
 
 BlueskyNetwork::BlueskyNetwork(BlueskySettings settings) : client_(std::move(settings)) {}
 
+namespace {
+
+// Whether a failed call is worth a refresh first. An app-password session says ExpiredToken;
+// an OAuth resource server answers an expired DPoP token with a plain 401 (invalid_token),
+// which for an OAuth session is worth one refresh before calling it revoked.
+bool refresh_may_help(const ProfileCredentials& credentials, const NetworkError& error) {
+  constexpr int http_unauthorized = 401;
+  if (error.kind == FailureKind::auth_expired) return true;
+  return credentials.kind == CredentialKind::oauth && error.kind == FailureKind::auth_revoked &&
+         error.http_status == http_unauthorized;
+}
+
+}  // namespace
+
 template <class Call>
 auto BlueskyNetwork::with_refresh(ProfileCredentials& credentials, Call call) -> decltype(call()) {
   auto first = call();
-  if (first.ok() || first.error().kind != FailureKind::auth_expired) return first;
+  if (first.ok() || !refresh_may_help(credentials, first.error())) return first;
   auto refreshed = refresh(credentials);
   if (!refreshed.ok()) return std::move(refreshed).error();
   return call();
@@ -60,6 +74,15 @@ NetworkResult<ProfileCredentials> BlueskyNetwork::connect_with_app_password(
 }
 
 NetworkResult<void> BlueskyNetwork::refresh(ProfileCredentials& credentials) {
+  if (credentials.kind == CredentialKind::oauth) {
+    auto refreshed = client_.oauth().refresh(credentials);
+    if (!refreshed.ok() && refreshed.error().kind == FailureKind::auth_expired) {
+      NetworkError error = std::move(refreshed).error();
+      error.kind = FailureKind::auth_revoked;
+      return error;
+    }
+    return refreshed;
+  }
   auto session = client_.refresh_session(credentials.pds_url, credentials.refresh_jwt);
   if (!session.ok()) {
     NetworkError error = std::move(session).error();
@@ -71,6 +94,46 @@ NetworkResult<void> BlueskyNetwork::refresh(ProfileCredentials& credentials) {
   credentials.refresh_jwt = std::move(session->refresh_jwt);
   credentials.handle = std::move(session->handle);
   return {};
+}
+
+NetworkResult<std::string> BlueskyNetwork::pds_of(std::string_view identifier) {
+  std::string did = normalized_identifier(identifier);
+  if (!did.starts_with("did:")) {
+    auto resolved = client_.resolve_handle(did);
+    if (!resolved.ok()) return std::move(resolved).error();
+    did = *resolved;
+  }
+  return client_.resolve_pds(did);
+}
+
+NetworkResult<OAuthAuthorization> BlueskyNetwork::start_authorization(
+    std::string_view pds_url, const OAuthClientIdentity& client,
+    std::optional<std::string> login_hint) {
+  if (login_hint) login_hint = normalized_identifier(*login_hint);
+  return client_.oauth().start(pds_url, client, login_hint);
+}
+
+NetworkResult<ProfileCredentials> BlueskyNetwork::finish_authorization(
+    const OAuthAuthorization& authorization, std::string_view code) {
+  auto credentials = client_.oauth().exchange(authorization, code);
+  if (!credentials.ok()) return credentials;
+  // The token speaks for its subject only if the subject's own PDS is the one whose
+  // authorization server issued it (atproto OAuth: verify the sub's identity).
+  auto home = client_.resolve_pds(credentials->did);
+  if (!home.ok()) return std::move(home).error();
+  std::string expected = *home;
+  while (!expected.empty() && expected.back() == '/') expected.pop_back();
+  if (expected != credentials->pds_url) {
+    NetworkError error;
+    error.kind = FailureKind::permanent;
+    error.code = "IdentityMismatch";
+    error.message = "the account's identity names another PDS than the one that signed it in";
+    return error;
+  }
+  auto handle = client_.handle_of(credentials->pds_url, credentials->did);
+  if (!handle.ok()) return std::move(handle).error();
+  credentials->handle = std::move(*handle);
+  return credentials;
 }
 
 NetworkResult<PublishedPost> BlueskyNetwork::publish(ProfileCredentials& credentials,

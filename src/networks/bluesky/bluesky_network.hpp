@@ -10,7 +10,9 @@ namespace roost::networks::bluesky {
 // and repeats it; the credentials are then new and the caller persists them (compare
 // access_jwt before and after). A refresh that fails is the call's failure (auth_revoked
 // when the refresh token is dead too).
-class BlueskyNetwork final : public Network {
+// It also connects profiles with AT Protocol OAuth (OAuthConnector): the same credentials
+// then hold DPoP-bound tokens, and every call above signs its requests with their key.
+class BlueskyNetwork final : public Network, public OAuthConnector {
  public:
   explicit BlueskyNetwork(BlueskySettings settings);
 
@@ -43,6 +45,13 @@ class BlueskyNetwork final : public Network {
                                             std::string_view handle) override;
   NetworkResult<void> delete_record(ProfileCredentials& credentials,
                                     std::string_view record_uri) override;
+
+  NetworkResult<std::string> pds_of(std::string_view identifier) override;
+  NetworkResult<OAuthAuthorization> start_authorization(
+      std::string_view pds_url, const OAuthClientIdentity& client,
+      std::optional<std::string> login_hint) override;
+  NetworkResult<ProfileCredentials> finish_authorization(const OAuthAuthorization& authorization,
+                                                         std::string_view code) override;
 
  private:
   template <class Call>

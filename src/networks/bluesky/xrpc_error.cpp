@@ -78,6 +78,14 @@ std::optional<std::chrono::seconds> retry_after(const HttpHeaders& headers,
 
 }  // namespace
 
+NetworkError failure(FailureKind kind, std::string code, std::string message) {
+  NetworkError error;
+  error.kind = kind;
+  error.code = std::move(code);
+  error.message = std::move(message);
+  return error;
+}
+
 NetworkError classify_transport_failure(const TransportFailure& failure) {
   NetworkError error;
   error.code = curl_easy_strerror(static_cast<CURLcode>(failure.curl_code));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "networks/http_client.hpp"
@@ -27,5 +28,8 @@ NetworkError classify_transport_failure(const TransportFailure& failure);
 //   anything else (400 InvalidRequest, 413, ...)  -> permanent
 NetworkError classify_response(int status, std::string_view body, const HttpHeaders& headers,
                                std::chrono::system_clock::time_point now);
+
+// A failure found on our side of a call (an answer without its fields, a bad key...).
+NetworkError failure(FailureKind kind, std::string code, std::string message);
 
 }  // namespace roost::networks::bluesky

@@ -6,6 +6,7 @@ import { fieldError } from '../api/errors';
 import { keys } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from './ErrorAlert';
+import { useStartOAuth } from './OAuthConnect';
 
 interface Credentials {
   identifier: string;
@@ -114,6 +115,7 @@ export function ProfileActions({ org, profile }: { org: Organization; profile: P
       void refresh();
     },
   });
+  const oauth = useStartOAuth(org);
   const remove = useMutation({
     mutationFn: () => api<unknown>(`/orgs/${org.id}/profiles/${profile.id}`, { method: 'DELETE' }),
     onSuccess: () => {
@@ -139,6 +141,16 @@ export function ProfileActions({ org, profile }: { org: Organization; profile: P
         </Button>
       )}
       <Modal opened={reconnecting} onClose={() => setReconnecting(false)} title={`Reconnect @${profile.handle}`}>
+        <Stack gap="sm" mb="md">
+          <Button variant="light" loading={oauth.isPending || oauth.isSuccess}
+            onClick={() => oauth.mutate({ handle: profile.handle, profile_id: profile.id })}>
+            Reconnect with Bluesky (OAuth)
+          </Button>
+          <ErrorAlert error={oauth.error} />
+          <Text size="xs" c="dimmed">
+            Or with an app password:
+          </Text>
+        </Stack>
         <form aria-label={`Reconnect @${profile.handle}`} onSubmit={(event) => {
           event.preventDefault();
           reconnect.mutate(values);

@@ -1,8 +1,9 @@
-import { Alert, Avatar, Badge, Group, Loader, Progress, Table, Text } from '@mantine/core';
+import { Alert, Avatar, Badge, Group, Loader, Progress, SimpleGrid, Table, Text } from '@mantine/core';
 import { useAllMembers, useProfiles } from '../api/queries';
 import type { Organization, Profile } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OrgPage } from '../components/OrgPage';
+import { OAuthConnectForm, OAuthOutcome } from '../components/OAuthConnect';
 import { ConnectProfileForm, ProfileActions } from '../components/ProfileConnect';
 import { TableHead } from '../components/TableHead';
 
@@ -36,6 +37,7 @@ function ProfilesBody({ org }: { org: Organization }) {
   const limit = org.plan.profile_limit;
   return (
     <>
+      <OAuthOutcome />
       <Group gap="xs">
         <Text fw={600} aria-label="Plan usage">
           {planUsage(list.length, limit)}
@@ -94,7 +96,12 @@ function ProfilesBody({ org }: { org: Organization }) {
           No social profiles yet.
         </Text>
       )}
-      {(org.role === 'owner' || org.role === 'admin') && <ConnectProfileForm org={org} used={list.length} />}
+      {(org.role === 'owner' || org.role === 'admin') && (
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <OAuthConnectForm org={org} />
+          <ConnectProfileForm org={org} used={list.length} />
+        </SimpleGrid>
+      )}
     </>
   );
 }
