@@ -29,7 +29,9 @@ core::Result<PresenceSeat> InboxPresence::announce(const Caller& caller, core::O
   if (!caller.actor.user_id) {
     return core::make_error(core::ErrorCode::invalid_request, "presence needs a member");
   }
-  auto visible = inbox_.get(caller, org, item);
+  // Replying is announced only by someone who may reply (ADR 0028): a viewer may watch.
+  auto visible = state == PresenceState::replying ? inbox_.get_for_reply(caller, org, item)
+                                                  : inbox_.get(caller, org, item);
   if (!visible) return std::move(visible).error();
   auto user = users_.find(caller.user());
   if (!user) return std::move(user).error();
