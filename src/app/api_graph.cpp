@@ -1,6 +1,23 @@
 #include "app/api_graph.hpp"
 
+#include <algorithm>
+
+#include "core/limits.hpp"
+#include "core/limits.hpp"
+
 namespace roost::app {
+namespace {
+
+// Identity lookups happen inside API requests (saving a stream): tighter bounds than a
+// publishing call's.
+networks::bluesky::BlueskySettings identity_settings(networks::bluesky::BlueskySettings settings) {
+  settings.connect_timeout =
+      std::min(settings.connect_timeout, core::limits::identity_connect_timeout);
+  settings.total_timeout = std::min(settings.total_timeout, core::limits::identity_total_timeout);
+  return settings;
+}
+
+}  // namespace
 
 ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blocking,
                    const core::Clock& clock, const services::OutboundSettings& outbound,
@@ -48,8 +65,9 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       posts_(organization_records_, team_records_, profile_records_, post_records_, notifications_,
              clock),
       event_access_(organization_records_, team_records_, profile_records_),
+      identities_(identity_settings(bluesky)),
       stream_records_(database),
-      streams_(organization_records_, team_records_, stream_records_, clock),
+      streams_(organization_records_, team_records_, stream_records_, clock, &identities_),
       template_records_(database),
       templates_(organization_records_, team_records_, profile_records_, template_records_, clock),
       inbox_records_(database),

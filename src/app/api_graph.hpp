@@ -26,6 +26,7 @@
 #include "api/ws/hub_live_events.hpp"
 #include "core/clock.hpp"
 #include "core/secret_box.hpp"
+#include "networks/bluesky/bluesky_identity.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "services/accounts.hpp"
 #include "services/api_tokens.hpp"
@@ -119,6 +120,9 @@ class ApiGraph {
   // What the ingest side (ingest::StreamsSink) shares with the API: the streams use cases
   // and their repository, for the item recorder app/ builds beside the event hub.
   services::Streams& streams() { return streams_; }
+  // Handles and DIDs (ADR 0032): what streams resolve from: handles with, and what the
+  // handle worker fills the cache of authors' handles with.
+  networks::IdentityResolver& identities() { return identities_; }
   storage::StreamRepository& stream_records() { return stream_records_; }
   // What the listeners feed (ingest::InboxSink), and where live events of the inbox go.
   services::Inbox& inbox() { return inbox_; }
@@ -167,6 +171,7 @@ class ApiGraph {
   services::PostCalendar post_calendar_;
   services::Posts posts_;
   services::EventAccess event_access_;
+  networks::bluesky::BlueskyIdentityResolver identities_;
   storage::StreamRepository stream_records_;
   services::Streams streams_;
   storage::TemplateRepository template_records_;

@@ -26,10 +26,12 @@
 #include "ingest/streams_sink.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
+#include "scheduler/handle_worker.hpp"
 #include "scheduler/mail_worker.hpp"
 #include "scheduler/publish_dispatcher.hpp"
 #include "services/profile_credentials.hpp"
 #include "services/sealing_keys.hpp"
+#include "storage/author_handle_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/ingest_cursor_repository.hpp"
 #include "storage/ingest_leader_lock.hpp"
@@ -182,7 +184,7 @@ void add_ingest_metrics(api::http::Metrics& metrics, const ingest::IngestLeaders
 core::Result<std::unique_ptr<ingest::IngestLeadership>> start_ingest(
     const Config& config, storage::IngestLeaderLock& lock, storage::IngestCursorRepository& cursors,
     ingest::PostSink& sink, const core::Clock& clock, services::SystemStatus& status,
-    api::http::Metrics& metrics) {
+    api::http::Metrics& metrics, ingest::IdentityChanges* identity_changes) {
   if (config.ingest_source.empty()) {
     core::log::info("ingest_disabled", {{"reason", "no --ingest-source"}});
     return std::unique_ptr<ingest::IngestLeadership>();
@@ -192,6 +194,7 @@ core::Result<std::unique_ptr<ingest::IngestLeadership>> start_ingest(
   ingest::ConsumerOptions options;
   options.source_url = config.ingest_source;
   options.kind = *kind;
+  options.identity_changes = identity_changes;
   ingest::LeadershipOptions leadership;
   leadership.retry_interval = std::chrono::milliseconds(config.ingest_leader_retry_ms);
   auto started =
@@ -289,6 +292,12 @@ int run_serve(Config config) {
     mail_worker = std::make_unique<scheduler::MailWorker>(mail_outbox, *mail_transport, clock);
     add_mail_metrics(metrics, *mail_worker);
   }
+  // Authors' handles for stream and inbox items, resolved off the ingest path (ADR 0032).
+  storage::AuthorHandleRepository author_handles(**database);
+  ingest::IdentityChanges identity_changes;
+  scheduler::HandleWorkerOptions handle_options;
+  handle_options.identity_changes = &identity_changes;
+  scheduler::HandleWorker handle_worker(author_handles, api.identities(), clock, handle_options);
   api::http::Pipeline pipeline(router, metrics, server_config->access_log,
                                api::http::Identity{&authenticator, &blocking, config.trust_proxy});
   api::http::Server server(*server_config, pipeline, api.event_hub());
@@ -344,10 +353,11 @@ int run_serve(Config config) {
       database_url ? storage::open_ingest_leader_lock(*database_url) : nullptr;
   if (!ingest_lock) return startup_failure(database_url.error());
   auto ingest_leadership = start_ingest(config, *ingest_lock, ingest_cursors, ingest_sinks, clock,
-                                        api.system_status(), metrics);
+                                        api.system_status(), metrics, &identity_changes);
   if (!ingest_leadership) return startup_failure(ingest_leadership.error());
   publish_dispatcher.start();
   if (mail_worker) mail_worker->start();
+  handle_worker.start();
   if (auto* fanout = api.live_event_fanout()) fanout->start();
   api.notification_pump().start();
   std::cout << "roost listening on " << url << std::endl;
@@ -355,6 +365,7 @@ int run_serve(Config config) {
   // After the last request: what they queued is delivered by the next start (or another
   // process), the outbox is durable.
   if (*ingest_leadership) (*ingest_leadership)->stop();
+  handle_worker.stop();
   if (mail_worker) mail_worker->stop();
   publish_dispatcher.stop();
   api.notification_pump().stop();

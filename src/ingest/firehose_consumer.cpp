@@ -261,6 +261,10 @@ class FirehoseConsumer::Connection {
         return {};
       }
       case firehose::EventType::identity:
+        if (options_.identity_changes != nullptr && !already_processed(frame.repo_event.seq)) {
+          options_.identity_changes->note(frame.repo_event.did);
+        }
+        [[fallthrough]];
       case firehose::EventType::account:
       case firehose::EventType::sync:
         if (!already_processed(frame.repo_event.seq)) processed(frame.repo_event.seq);

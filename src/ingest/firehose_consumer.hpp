@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/limits.hpp"
+#include "ingest/identity_changes.hpp"
 #include "ingest/post_sink.hpp"
 #include "ingest/source.hpp"
 #include "services/system_status.hpp"
@@ -37,6 +38,8 @@ struct ConsumerOptions {
   std::chrono::milliseconds idle_timeout = core::limits::ingest_idle_timeout;
   std::chrono::milliseconds connect_timeout = core::limits::ingest_connect_timeout;
   std::chrono::milliseconds stale_after = core::limits::ingest_stale_after;
+  // Where #identity events' DIDs go (ADR 0032); none: they only move the cursor.
+  IdentityChanges* identity_changes = nullptr;
 };
 
 // Totals since start, for /metrics.

@@ -54,7 +54,7 @@ template <class T>
 using NetworkResult = core::Result<T, NetworkError>;
 
 // How a profile's session was obtained: an app password (createSession, Bearer tokens) or
-// AT Protocol OAuth (DPoP-bound tokens; ADR 0030).
+// AT Protocol OAuth (DPoP-bound tokens; ADR 0031).
 enum class CredentialKind { app_password, oauth };
 
 // A connected profile's session. Secret: storage seals it, and nothing formats it (there is
@@ -74,7 +74,7 @@ struct ProfileCredentials {
   std::string client_id;
 };
 
-// Who Roost is to an OAuth authorization server (ADR 0030): its client id (a metadata URL,
+// Who Roost is to an OAuth authorization server (ADR 0031): its client id (a metadata URL,
 // or an atproto loopback client id) and where the browser comes back.
 struct OAuthClientIdentity {
   std::string client_id;

@@ -52,26 +52,28 @@ std::string item_link(const OutboundSettings& outbound, const storage::InboxItem
 }  // namespace
 
 std::string inbox_item_json(const storage::InboxItemRecord& item) {
-  return nlohmann::json{{"id", item.id.value},
-                        {"org_id", item.org.value},
-                        {"profile_id", item.profile.value},
-                        {"post", {{"uri", item.post.uri}, {"cid", item.post.cid}}},
-                        {"kind", domain::inbox_kind_name(item.kind)},
-                        {"author_did", item.author_did},
-                        {"author_handle", item.author_handle},
-                        {"text", item.text},
-                        {"post_created_at", item.post_created_at},
-                        {"received_at", core::format_utc_ms(item.received_at_ms)},
-                        {"reply_root", ref_json(item.reply_root)},
-                        {"reply_parent", ref_json(item.reply_parent)},
-                        {"status", domain::inbox_status_name(item.status)},
-                        {"team_id", id_json(item.team)},
-                        {"assignee_user_id", id_json(item.assignee)},
-                        {"priority", domain::inbox_priority_name(item.priority)},
-                        {"tags", item.tags},
-                        {"routed_by_rule_id", id_json(item.routed_by_rule)},
-                        {"reply_post_id", id_json(item.reply_post)},
-                        {"updated_at", core::format_utc_ms(item.updated_at_ms)}}
+  return nlohmann::json{
+      {"id", item.id.value},
+      {"org_id", item.org.value},
+      {"profile_id", item.profile.value},
+      {"post", {{"uri", item.post.uri}, {"cid", item.post.cid}}},
+      {"kind", domain::inbox_kind_name(item.kind)},
+      {"author_did", item.author_did},
+      {"author_handle",
+       item.author_handle.empty() ? nlohmann::json() : nlohmann::json(item.author_handle)},
+      {"text", item.text},
+      {"post_created_at", item.post_created_at},
+      {"received_at", core::format_utc_ms(item.received_at_ms)},
+      {"reply_root", ref_json(item.reply_root)},
+      {"reply_parent", ref_json(item.reply_parent)},
+      {"status", domain::inbox_status_name(item.status)},
+      {"team_id", id_json(item.team)},
+      {"assignee_user_id", id_json(item.assignee)},
+      {"priority", domain::inbox_priority_name(item.priority)},
+      {"tags", item.tags},
+      {"routed_by_rule_id", id_json(item.routed_by_rule)},
+      {"reply_post_id", id_json(item.reply_post)},
+      {"updated_at", core::format_utc_ms(item.updated_at_ms)}}
       .dump();
 }
 
@@ -285,6 +287,14 @@ core::Result<InboxPage> Inbox::list(const Caller& caller, core::OrgId org,
 core::Result<storage::InboxItemRecord> Inbox::get(const Caller& caller, core::OrgId org,
                                                   core::InboxItemId id) {
   return authorized_item(caller, org, id, authz::Action::view_inbox);
+}
+
+core::Result<storage::InboxItemRecord> Inbox::get_for_reply(const Caller& caller, core::OrgId org,
+                                                            core::InboxItemId id) {
+  // Seeing the item first: someone who cannot see it learns nothing more than not_found.
+  auto visible = authorized_item(caller, org, id, authz::Action::view_inbox);
+  if (!visible) return visible;
+  return authorized_item(caller, org, id, authz::Action::compose_post);
 }
 
 core::Result<void> Inbox::check_assignment(core::OrgId org, const storage::InboxItemRecord& item,

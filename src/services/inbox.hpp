@@ -112,6 +112,11 @@ class Inbox {
                                const InboxListRequest& request);
   core::Result<storage::InboxItemRecord> get(const Caller& caller, core::OrgId org,
                                              core::InboxItemId id);
+  // The item, for someone who may reply to it: reply() goes through Posts::create, so the
+  // policy's compose_post on the item's profile (limited and up) decides. A viewer gets
+  // permission_denied; someone who cannot see the item, not_found.
+  core::Result<storage::InboxItemRecord> get_for_reply(const Caller& caller, core::OrgId org,
+                                                       core::InboxItemId id);
   // invalid_request for a team that is not the organization's or does not have the item's
   // profile, or a member who cannot see the profile; conflict for a member at the cap.
   core::Result<storage::InboxItemRecord> update(const Caller& caller, core::OrgId org,

@@ -30,7 +30,26 @@ core::Result<PresenceSeat> InboxPresence::announce(const Caller& caller, core::O
     return core::make_error(core::ErrorCode::invalid_request, "presence needs a member");
   }
   auto visible = inbox_.get(caller, org, item);
-  if (!visible) return std::move(visible).error();
+  if (!visible) {
+    // An item the member may not see does not exist for them, whatever the policy said.
+    if (visible.error().code == core::ErrorCode::permission_denied) {
+      return core::make_error(core::ErrorCode::not_found, "no such inbox item");
+    }
+    return std::move(visible).error();
+  }
+  // Replying is announced only by someone who may reply (ADR 0028): a viewer may watch.
+  // permission_denied here always means "seen, but may not reply".
+  if (state == PresenceState::replying) {
+    auto may_reply = inbox_.get_for_reply(caller, org, item);
+    if (!may_reply) {
+      if (may_reply.error().code != core::ErrorCode::permission_denied) {
+        return std::move(may_reply).error();
+      }
+      return core::make_error(core::ErrorCode::permission_denied,
+                              "replying is announced by those who may reply to the item "
+                              "(limited level on its profile or more)");
+    }
+  }
   auto user = users_.find(caller.user());
   if (!user) return std::move(user).error();
   PresenceSeat seat{item, caller.user(), user->has_value() ? (*user)->display_name : "",

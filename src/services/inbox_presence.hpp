@@ -37,7 +37,9 @@ class InboxPresence {
 
   // Tells the item's audience that the caller is viewing or replying to it. The item must be
   // one the caller may see (Inbox::get, through the policy): otherwise not_found, the same
-  // answer as for an item that does not exist, and nobody is told anything. invalid_request
+  // answer as for an item that does not exist, and nobody is told anything. `replying` needs
+  // the right to reply (Inbox::get_for_reply): a viewer gets permission_denied (and only that
+  // error means "seen, but not allowed": a refused view is always not_found). invalid_request
   // for `left` (a presence is left with leave()) and for a credential without a user.
   // Blocking (database).
   core::Result<PresenceSeat> announce(const Caller& caller, core::OrgId org, core::InboxItemId item,

@@ -17,7 +17,7 @@
 
 namespace roost::services {
 
-// Roost as an AT Protocol OAuth client (ADR 0030). Over https, a "discoverable" client: its
+// Roost as an AT Protocol OAuth client (ADR 0031). Over https, a "discoverable" client: its
 // client id is the URL of the metadata document it serves. On a loopback public URL
 // (http://127.0.0.1, http://localhost: development and tests) the atproto loopback client
 // id, which needs no document. The redirect URI is <public URL>/oauth/bluesky/callback.

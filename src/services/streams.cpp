@@ -1,9 +1,11 @@
 #include "services/streams.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
 
+#include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
 #include "core/utf8.hpp"
@@ -26,21 +28,49 @@ core::Error no_such_stream() {
   return core::make_error(core::ErrorCode::not_found, "no such stream");
 }
 
-// The search as given, checked and in canonical form. Authors must be DIDs: the firehose
-// names a post's author by DID only, and handles are not resolved (ADR 0024).
+// The search as given, checked and in canonical form. Handles stay as written; the DIDs
+// they name are resolved beside them (resolve_handles, ADR 0032).
 core::Result<domain::StreamQuery> checked_search(const StreamSearch& search) {
   if (search.text && search.fields) {
     return invalid("query", "and search are exclusive: send the text or the fields, not both");
   }
-  core::Result<domain::StreamQuery> query =
-      search.text ? domain::parse_stream_query(*search.text)
-                  : domain::normalize_stream_query(search.fields.value_or(domain::StreamQuery{}));
-  if (!query) return query;
-  for (const auto& author : query->authors) {
-    if (!domain::is_did(author)) {
-      return invalid("query", "from:" + author +
-                                  " names a handle: an author filter needs the account's DID "
-                                  "(did:plc:…), as the firehose names authors");
+  return search.text
+             ? domain::parse_stream_query(*search.text)
+             : domain::normalize_stream_query(search.fields.value_or(domain::StreamQuery{}));
+}
+
+// {"handle": "did"} as stored in streams.resolved_dids; a value that does not read (never
+// written so) resolves nothing.
+std::map<std::string, std::string> parse_resolved_dids(const std::string& text) {
+  std::map<std::string, std::string> resolved;
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return resolved;
+  for (const auto& [handle, did] : json.items()) {
+    if (did.is_string()) resolved[handle] = did.get<std::string>();
+  }
+  return resolved;
+}
+
+// What the matcher compiles: from: handles replaced by their DIDs (a handle that did not
+// resolve stays and matches no one), and each @handle also matched as a mention facet of its
+// DID (the text "@handle" still matches: a client may leave a mention unlinked).
+domain::StreamQuery matchable_query(domain::StreamQuery query, const std::string& resolved_json) {
+  const auto resolved = parse_resolved_dids(resolved_json);
+  auto did_of = [&](const std::string& term) -> const std::string* {
+    auto found = resolved.find(core::ascii_lower(term));
+    return found == resolved.end() ? nullptr : &found->second;
+  };
+  for (auto& author : query.authors) {
+    if (domain::is_did(author)) continue;
+    if (const auto* did = did_of(author)) author = *did;
+  }
+  const std::size_t mentions = query.mentions.size();
+  for (std::size_t index = 0; index < mentions; ++index) {
+    if (domain::is_did(query.mentions[index])) continue;
+    const auto* did = did_of(query.mentions[index]);
+    if (did == nullptr) continue;
+    if (std::find(query.mentions.begin(), query.mentions.end(), *did) == query.mentions.end()) {
+      query.mentions.push_back(*did);
     }
   }
   return query;
@@ -64,7 +94,8 @@ StreamView to_view(const storage::StreamRecord& record) {
                   record.retention_items,
                   record.created_by,
                   record.created_at_ms,
-                  record.updated_at_ms};
+                  record.updated_at_ms,
+                  parse_resolved_dids(record.resolved_dids)};
   // Stored queries were checked when written; one that no longer parses (a rule tightened
   // since) shows its text and matches nothing until edited.
   if (auto parsed = domain::parse_stream_query(record.query)) view.query = std::move(*parsed);
@@ -95,6 +126,45 @@ std::string storable_text(std::string_view text) {
 }
 
 }  // namespace
+
+core::Result<std::string> Streams::resolve_handles(const domain::StreamQuery& query) {
+  nlohmann::json resolved = nlohmann::json::object();
+  auto unavailable = [](const std::string& term, const networks::NetworkError& error) {
+    auto failed = core::make_error(core::ErrorCode::unavailable,
+                                   "could not resolve " + term + " now (" +
+                                       std::string(failure_kind_name(error.kind)) +
+                                       (error.message.empty() ? "" : ": " + error.message) +
+                                       "): nothing was saved, try again shortly");
+    failed.details.push_back({"query", term + " could not be resolved now", 0, 0});
+    return failed;
+  };
+  for (const auto& author : query.authors) {
+    if (domain::is_did(author) || resolved.contains(core::ascii_lower(author))) continue;
+    const std::string term = "from:" + author;
+    if (identities_ == nullptr) {
+      return core::make_error(core::ErrorCode::unavailable,
+                              term + " names a handle and this server resolves no handles");
+    }
+    auto did = identities_->did_of_handle(author);
+    if (!did) {
+      if (did.error().kind == networks::FailureKind::not_found) {
+        return invalid("query", term + " names no account: the handle does not resolve");
+      }
+      return unavailable(term, did.error());
+    }
+    resolved[core::ascii_lower(author)] = *did;
+  }
+  // A mention also matches as the text "@handle": its DID is a bonus, so an unknown handle
+  // or a resolver that does not answer leaves the text match alone rather than refuse.
+  for (const auto& mention : query.mentions) {
+    if (domain::is_did(mention) || identities_ == nullptr ||
+        resolved.contains(core::ascii_lower(mention))) {
+      continue;
+    }
+    if (auto did = identities_->did_of_handle(mention)) resolved[core::ascii_lower(mention)] = *did;
+  }
+  return resolved.dump();
+}
 
 storage::AuditEvent Streams::audit(const Caller& caller, std::string action,
                                    std::string details_json) const {
@@ -163,8 +233,11 @@ core::Result<StreamView> Streams::create(const Caller& caller, core::OrgId org, 
       checked_retention(input.retention_items.value_or(core::limits::stream_retention_default));
   if (!retention) return std::move(retention).error();
   const std::string text = domain::format_stream_query(*query);
-  storage::StreamDraft draft{team,       *name,         text,           input.active,
-                             *retention, caller.user(), clock_.now_ms()};
+  // Before anything is written: an unknown handle or a resolver down saves nothing.
+  auto resolved = resolve_handles(*query);
+  if (!resolved) return std::move(resolved).error();
+  storage::StreamDraft draft{team,          *name,           text,     input.active, *retention,
+                             caller.user(), clock_.now_ms(), *resolved};
   auto created = streams_.create(
       draft,
       audit(caller, "stream.created",
@@ -207,6 +280,10 @@ core::Result<StreamView> Streams::update(const Caller& caller, core::OrgId org,
     auto query = checked_search(edit.search);
     if (!query) return std::move(query).error();
     change.query = domain::format_stream_query(*query);
+    // Resolved again even for the same text: a handle may name another account by now.
+    auto resolved = resolve_handles(*query);
+    if (!resolved) return std::move(resolved).error();
+    change.resolved_dids = std::move(*resolved);
   }
   if (edit.retention_items) {
     auto retention = checked_retention(*edit.retention_items);
@@ -318,7 +395,8 @@ core::Result<std::vector<ActiveStream>> Streams::active_streams() {
   for (const auto& record : *listed) {
     auto query = domain::parse_stream_query(record.query);
     if (!query) continue;  // see to_view: matches nothing until edited
-    active.push_back({record.id, record.team, std::move(*query)});
+    active.push_back(
+        {record.id, record.team, matchable_query(std::move(*query), record.resolved_dids)});
   }
   return active;
 }
@@ -331,6 +409,7 @@ nlohmann::json stream_item_json(const storage::StreamItemRecord& item) {
           {"uri", item.post_uri},
           {"cid", item.post_cid},
           {"author_did", item.author_did},
+          {"author_handle", item.author_handle ? nlohmann::json(*item.author_handle) : nullptr},
           {"text", item.text},
           {"created_at", item.created_at},
           {"received_at", core::format_utc_ms(item.received_at_ms)}};

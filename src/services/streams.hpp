@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/result.hpp"
 #include "domain/incoming_post.hpp"
 #include "domain/stream_query.hpp"
+#include "networks/identity.hpp"
 #include "services/live_events.hpp"
 #include "services/org_access.hpp"
 #include "storage/organization_repository.hpp"
@@ -36,6 +38,8 @@ struct StreamView {
   std::optional<core::UserId> created_by;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // The query's handles and the DIDs they resolved to when it was saved (ADR 0032).
+  std::map<std::string, std::string> resolved_dids;
 };
 
 // A stream's search, as the search-box text or as structured fields (exactly one).
@@ -81,11 +85,19 @@ struct ActiveStream {
   domain::StreamQuery query;
 };
 
+// Saving a query resolves its handles through `identities` (ADR 0032): a from: handle that
+// names no account is invalid_request naming it, a resolver that does not answer is
+// unavailable, and either saves nothing. Without a resolver, from: handles are unavailable.
 class Streams {
  public:
   Streams(storage::OrganizationRepository& organizations, storage::TeamRepository& teams,
-          storage::StreamRepository& streams, const core::Clock& clock)
-      : organizations_(organizations), teams_(teams), streams_(streams), clock_(clock) {}
+          storage::StreamRepository& streams, const core::Clock& clock,
+          networks::IdentityResolver* identities = nullptr)
+      : organizations_(organizations),
+        teams_(teams),
+        streams_(streams),
+        clock_(clock),
+        identities_(identities) {}
 
   core::Result<StreamView> create(const Caller& caller, core::OrgId org, core::TeamId team,
                                   const StreamInput& input);
@@ -120,11 +132,14 @@ class Streams {
                                                        core::StreamId stream, authz::Action action);
   storage::AuditEvent audit(const Caller& caller, std::string action,
                             std::string details_json) const;
+  // The JSON object {"handle": "did"} to store beside the query (blocking: network).
+  core::Result<std::string> resolve_handles(const domain::StreamQuery& query);
 
   storage::OrganizationRepository& organizations_;
   storage::TeamRepository& teams_;
   storage::StreamRepository& streams_;
   const core::Clock& clock_;
+  networks::IdentityResolver* identities_;
 };
 
 // A stream that matched a post, and the team its item is announced to.

@@ -18,6 +18,16 @@ constexpr std::string_view item_columns =
     "reply_parent_cid, status, team_id, assignee_user_id, priority, routed_by_rule_id, "
     "reply_post_id, updated_at_ms";
 
+// The same for reads: the author's handle from the cache of handles (ADR 0032) when it
+// knows one, else the one stored with the item ('' when neither knows).
+constexpr std::string_view item_read_columns =
+    "id, org_id, profile_id, post_uri, post_cid, kind, author_did, "
+    "COALESCE((SELECT handle FROM author_handles WHERE author_handles.did = "
+    "inbox_items.author_did), author_handle), text, "
+    "post_created_at, received_at_ms, reply_root_uri, reply_root_cid, reply_parent_uri, "
+    "reply_parent_cid, status, team_id, assignee_user_id, priority, routed_by_rule_id, "
+    "reply_post_id, updated_at_ms";
+
 constexpr std::string_view rule_columns =
     "id, org_id, position, name, keywords, regex, author, profile_id, assign_team_id, tags, "
     "priority, created_at_ms, updated_at_ms";
@@ -127,9 +137,9 @@ core::Result<void> load_tags(Transaction& transaction, std::vector<InboxItemReco
 
 core::Result<std::optional<InboxItemRecord>> find_item(Transaction& transaction, core::OrgId org,
                                                        core::InboxItemId id) {
-  auto row = transaction.query_one(
-      "SELECT " + std::string(item_columns) + " FROM inbox_items WHERE org_id = $1 AND id = $2",
-      {org.value, id.value});
+  auto row = transaction.query_one("SELECT " + std::string(item_read_columns) +
+                                       " FROM inbox_items WHERE org_id = $1 AND id = $2",
+                                   {org.value, id.value});
   if (!row) return std::move(row).error();
   if (!row->has_value()) return std::optional<InboxItemRecord>{};
   std::vector<InboxItemRecord> items{to_item(**row)};
@@ -266,6 +276,13 @@ core::Result<std::optional<InboxItemRecord>> InboxRepository::insert(
     if (!row) return core::Result<void>(std::move(row).error());
     if (!row->has_value()) return core::success();  // already there: nothing new
     InboxItemRecord record = to_item(**row);
+    if (record.author_handle.empty()) {
+      auto cached = transaction.query_one(
+          "SELECT handle FROM author_handles WHERE did = $1 AND handle IS NOT NULL",
+          {record.author_did});
+      if (!cached) return core::Result<void>(std::move(cached).error());
+      if (cached->has_value()) record.author_handle = (*cached)->text(0);
+    }
     if (auto tagged = write_tags(transaction, record.id, item.tags); !tagged) return tagged;
     record.tags = item.tags;
     std::sort(record.tags.begin(), record.tags.end());
@@ -301,7 +318,8 @@ core::Result<std::optional<InboxItemRecord>> InboxRepository::find(core::OrgId o
 
 core::Result<std::vector<InboxItemRecord>> InboxRepository::list(core::OrgId org,
                                                                  const InboxQuery& query) {
-  std::string sql = "SELECT " + std::string(item_columns) + " FROM inbox_items WHERE org_id = $1";
+  std::string sql =
+      "SELECT " + std::string(item_read_columns) + " FROM inbox_items WHERE org_id = $1";
   std::vector<Value> params{org.value};
   auto bind = [&params](Value value) {
     params.push_back(std::move(value));

@@ -10,7 +10,7 @@
 
 namespace roost::storage {
 
-// An OAuth authorization in flight (ADR 0030): who started it, for which organization (and
+// An OAuth authorization in flight (ADR 0031): who started it, for which organization (and
 // which profile, when reconnecting), and its secrets sealed by services/.
 struct OAuthAuthorizationRecord {
   std::string state;

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view stream_columns_sql =
     "id, org_id, team_id, name, query, active, retention_items, created_by_user_id, "
-    "created_at_ms, updated_at_ms";
+    "created_at_ms, updated_at_ms, resolved_dids";
 
 StreamRecord to_stream(const Row& row) {
   StreamRecord record{core::StreamId{row.integer(0)},
@@ -24,17 +24,29 @@ StreamRecord to_stream(const Row& row) {
                       row.integer(8),
                       row.integer(9)};
   if (auto user = row.optional_integer(7)) record.created_by = core::UserId{*user};
+  record.resolved_dids = row.text(10);
   return record;
 }
 
 constexpr std::string_view item_columns_sql =
     "id, stream_id, post_uri, post_cid, author_did, text, created_at, received_at_ms";
 
+// The same and the author's handle from the cache (ADR 0032), NULL while unknown.
+constexpr std::string_view item_with_handle_columns_sql =
+    "id, stream_id, post_uri, post_cid, author_did, text, created_at, received_at_ms, "
+    "(SELECT handle FROM author_handles WHERE author_handles.did = stream_items.author_did)";
+
 StreamItemRecord to_item(const Row& row) {
   return StreamItemRecord{row.integer(0), core::StreamId{row.integer(1)},
                           row.text(2),    row.text(3),
                           row.text(4),    row.text(5),
                           row.text(6),    row.integer(7)};
+}
+
+StreamItemRecord to_item_with_handle(const Row& row) {
+  StreamItemRecord item = to_item(row);
+  item.author_handle = row.optional_text(8);
+  return item;
 }
 
 core::Error no_such_stream() {
@@ -99,11 +111,11 @@ core::Result<StreamRecord> StreamRepository::create(const StreamDraft& draft, Au
     }
     auto row = transaction.query_one(
         "INSERT INTO streams (org_id, team_id, name, query, active, retention_items, "
-        "created_by_user_id, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8, $8) RETURNING " +
+        "created_by_user_id, created_at_ms, updated_at_ms, resolved_dids) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $8, $9) RETURNING " +
             std::string(stream_columns_sql),
         {org.value, draft.team.value, draft.name, draft.query, std::int64_t{draft.active ? 1 : 0},
-         draft.retention_items, draft.created_by.value, draft.now_ms});
+         draft.retention_items, draft.created_by.value, draft.now_ms, draft.resolved_dids});
     if (!row) return core::Result<void>(std::move(row).error());
     if (!row->has_value()) {
       return core::Result<void>(
@@ -153,11 +165,12 @@ core::Result<StreamRecord> StreamRepository::update(core::StreamId id, const Str
     }
     auto row = transaction.query_one(
         "UPDATE streams SET name = $2, query = $3, active = $4, retention_items = $5, "
-        "updated_at_ms = $6 WHERE id = $1 RETURNING " +
+        "updated_at_ms = $6, resolved_dids = $7 WHERE id = $1 RETURNING " +
             std::string(stream_columns_sql),
         {id.value, change.name.value_or(current->name), change.query.value_or(current->query),
          std::int64_t{change.active.value_or(current->active) ? 1 : 0},
-         change.retention_items.value_or(current->retention_items), change.now_ms});
+         change.retention_items.value_or(current->retention_items), change.now_ms,
+         change.resolved_dids.value_or(current->resolved_dids)});
     if (!row) return core::Result<void>(std::move(row).error());
     if (!row->has_value()) return core::Result<void>(no_such_stream());
     updated = to_stream(**row);
@@ -215,6 +228,14 @@ core::Result<std::vector<StreamItemRecord>> StreamRepository::insert_items(
         streams.insert(item.stream.value);
       }
     }
+    // The handles already known, for the live events (one indexed read per new item).
+    for (auto& record : inserted) {
+      auto handle = transaction.query_one(
+          "SELECT handle FROM author_handles WHERE did = $1 AND handle IS NOT NULL",
+          {record.author_did});
+      if (!handle) return core::Result<void>(std::move(handle).error());
+      if (handle->has_value()) record.author_handle = (*handle)->text(0);
+    }
     for (std::int64_t stream : streams) {
       if (auto trimmed = trim(transaction, core::StreamId{stream}); !trimmed) return trimmed;
     }
@@ -227,11 +248,11 @@ core::Result<std::vector<StreamItemRecord>> StreamRepository::insert_items(
 core::Result<std::vector<StreamItemRecord>> StreamRepository::list_items(
     core::StreamId stream, std::optional<std::int64_t> before_id, std::size_t limit) {
   return query_all(database_,
-                   "SELECT " + std::string(item_columns_sql) +
+                   "SELECT " + std::string(item_with_handle_columns_sql) +
                        " FROM stream_items WHERE stream_id = $1 AND id < $2 "
                        "ORDER BY id DESC LIMIT $3",
                    {stream.value, before_id.value_or(INT64_MAX), static_cast<std::int64_t>(limit)},
-                   to_item);
+                   to_item_with_handle);
 }
 
 core::Result<std::vector<StreamColumnRecord>> StreamRepository::list_columns(core::UserId user,

@@ -27,6 +27,9 @@ struct StreamRecord {
   std::optional<core::UserId> created_by;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // The JSON object {"<handle>": "<did>"} of the query's handles as resolved when it was
+  // saved (ADR 0032); "{}" when it has none.
+  std::string resolved_dids = "{}";
 };
 
 struct StreamDraft {
@@ -37,12 +40,14 @@ struct StreamDraft {
   std::int64_t retention_items = 0;
   core::UserId created_by;
   std::int64_t now_ms = 0;
+  std::string resolved_dids = "{}";  // as StreamRecord::resolved_dids
 };
 
 // What an edit changes; an empty field stays as it is.
 struct StreamChange {
   std::optional<std::string> name;
   std::optional<std::string> query;
+  std::optional<std::string> resolved_dids;  // set with query
   std::optional<bool> active;
   std::optional<std::int64_t> retention_items;
   std::int64_t now_ms = 0;
@@ -67,6 +72,8 @@ struct StreamItemRecord {
   std::string text;
   std::string created_at;
   std::int64_t received_at_ms = 0;
+  // From the cache of authors' handles (ADR 0032); nullopt while not known.
+  std::optional<std::string> author_handle;
 };
 
 struct StreamColumnRecord {

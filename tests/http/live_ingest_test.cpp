@@ -79,7 +79,7 @@ class LiveIngestTest : public OrgScenarioTest {
   // stream of a team nobody here is in, made after the stream under test, is in any snapshot
   // that has that stream too: once a probe post reaches it, the stream under test matches.
   void wait_until_matching() {
-    auto probe_team = create_team(owner_, acme_, "Probe");
+    auto probe_team = create_team(owner_, acme_, "Probe " + std::to_string(++probes_));
     auto probe = as(owner_, "POST", team_path(probe_team) + "/streams",
                     {{"name", "Probe"}, {"query", "#probe" + tag_}});
     ASSERT_EQ(probe.status, 201) << probe.body;
@@ -144,6 +144,7 @@ class LiveIngestTest : public OrgScenarioTest {
   std::int64_t acme_ = 0, globex_ = 0, support_ = 0, sales_ = 0, stream_ = 0;
   std::string tag_;
   TestAccount author_;
+  int probes_ = 0;
 };
 
 TEST_F(LiveIngestTest, AMatchingPostReachesTheTeamWithinASecondAndNoOneElse) {
@@ -226,6 +227,64 @@ TEST_F(LiveIngestTest, AMentionOfAProfileReachesItsTeamsInboxAndNoOneElse) {
   EXPECT_EQ(eve->read_json_within(100ms), std::nullopt);
   EXPECT_TRUE(as(carol_, "GET", org_path(acme_) + "/inbox").json()["items"].empty());
   EXPECT_EQ(as(eve_, "GET", org_path(acme_) + "/inbox").status, 404);
+
+  // The handle worker resolves the author's DID off the ingest path (ADR 0032): the item
+  // then shows the author's handle.
+  nlohmann::json shown;
+  for (int attempt = 0; attempt < 150; ++attempt) {
+    const auto listed = as(bob_, "GET", org_path(acme_) + "/inbox").json();
+    shown = listed["items"][0]["author_handle"];
+    if (shown == author_.handle) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(shown, author_.handle);
+}
+
+// ADR 0032: from:<handle> is resolved to the account's DID when the stream is saved (the
+// query keeps the handle as written); a post by that account on the PDS becomes an item, one
+// by another account does not; the item's author handle appears once the worker resolved it.
+TEST_F(LiveIngestTest, AFromHandleStreamMatchesThatAccountsPostsOnly) {
+  auto alice = create_test_account(test_pds());
+  auto other = create_test_account(test_pds());
+  auto created = as(owner_, "POST", team_path(support_) + "/streams",
+                    {{"name", "Alice"}, {"query", "from:" + alice.handle}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json()["query"], "from:" + alice.handle);
+  EXPECT_EQ(created.json()["resolved_dids"][alice.handle], alice.did);
+  const std::string items = org_path(acme_) + "/streams/" +
+                            std::to_string(created.json()["id"].get<std::int64_t>()) + "/items";
+  wait_until_matching();
+
+  post(other, "not alice's #" + tag_);
+  auto record = post(alice, "alice writes");
+  nlohmann::json listed;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    listed = as(bob_, "GET", items).json();
+    if (!listed["items"].empty()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  std::this_thread::sleep_for(500ms);  // the other account's post would have arrived by now
+  listed = as(bob_, "GET", items).json();
+  ASSERT_EQ(listed["items"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["items"][0]["uri"], record.uri);
+  EXPECT_EQ(listed["items"][0]["author_did"], alice.did);
+
+  nlohmann::json handle;
+  for (int attempt = 0; attempt < 150; ++attempt) {
+    handle = as(bob_, "GET", items).json()["items"][0]["author_handle"];
+    if (handle == alice.handle) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(handle, alice.handle);
+}
+
+TEST_F(LiveIngestTest, AnUnknownFromHandleIsRefusedNamingItAndNothingIsSaved) {
+  const auto before = as(owner_, "GET", team_path(support_) + "/streams").json()["streams"].size();
+  auto refused = as(owner_, "POST", team_path(support_) + "/streams",
+                    {{"name", "Ghost"}, {"query", "roost from:nobody-" + tag_ + ".test"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("from:nobody-" + tag_ + ".test"), std::string::npos) << refused.body;
+  EXPECT_EQ(as(owner_, "GET", team_path(support_) + "/streams").json()["streams"].size(), before);
 }
 
 // A client that connects without a resume point starts with live events (it has just read

@@ -250,6 +250,38 @@ TEST_F(LivePresenceBoundsTest, BadMessagesGetAnErrorFrameAndTheStreamGoesOn) {
   EXPECT_EQ((*after)["data"]["state"], "replying");
 }
 
+// Replying is announced only by someone who may reply through the policy (compose_post on
+// the item's profile, as Inbox::reply requires): a viewer-level member may say "viewing",
+// and "replying" gets the error frame, telling nobody anything.
+TEST_F(LivePresenceBoundsTest, AViewerLevelMemberMayViewButNotAnnounceReplying) {
+  auto watcher_user = sign_up("watcher@example.com");
+  add_member(acme_, watcher_user, domain::OrgRole::member);
+  grant(team_with("Watchers", {&watcher_user}), bikes_, "viewer");
+  auto colleague = open(colleague_);
+  auto watcher = open(watcher_user);
+
+  presence(*watcher, item_, "viewing");
+  auto seen = next_of(*colleague, "presence");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ((*seen)["data"]["user_id"], watcher_user.id);
+  EXPECT_EQ((*seen)["data"]["state"], "viewing");
+
+  presence(*watcher, item_, "replying");
+  auto refused = next_of(*watcher, "error");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["error"]["code"], "permission_denied");
+  EXPECT_FALSE((*refused)["error"]["message"].get<std::string>().empty());
+  EXPECT_FALSE(next_of(*colleague, "presence", 500ms)) << "a refused replying was told";
+
+  // Someone who may reply (limited) still announces it (a client whose read timed out is
+  // opened again, as above).
+  colleague = open(colleague_);
+  presence(*colleague, item_, "replying");
+  auto replying = next_of(*watcher, "presence");
+  ASSERT_TRUE(replying);
+  EXPECT_EQ((*replying)["data"]["state"], "replying");
+}
+
 TEST_F(LivePresenceBoundsTest, ASocketTracksABoundedNumberOfItems) {
   auto viewer = open(viewer_);
   auto ids = items(16);  // with item_, 17 items

@@ -1,4 +1,4 @@
-// Connecting a Bluesky profile with AT Protocol OAuth (ADR 0030) through the real binary,
+// Connecting a Bluesky profile with AT Protocol OAuth (ADR 0031) through the real binary,
 // against the real PDS of the fixture `bluesky_pds`: roost's API starts the flow, the PDS's
 // sign-in and consent are done by tests/peers/bluesky-pds/oauth-consent.js as the login
 // page's JS does them, roost's callback finishes it; then a post goes out through the

@@ -1,4 +1,4 @@
-// Roost's OAuth client identity (ADR 0030): a metadata URL over https, the atproto loopback
+// Roost's OAuth client identity (ADR 0031): a metadata URL over https, the atproto loopback
 // client id on a loopback public URL, and the redirect URI either way.
 #include "services/profile_oauth.hpp"
 

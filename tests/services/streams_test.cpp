@@ -5,6 +5,7 @@
 #include "service_test_support.hpp"
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -24,6 +25,27 @@ using testing::RecordedEvents;
 
 using domain::OrgRole;
 using domain::TeamRole;
+
+// The directory a test controls: handles it knows, and whether it answers at all. (The real
+// resolver against the PDS and PLC is tested in tests/network and tests/http.)
+class DirectoryOfHandles final : public networks::IdentityResolver {
+ public:
+  std::map<std::string, std::string> dids;  // handle -> DID
+  bool down = false;
+  int calls = 0;
+  networks::NetworkResult<std::string> did_of_handle(std::string_view handle) override {
+    ++calls;
+    if (down) return networks::NetworkError{networks::FailureKind::transient, 0, "", "down"};
+    auto found = dids.find(std::string(handle));
+    if (found == dids.end()) {
+      return networks::NetworkError{networks::FailureKind::not_found, 400, "", "unknown"};
+    }
+    return found->second;
+  }
+  networks::NetworkResult<networks::ResolvedIdentity> identity_of_did(std::string_view) override {
+    return networks::NetworkError{networks::FailureKind::permanent, 0, "", "not used here"};
+  }
+};
 
 struct Post {
   std::string uri;
@@ -49,7 +71,9 @@ class StreamsServiceTest : public ::testing::Test {
     organizations_ = std::make_unique<storage::OrganizationRepository>(*database_);
     teams_ = std::make_unique<storage::TeamRepository>(*database_);
     stream_records_ = std::make_unique<storage::StreamRepository>(*database_);
-    streams_ = std::make_unique<Streams>(*organizations_, *teams_, *stream_records_, clock_);
+    directory_.dids = {{"alice.test", "did:plc:alice"}, {"bob.test", "did:plc:bob"}};
+    streams_ =
+        std::make_unique<Streams>(*organizations_, *teams_, *stream_records_, clock_, &directory_);
     recorder_ = std::make_unique<StreamItemRecorder>(*stream_records_, events_, clock_);
     owner_ = make_user("owner@example.com");
     lead_ = make_user("lead@example.com");
@@ -104,6 +128,7 @@ class StreamsServiceTest : public ::testing::Test {
   }
 
   FixedClock clock_;
+  DirectoryOfHandles directory_;
   RecordedEvents events_;
   std::unique_ptr<storage::testing::ScratchDatabase> scratch_;
   std::unique_ptr<storage::Database> database_;
@@ -174,10 +199,11 @@ TEST_F(StreamsServiceTest, InvalidSearchesAreRefusedNamingTheProblem) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::ErrorCode::invalid_request);
   EXPECT_NE(refused.error().message.find("quote is not closed"), std::string::npos);
-  input.search = {"roost from:bob.test", std::nullopt};
+  input.search = {"roost from:nobody.test", std::nullopt};
   refused = streams_->create(as(lead_), acme_, web_, input);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message.find("DID"), std::string::npos);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::invalid_request);
+  EXPECT_NE(refused.error().message.find("from:nobody.test"), std::string::npos);
   input.search = {"roost", domain::StreamQuery{{"roost"}}};
   EXPECT_EQ(code_of(streams_->create(as(lead_), acme_, web_, input)),
             core::ErrorCode::invalid_request);
@@ -296,6 +322,102 @@ TEST_F(StreamsServiceTest, ColumnsHoldOnlyStreamsTheUserSees) {
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->empty());
   EXPECT_FALSE(streams_->columns(as(stranger_), acme_).ok());
+}
+
+}  // namespace
+}  // namespace roost::services
+
+namespace roost::services {
+namespace {
+
+std::vector<domain::StreamQuery> active_queries(Streams& streams) {
+  auto active = streams.active_streams();
+  EXPECT_TRUE(active.ok());
+  std::vector<domain::StreamQuery> queries;
+  if (active.ok()) {
+    for (const auto& stream : *active) queries.push_back(stream.query);
+  }
+  return queries;
+}
+
+// ADR 0032: a from: handle is resolved when the stream is saved; the text stays as written,
+// the DID is stored beside it, and the matcher is given the DID.
+TEST_F(StreamsServiceTest, FromHandlesAreResolvedWhenSavedAndMatchedByDid) {
+  auto alice = create(lead_, "Alice", "roost from:alice.test");
+  EXPECT_EQ(alice.query_text, "roost from:alice.test");
+  EXPECT_EQ(alice.resolved_dids,
+            (std::map<std::string, std::string>{{"alice.test", "did:plc:alice"}}));
+  auto queries = active_queries(*streams_);
+  ASSERT_EQ(queries.size(), 1u);
+  EXPECT_EQ(queries[0].authors, std::vector<std::string>{"did:plc:alice"});
+
+  // The sink matches a post of that DID, not another's.
+  ingest::StreamsSink sink(*streams_, *recorder_);
+  std::vector<Post> posts{{"at://did:plc:alice/app.bsky.feed.post/1", "roost day", "did:plc:alice"},
+                          {"at://did:plc:bob/app.bsky.feed.post/2", "roost day", "did:plc:bob"}};
+  std::vector<domain::IncomingPost> views;
+  for (const auto& post : posts) views.push_back(post.view());
+  ASSERT_TRUE(sink.accept(views).ok());
+  auto items = streams_->items(as(member_), acme_, alice.id, "", 0);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->items.size(), 1u);
+  EXPECT_EQ(items->items[0].author_did, "did:plc:alice");
+
+  // Edited: resolved again (the handle may name another account by now).
+  directory_.dids["alice.test"] = "did:plc:alice2";
+  StreamEdit edit;
+  edit.search.text = "roost from:alice.test";
+  auto edited = streams_->update(as(lead_), acme_, alice.id, edit);
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->resolved_dids.at("alice.test"), "did:plc:alice2");
+  EXPECT_EQ(active_queries(*streams_)[0].authors, std::vector<std::string>{"did:plc:alice2"});
+}
+
+TEST_F(StreamsServiceTest, AnUnknownOrUnresolvableHandleSavesNothing) {
+  StreamInput input{"Ghost", {"roost from:ghost.test", std::nullopt}, true, std::nullopt};
+  auto unknown = streams_->create(as(lead_), acme_, web_, input);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::invalid_request);
+  EXPECT_NE(unknown.error().message.find("from:ghost.test"), std::string::npos);
+  directory_.down = true;
+  input.search = {"roost from:alice.test", std::nullopt};
+  auto down = streams_->create(as(lead_), acme_, web_, input);
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, core::ErrorCode::unavailable);
+  EXPECT_NE(down.error().message.find("from:alice.test"), std::string::npos);
+  auto listed = streams_->list(as(lead_), acme_, web_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+  // An edit refused the same way leaves the stream as it was.
+  directory_.down = false;
+  auto kept = create(lead_, "Kept", "roost");
+  directory_.down = true;
+  StreamEdit edit;
+  edit.search.text = "roost from:alice.test";
+  edit.name = "Renamed";
+  EXPECT_EQ(streams_->update(as(lead_), acme_, kept.id, edit).error().code,
+            core::ErrorCode::unavailable);
+  auto after = streams_->get(as(lead_), acme_, kept.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->name, "Kept");
+  EXPECT_EQ(after->query_text, "roost");
+}
+
+// A mention matches the text "@handle" and, once its handle resolves, the mention facet of
+// its DID; an unknown mentioned handle still saves (the text match stands), and so does one
+// while the resolver is down.
+TEST_F(StreamsServiceTest, MentionHandlesAlsoMatchTheirDidWhenTheyResolve) {
+  create(lead_, "Bob", "@bob.test");
+  auto queries = active_queries(*streams_);
+  ASSERT_EQ(queries.size(), 1u);
+  EXPECT_EQ(queries[0].mentions, (std::vector<std::string>{"bob.test", "did:plc:bob"}));
+  create(lead_, "Ghost", "@ghost.test");
+  directory_.down = true;
+  create(lead_, "Down", "@alice.test");
+  queries = active_queries(*streams_);
+  ASSERT_EQ(queries.size(), 3u);
+  EXPECT_EQ(queries[1].mentions, std::vector<std::string>{"ghost.test"});
+  EXPECT_EQ(queries[2].mentions, std::vector<std::string>{"alice.test"});
 }
 
 }  // namespace

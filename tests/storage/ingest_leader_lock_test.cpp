@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "scratch_database.hpp"
+#include "storage/postgres/postgres_ingest_leader_lock.hpp"
 #include "storage_test_support.hpp"
 
 namespace roost::storage::testing {
@@ -27,6 +28,24 @@ TEST(SqliteIngestLeaderLock, TheOnlyProcessIsAlwaysTheLeader) {
   EXPECT_TRUE(*lock->try_acquire());
 }
 
+// The lock's connection sits idle between checks: without keepalives and a TCP user timeout
+// a vanished peer leaves it hanging for many minutes. Both conninfo forms get them; what the
+// operator set stays.
+TEST(LeaderLockConninfo, AddsKeepalivesAndTimeoutsToAUrl) {
+  EXPECT_EQ(postgres::leader_lock_conninfo("postgresql://roost@127.0.0.1:5432/roost"),
+            "postgresql://roost@127.0.0.1:5432/roost?keepalives=1&keepalives_idle=10&"
+            "keepalives_interval=5&keepalives_count=3&tcp_user_timeout=25000&connect_timeout=10");
+  EXPECT_EQ(postgres::leader_lock_conninfo("postgresql:///roost?host=/run&keepalives_idle=60"),
+            "postgresql:///roost?host=/run&keepalives_idle=60&keepalives=1&"
+            "keepalives_interval=5&keepalives_count=3&tcp_user_timeout=25000&connect_timeout=10");
+}
+
+TEST(LeaderLockConninfo, AddsThemToKeyValuePairsAndKeepsTheOperatorsChoice) {
+  EXPECT_EQ(postgres::leader_lock_conninfo("host=db dbname=roost connect_timeout=3"),
+            "host=db dbname=roost connect_timeout=3 keepalives=1 keepalives_idle=10 "
+            "keepalives_interval=5 keepalives_count=3 tcp_user_timeout=25000");
+}
+
 class PostgresIngestLeaderLock : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,6 +62,16 @@ class PostgresIngestLeaderLock : public ::testing::Test {
 
   std::unique_ptr<ScratchDatabase> scratch_;
 };
+
+// libpq takes every added parameter (an unknown or malformed one fails the connection), and
+// the lock taken through them is a lock like any other.
+TEST_F(PostgresIngestLeaderLock, TheLocksConnectionAcceptsTheKeepaliveParameters) {
+  pqxx::connection connection(postgres::leader_lock_conninfo(scratch_->url().postgres_conninfo));
+  EXPECT_TRUE(connection.is_open());
+  auto lock = open();
+  EXPECT_TRUE(acquire(*lock));
+  EXPECT_TRUE(lock->still_held());
+}
 
 TEST_F(PostgresIngestLeaderLock, ExactlyOneOfTwoProcessesHoldsIt) {
   auto first = open();

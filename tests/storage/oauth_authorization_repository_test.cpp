@@ -1,4 +1,4 @@
-// Pending OAuth authorizations (ADR 0030), on both backends: stored sealed, taken once by
+// Pending OAuth authorizations (ADR 0031), on both backends: stored sealed, taken once by
 // their state, gone with their organization, purged when expired.
 #include <gtest/gtest.h>
 

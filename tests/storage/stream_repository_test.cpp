@@ -4,6 +4,7 @@
 
 #include "core/limits.hpp"
 #include "migrated_database_test.hpp"
+#include "storage/author_handle_repository.hpp"
 #include "storage/stream_repository.hpp"
 
 namespace roost::storage::testing {
@@ -223,6 +224,62 @@ TEST_P(StreamRepositoryContract, ColumnsAreReplacedAsAWholePerUserAndOrganizatio
   listed = streams_->list_columns(ada_, acme_);
   ASSERT_TRUE(succeeded(listed));
   EXPECT_TRUE(listed->empty());
+}
+
+// ADR 0032: the DIDs a query's handles resolved to are stored beside the text, and a change
+// of them alone (the same text, re-resolved) moves the revision the matcher watches.
+TEST_P(StreamRepositoryContract, ResolvedDidsAreKeptBesideTheQueryAndMoveTheRevision) {
+  StreamDraft draft{web_,
+                    "Alice",
+                    "from:alice.test",
+                    true,
+                    1'000,
+                    ada_,
+                    at_ms,
+                    R"({"alice.test":"did:plc:alice"})"};
+  auto created = streams_->create(draft, audit("stream.created"));
+  ASSERT_TRUE(succeeded(created));
+  EXPECT_EQ(created->query, "from:alice.test");
+  EXPECT_EQ(created->resolved_dids, R"({"alice.test":"did:plc:alice"})");
+  EXPECT_EQ(make_stream("Plain").resolved_dids, "{}");
+  const auto before = revision();
+  StreamChange change;
+  change.query = "from:alice.test";
+  change.resolved_dids = R"({"alice.test":"did:plc:other"})";
+  change.now_ms = at_ms + 1;
+  auto updated = streams_->update(created->id, change, audit("stream.updated"));
+  ASSERT_TRUE(succeeded(updated));
+  EXPECT_EQ(updated->resolved_dids, R"({"alice.test":"did:plc:other"})");
+  EXPECT_GT(revision(), before);
+  auto active = streams_->list_active(listed_max);
+  ASSERT_TRUE(succeeded(active));
+  EXPECT_EQ(active->front().resolved_dids, R"({"alice.test":"did:plc:other"})");
+  // A rename leaves them as they are.
+  StreamChange rename;
+  rename.name = "Alice B";
+  rename.now_ms = at_ms + 2;
+  auto renamed = streams_->update(created->id, rename, audit("stream.updated"));
+  ASSERT_TRUE(succeeded(renamed));
+  EXPECT_EQ(renamed->resolved_dids, R"({"alice.test":"did:plc:other"})");
+}
+
+// Items carry their author's handle from the cache once it is known, null before.
+TEST_P(StreamRepositoryContract, ItemsCarryTheCachedAuthorHandle) {
+  auto news = make_stream("News");
+  auto inserted = streams_->insert_items(std::vector<StreamItemDraft>{item(news.id, "at://1")});
+  ASSERT_TRUE(succeeded(inserted));
+  EXPECT_EQ(inserted->front().author_handle, std::nullopt);
+  auto listed = streams_->list_items(news.id, std::nullopt, listed_max);
+  ASSERT_TRUE(succeeded(listed));
+  EXPECT_EQ(listed->front().author_handle, std::nullopt);
+  AuthorHandleRepository handles(database());
+  ASSERT_TRUE(succeeded(handles.record_resolved("did:plc:bob", "bob.test", at_ms, at_ms + 10)));
+  listed = streams_->list_items(news.id, std::nullopt, listed_max);
+  ASSERT_TRUE(succeeded(listed));
+  EXPECT_EQ(listed->front().author_handle, "bob.test");
+  inserted = streams_->insert_items(std::vector<StreamItemDraft>{item(news.id, "at://2")});
+  ASSERT_TRUE(succeeded(inserted));
+  EXPECT_EQ(inserted->front().author_handle, "bob.test");  // what the live event shows
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StreamRepositoryContract, ::testing::Values(Backend::sqlite));

@@ -224,6 +224,12 @@ Awaitable<void> WebSocketSession::handle_presence(core::InboxItemId item,
   }
   // Checked every time: a member who lost the item's profile meanwhile is refused.
   auto seat = co_await grant_->announce_presence(item, state);
+  if (!seat && seat.error().code == core::ErrorCode::permission_denied) {
+    // Seen, but not allowed in this state (a viewer's "replying", ADR 0032): what the member
+    // announced before stands, and only they are told.
+    send_error("permission_denied", seat.error().message, item);
+    co_return;
+  }
   if (!seat) {
     if (auto gone = presences_.find(item.value); gone != presences_.end()) {
       // No longer allowed: the others are told it left, as after a close.
@@ -234,8 +240,7 @@ Awaitable<void> WebSocketSession::handle_presence(core::InboxItemId item,
     // An item the member may not see is one that does not exist (as over REST); a database
     // that did not answer is said as such, without its own words.
     const auto& error = seat.error();
-    if (error.code == core::ErrorCode::not_found ||
-        error.code == core::ErrorCode::permission_denied) {
+    if (error.code == core::ErrorCode::not_found) {
       send_error("not_found", "no such inbox item", item);
     } else if (error.code == core::ErrorCode::invalid_request) {
       send_error("invalid_request", error.message, item);

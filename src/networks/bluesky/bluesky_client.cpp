@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
+#include "domain/stream_query.hpp"
 #include "networks/bluesky/oauth_client.hpp"
 #include "networks/bluesky/xrpc_error.hpp"
 
@@ -223,12 +225,31 @@ NetworkResult<std::string> pds_endpoint_of(const nlohmann::json& did_document) {
                  "the DID document names no #atproto_pds service");
 }
 
-NetworkResult<std::string> BlueskyClient::resolve_pds(std::string_view did) {
+std::optional<std::string> handle_of(const nlohmann::json& did_document) {
+  if (!did_document.is_object()) return std::nullopt;
+  auto names = did_document.find("alsoKnownAs");
+  if (names == did_document.end() || !names->is_array()) return std::nullopt;
+  constexpr std::string_view at_prefix = "at://";
+  for (const auto& name : *names) {
+    if (!name.is_string()) continue;
+    const auto& text = name.get_ref<const std::string&>();
+    if (!text.starts_with(at_prefix)) continue;
+    std::string handle = core::ascii_lower(std::string_view(text).substr(at_prefix.size()));
+    if (domain::is_handle(handle)) return handle;
+  }
+  return std::nullopt;
+}
+
+NetworkResult<nlohmann::json> BlueskyClient::did_document(std::string_view did) {
   auto url = did_document_url(did, settings_);
   if (!url.ok()) return std::move(url).error();
   HttpRequest request;
   request.url = *url;
-  auto document = call(std::move(request), Effect::read);
+  return call(std::move(request), Effect::read);
+}
+
+NetworkResult<std::string> BlueskyClient::resolve_pds(std::string_view did) {
+  auto document = did_document(did);
   if (!document.ok()) return std::move(document).error();
   return pds_endpoint_of(*document);
 }

@@ -61,6 +61,9 @@ class BlueskyClient {
                                                std::string_view handle);
   // The #atproto_pds service endpoint of a did:plc or did:web document.
   NetworkResult<std::string> resolve_pds(std::string_view did);
+  // The DID document itself (PLC directory or did:web's /.well-known/did.json). not_found
+  // when the directory does not know the DID; permanent for another DID method.
+  NetworkResult<nlohmann::json> did_document(std::string_view did);
 
   // Writes into credentials.did's repository. A record already under `record_key` (found
   // right away, or by getRecord after a 5xx or an unanswered request) is already_exists
@@ -111,5 +114,8 @@ class BlueskyClient {
 NetworkResult<std::string> did_document_url(std::string_view did, const BlueskySettings& settings);
 // The #atproto_pds endpoint of a DID document; not_found when it names none.
 NetworkResult<std::string> pds_endpoint_of(const nlohmann::json& did_document);
+// The handle a DID document claims: its first alsoKnownAs entry "at://<handle>" that is a
+// syntactically valid handle, lower-cased; nullopt when there is none.
+std::optional<std::string> handle_of(const nlohmann::json& did_document);
 
 }  // namespace roost::networks::bluesky

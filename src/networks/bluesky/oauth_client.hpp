@@ -10,7 +10,7 @@
 #include "networks/http_client.hpp"
 #include "networks/network.hpp"
 
-// AT Protocol OAuth for a public client (ADR 0030): discovery of the PDS's authorization
+// AT Protocol OAuth for a public client (ADR 0031): discovery of the PDS's authorization
 // server, PAR with PKCE S256, the code and refresh grants, all with DPoP proofs. Resource
 // (XRPC) calls with the resulting tokens go through BlueskyClient like every other call:
 // perform_with_dpop() is the only difference. Blocking and thread-safe.

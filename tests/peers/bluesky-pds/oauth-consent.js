@@ -67,7 +67,7 @@ async function main() {
     const signIn = await api('/sign-in', { locale: 'en', username, password, remember: false })
     // oauth-provider 0.15 (pds 0.4.x) names the account by sub; 0.22 (pds 0.5.x) by did.
     const who = signIn.account.sub ? { sub: signIn.account.sub } : { did: signIn.account.did }
-    // The scope the client asked for in its pushed request (Roost's, as in ADR 0030).
+    // The scope the client asked for in its pushed request (Roost's, as in ADR 0031).
     answer = await api('/consent', { ...who, scope: 'atproto transition:generic' }, signIn.ephemeralToken)
   }
   const red = await http(answer.url, {

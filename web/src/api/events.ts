@@ -208,6 +208,9 @@ export function sendPresence(orgId: number, itemId: number, state: PresenceState
 // The server forgets a presence that is not said again within a minute (it tells the others
 // "left"): while an item stays open, its presence is said again this often.
 export const presenceRefreshMs = 25_000;
+// Another user's presence that is not said again within this long is dropped (the server's
+// TTL, ADR 0028): the process that relayed it may have died without telling "left".
+export const presenceTtlMs = 60_000;
 
 // Says `state` on the item now and again every presenceRefreshMs until the returned stop.
 export function keepPresence(orgId: number, itemId: number, state: Exclude<PresenceState, 'left'>): () => void {

@@ -24,7 +24,7 @@ export interface InboxItem {
   post: RecordRef;
   kind: InboxKind;
   author_did: string;
-  author_handle: string; // empty when unknown
+  author_handle: string | null; // null until the server has resolved the author's DID
   text: string;
   post_created_at: string;
   received_at: string;

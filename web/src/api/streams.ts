@@ -22,7 +22,7 @@ export interface StreamItem {
   uri: string;
   cid?: string;
   author_did: string;
-  author_handle?: string; // not sent yet: the DID stands in
+  author_handle: string | null; // null until the server has resolved the author's DID
   text: string;
   created_at: string; // when the post says it was written
   received_at: string;

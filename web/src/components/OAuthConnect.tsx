@@ -12,7 +12,7 @@ interface Started {
   authorize_url: string;
 }
 
-// Starts AT Protocol OAuth (ADR 0030): the server pushes the authorization and answers the
+// Starts AT Protocol OAuth (ADR 0031): the server pushes the authorization and answers the
 // account's sign-in page; the browser goes there and comes back to /oauth/bluesky/callback,
 // which lands on this page with ?oauth=... or ?oauth_error=... (OAuthOutcome).
 export function useStartOAuth(org: Organization) {

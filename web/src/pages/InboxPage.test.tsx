@@ -56,6 +56,21 @@ async function openItem(user: ReturnType<typeof userEvent.setup>, name: RegExp) 
 }
 
 describe('InboxPage', () => {
+  it("shows an author as @handle once known and as the bare DID until then", async () => {
+    const user = userEvent.setup();
+    const unknown = inboxItem(22, { author_did: 'did:plc:carol', author_handle: null });
+    renderInbox('publisher', {
+      '/api/v1/orgs/7/inbox': { status: 200, body: { items: [inboxItem(21), unknown], next_cursor: null } },
+      '/api/v1/orgs/7/inbox/22': { status: 200, body: unknown },
+    });
+    expect(await screen.findByRole('button', { name: /^mention from @bob\.test to/ })).toBeInTheDocument();
+    const row = screen.getByRole('button', { name: /^mention from did:plc:carol to/ });
+    expect(row).not.toHaveTextContent('@did:plc:carol');
+    const pane = await openItem(user, /^mention from did:plc:carol/);
+    expect(within(pane).getByText('did:plc:carol')).toBeInTheDocument();
+    expect(within(pane).queryByText('@did:plc:carol')).toBeNull();
+  });
+
   it('lists open items, moves with j/k, shows the thread and notes, and asks again with a filter', async () => {
     const user = userEvent.setup();
     const mock = renderInbox('publisher');
@@ -200,6 +215,31 @@ describe('InboxPage', () => {
     await waitFor(() => expect(within(pane).queryByText(/Mo is/)).toBeNull());
     await user.click(screen.getByRole('button', { name: /reply from @bob.test/ }));
     await waitFor(() => expect(socket.sent).toContainEqual({ type: 'presence', item_id: 21, state: 'left' }));
+  });
+
+  it("drops another's presence that is not refreshed within the TTL, and keeps a refreshed one", async () => {
+    const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      renderInbox('publisher');
+      const socket = FakeWebSocket.latest();
+      act(() => socket.open(5));
+      const pane = await openItem(user, /mention from/);
+      const say = (id: number, userId: number, name: string) =>
+        act(() => socket.receive({ id, type: 'presence', data: { item_id: 21, user_id: userId, display_name: name, state: 'viewing' } }));
+      say(6, 6, 'Mo');
+      say(7, 8, 'Ng');
+      expect(await within(pane).findByText(/Mo is viewing/)).toBeInTheDocument();
+      act(() => vi.advanceTimersByTime(40_000));
+      say(8, 8, 'Ng'); // Ng's process refreshes; Mo's died
+      act(() => vi.advanceTimersByTime(25_000));
+      expect(within(pane).queryByText(/Mo is/)).toBeNull();
+      expect(within(pane).getByText(/Ng is viewing/)).toBeInTheDocument();
+      act(() => vi.advanceTimersByTime(40_000));
+      expect(within(pane).queryByText(/Ng is/)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('puts a live item in the list without fetching it again', async () => {

@@ -20,8 +20,9 @@ import {
 } from '@mantine/core';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { authorId, authorLabel } from '../api/authors';
 import { ApiError, api } from '../api/client';
-import { keepPresence, sendPresence, useLiveEvents, useLiveStatus, type PresenceState } from '../api/events';
+import { keepPresence, presenceTtlMs, sendPresence, useLiveEvents, useLiveStatus, type PresenceState } from '../api/events';
 import { fieldError } from '../api/errors';
 import {
   applyInboxItem,
@@ -108,7 +109,7 @@ function ItemRow({ item, directory, selected, onSelect }: { item: InboxItem; dir
   }, [selected]);
   return (
     <UnstyledButton ref={ref} onClick={onSelect} aria-current={selected ? 'true' : undefined}
-      aria-label={`${item.kind} from @${item.author_handle || item.author_did} to @${profileHandle(directory, item)}, ${item.status}`}
+      aria-label={`${item.kind} from ${authorLabel(item)} to @${profileHandle(directory, item)}, ${item.status}`}
       p="xs" style={{
         borderBottom: '1px solid var(--mantine-color-default-border)',
         background: selected ? 'var(--mantine-primary-color-light)' : undefined,
@@ -116,7 +117,7 @@ function ItemRow({ item, directory, selected, onSelect }: { item: InboxItem; dir
       }}>
       <Group justify="space-between" gap={4} wrap="nowrap">
         <Text size="sm" fw={600} truncate>
-          @{item.author_handle || item.author_did}
+          {authorLabel(item)}
         </Text>
         <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
           {formatTime(item.received_at)}
@@ -143,23 +144,47 @@ interface Presence {
 
 // Who else works on this item, from the server's presence events (if it sends any), and our
 // own presence sent while the item is open: viewing, replying while a reply is typed, left.
+// Another's presence not refreshed within presenceTtlMs is dropped: refreshes come every
+// 25 s, so only a presence whose process died goes quiet that long.
 function usePresence(orgId: number, itemId: number, replying: boolean): Presence[] {
   const { user } = useSession();
   const [others, setOthers] = useState<Map<number, Presence>>(new Map());
+  const expiries = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const status = useLiveStatus(orgId);
+  const forget = (userId: number) => {
+    clearTimeout(expiries.current.get(userId));
+    expiries.current.delete(userId);
+    setOthers((current) => {
+      if (!current.has(userId)) return current;
+      const next = new Map(current);
+      next.delete(userId);
+      return next;
+    });
+  };
   useLiveEvents(orgId, (event) => {
     if (event.type !== 'presence') return;
     const data = event.data as Partial<Presence> & { item_id?: number };
     if (data.item_id !== itemId || typeof data.user_id !== 'number' || data.user_id === user?.id) return;
+    const userId = data.user_id;
+    if (data.state === 'left') {
+      forget(userId);
+      return;
+    }
+    clearTimeout(expiries.current.get(userId));
+    expiries.current.set(userId, setTimeout(() => forget(userId), presenceTtlMs));
     setOthers((current) => {
       const next = new Map(current);
-      if (data.state === 'left') next.delete(data.user_id!);
-      else next.set(data.user_id!, { user_id: data.user_id!, display_name: data.display_name ?? 'Someone', state: data.state ?? 'viewing' });
+      next.set(userId, { user_id: userId, display_name: data.display_name ?? 'Someone', state: data.state ?? 'viewing' });
       return next;
     });
   });
   useEffect(() => {
     setOthers(new Map());
+    const timers = expiries.current;
+    return () => {
+      timers.forEach((timer) => clearTimeout(timer));
+      timers.clear();
+    };
   }, [itemId]);
   useEffect(() => {
     if (status !== 'open') return undefined;
@@ -247,7 +272,7 @@ function ReplyBox({ directory, item, profile, onTyping }: {
   const count = graphemeCount(text);
   const tooLong = count > blueskyGraphemeLimit;
   const values = {
-    author_handle: item.author_handle || item.author_did,
+    author_handle: authorId(item),
     profile_handle: profile.handle,
     profile_display_name: profile.display_name || profile.handle,
     member_name: user?.display_name ?? '',
@@ -383,7 +408,7 @@ function ItemPane({ directory, itemId }: { directory: Directory; itemId: number 
       )}
       <Paper withBorder p="sm">
         <Group justify="space-between">
-          <Text fw={600}>@{data.author_handle || data.author_did}</Text>
+          <Text fw={600}>{authorLabel(data)}</Text>
           <Text size="xs" c="dimmed">{formatTime(data.post_created_at || data.received_at)}</Text>
         </Group>
         <Text size="xs" c="dimmed">{data.kind} of @{handle}</Text>

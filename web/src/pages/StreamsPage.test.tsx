@@ -3,7 +3,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { Layout } from '../components/Layout';
-import { StreamsPage } from './StreamsPage';
+import { StreamItemRow, StreamsPage } from './StreamsPage';
 import { apiError, renderScreen } from '../test/render';
 import { apiMock } from '../test/apiMock';
 import { FakeWebSocket } from '../test/fakeSocket';
@@ -45,6 +45,19 @@ function renderStreams(role: string, routes: Parameters<typeof apiMock>[0] = {})
 function columnTitles() {
   return screen.getAllByRole('region', { name: /^Column / }).map((column) => column.getAttribute('aria-label'));
 }
+
+describe('StreamItemRow', () => {
+  it('names the author @handle once known, and by the bare DID (linked) until then', () => {
+    renderStreams('member');
+    renderScreen(<StreamItemRow item={{ ...item(1, 1), author_handle: null }} />);
+    const unknown = screen.getByRole('article', { name: 'Post by did:plc:a1' });
+    expect(within(unknown).getByRole('link', { name: 'did:plc:a1' })).toHaveAttribute('href', 'https://bsky.app/profile/did:plc:a1');
+    expect(unknown).not.toHaveTextContent('@did:plc:a1');
+    renderScreen(<StreamItemRow item={item(2, 1)} />);
+    const known = screen.getByRole('article', { name: 'Post by @user2.test' });
+    expect(within(known).getByRole('link', { name: '@user2.test' })).toHaveAttribute('href', 'https://bsky.app/profile/user2.test');
+  });
+});
 
 describe('StreamsPage', () => {
   it('shows the columns with their posts, newest first, linked to bsky.app; a live item lands on top', async () => {

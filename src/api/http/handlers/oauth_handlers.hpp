@@ -7,7 +7,7 @@
 
 namespace roost::api::http {
 
-// Connecting a Bluesky profile with AT Protocol OAuth (ADR 0030): starting it (the
+// Connecting a Bluesky profile with AT Protocol OAuth (ADR 0031): starting it (the
 // authorize URL to send the browser to), the callback the account's authorization server
 // sends the browser back to (a redirect to the web UI's profiles page), and the client
 // metadata document that is Roost's client id over https.

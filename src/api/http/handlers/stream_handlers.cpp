@@ -36,7 +36,8 @@ nlohmann::json stream_json(const services::StreamView& stream) {
           {"created_by",
            stream.created_by ? nlohmann::json(stream.created_by->value) : nlohmann::json()},
           {"created_at", core::format_utc_ms(stream.created_at_ms)},
-          {"updated_at", core::format_utc_ms(stream.updated_at_ms)}};
+          {"updated_at", core::format_utc_ms(stream.updated_at_ms)},
+          {"resolved_dids", stream.resolved_dids}};
 }
 
 nlohmann::json column_json(const services::ColumnView& column) {

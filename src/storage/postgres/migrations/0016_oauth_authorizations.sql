@@ -1,4 +1,4 @@
--- Connecting a Bluesky profile with AT Protocol OAuth (ADR 0030): an authorization pushed
+-- Connecting a Bluesky profile with AT Protocol OAuth (ADR 0031): an authorization pushed
 -- to the account's authorization server and not yet finished. The state travels through the
 -- browser and comes back with the code; everything else (PKCE verifier, DPoP key, issuer,
 -- token endpoint) is sealed with the instance key, bound to the state. A row is taken

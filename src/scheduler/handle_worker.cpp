@@ -1,0 +1,153 @@
+#include "scheduler/handle_worker.hpp"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace roost::scheduler {
+
+std::chrono::milliseconds handle_retry_delay(std::int64_t failures,
+                                             const HandleWorkerOptions& options) {
+  auto delay = options.retry_base_delay;
+  for (std::int64_t doubling = 1; doubling < failures && delay < options.retry_max_delay;
+       ++doubling) {
+    delay *= 2;
+  }
+  return std::min(delay, options.retry_max_delay);
+}
+
+HandleWorker::~HandleWorker() { stop(); }
+
+core::Result<std::size_t> HandleWorker::run_once() {
+  std::vector<std::string> dids;
+  std::set<std::string> seen;
+  // A DID found once the batch is full waits in the backlog: the scan's cursor has moved past
+  // its item, and without a cache row nothing else would find it again.
+  auto take = [&](std::vector<std::string> found) {
+    for (auto& did : found) {
+      if (!seen.insert(did).second) continue;
+      if (dids.size() >= options_.batch_max) {
+        backlog_.push_back(std::move(did));
+      } else {
+        dids.push_back(std::move(did));
+      }
+    }
+  };
+  while (!backlog_.empty() && dids.size() < options_.batch_max) {
+    if (seen.insert(backlog_.front()).second) dids.push_back(std::move(backlog_.front()));
+    backlog_.pop_front();
+  }
+  if (options_.identity_changes != nullptr) {
+    // Only the DIDs the cache holds matter: the others are resolved when an item names them.
+    for (auto& did : options_.identity_changes->take(options_.batch_max)) {
+      auto cached = handles_.find(did);
+      if (!cached) return std::move(cached).error();
+      if (cached->has_value() && seen.insert(did).second) dids.push_back(std::move(did));
+    }
+  }
+  for (auto [items, after] :
+       {std::pair{storage::AuthoredItems::stream_items, &stream_items_after_},
+        std::pair{storage::AuthoredItems::inbox_items, &inbox_items_after_}}) {
+    // Scan forward until the batch is full or the table is read to its end.
+    while (dids.size() < options_.batch_max) {
+      auto scan = handles_.scan(items, *after, options_.scan_rows_max);
+      if (!scan) return std::move(scan).error();
+      const bool moved = scan->last_id != *after;
+      *after = scan->last_id;
+      take(std::move(scan->unknown_dids));
+      if (!moved) break;
+    }
+  }
+  if (dids.size() < options_.batch_max) {
+    auto due = handles_.due(clock_.now_ms(), options_.batch_max - dids.size());
+    if (!due) return std::move(due).error();
+    for (auto& did : *due) {
+      if (seen.insert(did).second) dids.push_back(std::move(did));
+    }
+  }
+  std::size_t tried = 0;
+  for (const auto& did : dids) {
+    if (tried > 0 && !wait(options_.resolve_interval)) break;
+    resolve(did);
+    ++tried;
+  }
+  return tried;
+}
+
+void HandleWorker::resolve(const std::string& did) {
+  const std::int64_t now = clock_.now_ms();
+  auto identity = identities_.identity_of_did(did);
+  if (identity || identity.error().kind == networks::FailureKind::not_found ||
+      identity.error().kind == networks::FailureKind::permanent) {
+    // An answer: a handle, none verified, or a DID no directory knows (checked again later).
+    std::optional<std::string> handle;
+    if (identity && !identity->handle.empty()) handle = identity->handle;
+    auto stored =
+        handles_.record_resolved(did, handle, now, now + options_.refresh_interval.count());
+    if (!stored) {
+      core::log::warn("handle_store_failed", {{"did", did}, {"error", stored.error().message}});
+    }
+    resolved_total_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  failed_total_.fetch_add(1, std::memory_order_relaxed);
+  auto existing = handles_.find(did);
+  const std::int64_t failures = existing && existing->has_value() ? (*existing)->failures + 1 : 1;
+  auto delay = handle_retry_delay(failures, options_);
+  // A 429 that says when to come back is believed, within the maximum.
+  if (identity.error().retry_after) {
+    delay = std::clamp(
+        std::chrono::duration_cast<std::chrono::milliseconds>(*identity.error().retry_after), delay,
+        options_.retry_max_delay);
+  }
+  auto stored = handles_.record_failure(did, now, now + delay.count());
+  if (!stored) {
+    core::log::warn("handle_store_failed", {{"did", did}, {"error", stored.error().message}});
+  }
+  core::log::info("handle_resolve_failed",
+                  {{"did", did},
+                   {"kind", std::string(networks::failure_kind_name(identity.error().kind))},
+                   {"retry_in_ms", std::to_string(delay.count())}});
+}
+
+bool HandleWorker::wait(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
+void HandleWorker::start() {
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void HandleWorker::run() {
+  for (;;) {
+    auto tried = run_once();
+    if (!tried) core::log::warn("handle_worker_failed", {{"error", tried.error().message}});
+    // A full batch: more may be waiting, no idle pause (the resolve interval bounds the rate).
+    const bool more = tried && *tried >= options_.batch_max;
+    if (!wait(more ? std::chrono::milliseconds(0) : options_.poll_interval)) return;
+  }
+}
+
+void HandleWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+HandleWorkerCounts HandleWorker::counts() const {
+  return {resolved_total_.load(std::memory_order_relaxed),
+          failed_total_.load(std::memory_order_relaxed)};
+}
+
+}  // namespace roost::scheduler

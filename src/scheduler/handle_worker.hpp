@@ -1,0 +1,89 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/limits.hpp"
+#include "core/limits.hpp"
+#include "core/result.hpp"
+#include "ingest/identity_changes.hpp"
+#include "networks/identity.hpp"
+#include "storage/author_handle_repository.hpp"
+
+// Fills the cache of authors' handles (ADR 0032) off the ingest path: the ingest thread only
+// stores DIDs; this worker finds the stream and inbox items' authors the cache does not know,
+// resolves them at a bounded rate (one DID per resolve_interval, batch_max a round), retries
+// failures later with backoff, and checks known handles again after refresh_interval. Its
+// cursors over the items live in memory: a restart scans the items once more, cheaply (a
+// join on the cache's key), and several processes doing so only resolve a DID twice.
+namespace roost::scheduler {
+
+struct HandleWorkerOptions {
+  std::size_t batch_max = core::limits::handle_worker_batch_max;
+  std::size_t scan_rows_max = core::limits::handle_worker_scan_rows_max;
+  std::chrono::milliseconds resolve_interval = core::limits::handle_worker_resolve_interval;
+  std::chrono::milliseconds poll_interval = core::limits::handle_worker_poll_interval;
+  std::chrono::milliseconds retry_base_delay = core::limits::handle_retry_base_delay;
+  std::chrono::milliseconds retry_max_delay = core::limits::handle_retry_max_delay;
+  std::chrono::milliseconds refresh_interval = core::limits::handle_refresh_interval;
+  // The firehose's #identity events (the consumer notes them): a cached DID among them is
+  // resolved again at the next round, ahead of everything else.
+  ingest::IdentityChanges* identity_changes = nullptr;
+};
+
+// The wait before the `failures`-th retry (1 for the first): the base doubled per further
+// failure, at most the maximum.
+std::chrono::milliseconds handle_retry_delay(std::int64_t failures,
+                                             const HandleWorkerOptions& options);
+
+struct HandleWorkerCounts {
+  std::uint64_t resolved_total = 0;  // answers: a handle, or none verified
+  std::uint64_t failed_total = 0;    // no answer (network, 429, timeout): retried later
+};
+
+class HandleWorker {
+ public:
+  HandleWorker(storage::AuthorHandleRepository& handles, networks::IdentityResolver& identities,
+               const core::Clock& clock, HandleWorkerOptions options = {})
+      : handles_(handles), identities_(identities), clock_(clock), options_(options) {}
+  ~HandleWorker();
+  HandleWorker(const HandleWorker&) = delete;
+  HandleWorker& operator=(const HandleWorker&) = delete;
+
+  // One round: new items' unknown authors, then the cache rows that are due; returns how many
+  // DIDs it tried. Tests call it directly (with a zero resolve_interval).
+  core::Result<std::size_t> run_once();
+  void start();
+  // Wakes the thread and joins it (a resolution under way finishes first, bounded by the
+  // resolver's timeouts). Idempotent.
+  void stop();
+  HandleWorkerCounts counts() const;
+
+ private:
+  void run();
+  void resolve(const std::string& did);
+  bool wait(std::chrono::milliseconds duration);  // false: stopping
+
+  storage::AuthorHandleRepository& handles_;
+  networks::IdentityResolver& identities_;
+  const core::Clock& clock_;
+  HandleWorkerOptions options_;
+  std::deque<std::string> backlog_;  // found unknown after a full batch, taken first next
+  std::int64_t stream_items_after_ = 0;
+  std::int64_t inbox_items_after_ = 0;
+  std::atomic<std::uint64_t> resolved_total_{0};
+  std::atomic<std::uint64_t> failed_total_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace roost::scheduler
