@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/limits.hpp"
-#include "core/limits.hpp"
 
 namespace roost::app {
 namespace {

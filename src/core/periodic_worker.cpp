@@ -42,6 +42,11 @@ bool PeriodicWorker::stop_requested() const {
   return stopping_;
 }
 
+bool PeriodicWorker::pause(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
 void PeriodicWorker::run() {
   std::unique_lock lock(mutex_);
   bool wait_first = first_ == FirstRound::after_interval;

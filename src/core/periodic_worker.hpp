@@ -38,6 +38,9 @@ class PeriodicWorker {
   void wake();
   // True once stop() was called: a long round checks it to end early.
   bool stop_requested() const;
+  // For a round that paces itself: waits `duration`, or less when stop() is called; false
+  // then (the round should end).
+  bool pause(std::chrono::milliseconds duration);
 
  private:
   void run();

@@ -4,18 +4,15 @@
 #include <set>
 #include <vector>
 
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 
 namespace roost::scheduler {
 
 std::chrono::milliseconds handle_retry_delay(std::int64_t failures,
                                              const HandleWorkerOptions& options) {
-  auto delay = options.retry_base_delay;
-  for (std::int64_t doubling = 1; doubling < failures && delay < options.retry_max_delay;
-       ++doubling) {
-    delay *= 2;
-  }
-  return std::min(delay, options.retry_max_delay);
+  const int counted = static_cast<int>(std::min<std::int64_t>(failures, 64));
+  return core::backoff_delay(counted, options.retry_base_delay, options.retry_max_delay, 0, 0.0);
 }
 
 HandleWorker::~HandleWorker() { stop(); }
@@ -69,7 +66,7 @@ core::Result<std::size_t> HandleWorker::run_once() {
   }
   std::size_t tried = 0;
   for (const auto& did : dids) {
-    if (tried > 0 && !wait(options_.resolve_interval)) break;
+    if (tried > 0 && !worker_.pause(options_.resolve_interval)) break;
     resolve(did);
     ++tried;
   }
@@ -112,37 +109,16 @@ void HandleWorker::resolve(const std::string& did) {
                    {"retry_in_ms", std::to_string(delay.count())}});
 }
 
-bool HandleWorker::wait(std::chrono::milliseconds duration) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, duration, [this] { return stopping_; });
-}
+void HandleWorker::start() { worker_.start(); }
 
-void HandleWorker::start() {
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { run(); });
-}
+void HandleWorker::stop() { worker_.stop(); }
 
-void HandleWorker::run() {
-  for (;;) {
-    auto tried = run_once();
-    if (!tried) core::log::warn("handle_worker_failed", {{"error", tried.error().message}});
-    // A full batch: more may be waiting, no idle pause (the resolve interval bounds the rate).
-    const bool more = tried && *tried >= options_.batch_max;
-    if (!wait(more ? std::chrono::milliseconds(0) : options_.poll_interval)) return;
-  }
-}
-
-void HandleWorker::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+core::PeriodicWorker::Next HandleWorker::round() {
+  auto tried = run_once();
+  if (!tried) core::log::warn("handle_worker_failed", {{"error", tried.error().message}});
+  // A full batch: more may be waiting, no idle pause (the resolve interval bounds the rate).
+  return tried && *tried >= options_.batch_max ? core::PeriodicWorker::Next::again
+                                               : core::PeriodicWorker::Next::wait;
 }
 
 HandleWorkerCounts HandleWorker::counts() const {

@@ -2,16 +2,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/clock.hpp"
 #include "core/limits.hpp"
-#include "core/limits.hpp"
+#include "core/periodic_worker.hpp"
 #include "core/result.hpp"
 #include "ingest/identity_changes.hpp"
 #include "networks/identity.hpp"
@@ -52,7 +49,11 @@ class HandleWorker {
  public:
   HandleWorker(storage::AuthorHandleRepository& handles, networks::IdentityResolver& identities,
                const core::Clock& clock, HandleWorkerOptions options = {})
-      : handles_(handles), identities_(identities), clock_(clock), options_(options) {}
+      : handles_(handles),
+        identities_(identities),
+        clock_(clock),
+        options_(options),
+        worker_(options.poll_interval, [this] { return round(); }) {}
   ~HandleWorker();
   HandleWorker(const HandleWorker&) = delete;
   HandleWorker& operator=(const HandleWorker&) = delete;
@@ -67,9 +68,8 @@ class HandleWorker {
   HandleWorkerCounts counts() const;
 
  private:
-  void run();
+  core::PeriodicWorker::Next round();
   void resolve(const std::string& did);
-  bool wait(std::chrono::milliseconds duration);  // false: stopping
 
   storage::AuthorHandleRepository& handles_;
   networks::IdentityResolver& identities_;
@@ -80,10 +80,7 @@ class HandleWorker {
   std::int64_t inbox_items_after_ = 0;
   std::atomic<std::uint64_t> resolved_total_{0};
   std::atomic<std::uint64_t> failed_total_{0};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  core::PeriodicWorker worker_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace roost::scheduler

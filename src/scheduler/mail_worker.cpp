@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "core/utf8.hpp"
 
@@ -17,9 +18,8 @@ std::string bounded(std::string_view text) {
 }  // namespace
 
 std::chrono::milliseconds mail_retry_delay(int failed_attempts, const MailWorkerOptions& options) {
-  auto delay = options.retry_base_delay;
-  for (int i = 1; i < failed_attempts && delay < options.retry_max_delay; ++i) delay *= 2;
-  return std::min(delay, options.retry_max_delay);
+  return core::backoff_delay(failed_attempts, options.retry_base_delay, options.retry_max_delay, 0,
+                             0.0);
 }
 
 MailWorker::~MailWorker() { stop(); }

@@ -7,7 +7,6 @@
 #include <pqxx/pqxx>
 
 #include "core/limits.hpp"
-#include "core/limits.hpp"
 #include "storage/postgres/postgres_errors.hpp"
 
 namespace roost::storage::postgres {

@@ -129,6 +129,27 @@ TEST(PeriodicWorkerTest, StopWaitsForTheRoundAndARoundSeesTheRequest) {
   EXPECT_TRUE(worker.stop_requested());
 }
 
+TEST(PeriodicWorkerTest, APauseWaitsItsDurationAndEndsEarlyOnStop) {
+  std::atomic<bool> first_pause{false};
+  std::atomic<bool> second_pause{true};
+  std::atomic<bool> pausing{false};
+  PeriodicWorker* self = nullptr;
+  PeriodicWorker worker(forever, [&] {
+    first_pause.store(self->pause(1ms));
+    pausing.store(true);
+    second_pause.store(self->pause(std::chrono::hours(1)));  // ended by stop()
+    return Next::wait;
+  });
+  self = &worker;
+  worker.start();
+  while (!pausing.load()) std::this_thread::sleep_for(1ms);
+  const auto asked = std::chrono::steady_clock::now();
+  worker.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s);
+  EXPECT_TRUE(first_pause.load());
+  EXPECT_FALSE(second_pause.load());
+}
+
 TEST(PeriodicWorkerTest, StopIsIdempotentAndStartRunsItAgain) {
   Rounds rounds;
   PeriodicWorker worker(forever, [&] { return rounds(); });
