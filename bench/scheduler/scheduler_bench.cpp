@@ -3,7 +3,8 @@
 // pass DIR/info.json, or set ROOST_TEST_BLUESKY_PDS_INFO_FILE).
 //
 // 1. The limit: createRecord called directly (BlueskyNetwork::publish), with as many
-//    threads as the dispatcher uses, one profile per thread at a time.
+//    threads as the dispatcher uses, one profile per thread at a time; before the
+//    dispatcher and after it, the faster of the two.
 // 2. Roost: `posts` posts over `profiles` profiles, all due in the same second, published
 //    by scheduler::PublishDispatcher from a scratch SQLite database.
 // Prints both rates, their ratio, and the lateness (published - due) at p50 and p99.
@@ -116,28 +117,33 @@ int main(int argc, char** argv) {
     sessions.push_back(session);
   }
 
-  // 1. The PDS's own rate, with the dispatcher's threads.
+  // 1. The PDS's own rate, with the dispatcher's threads: measured before the dispatcher and
+  // again after it, and the faster taken as the limit. A fresh PDS writes a repository's
+  // first records slower, so the run before alone understated the limit (ratios above 1).
   const auto threads = static_cast<int>(core::limits::publish_dispatch_threads);
-  std::atomic<int> next_direct{0};
-  auto direct_start = Clock::now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      for (int n = next_direct.fetch_add(1); n < direct_count; n = next_direct.fetch_add(1)) {
-        // Thread t writes to the profiles t, t + threads, …: one profile per thread at a time.
-        const int per_thread = std::max(1, profile_count / threads);
-        auto& session =
-            sessions[static_cast<std::size_t>((n % per_thread) * threads + t) % sessions.size()];
-        networks::PostContent content;
-        content.text = "direct " + std::to_string(n);
-        content.created_at = std::chrono::system_clock::now();
-        auto published = network.publish(session, test::unique_test_record_key(), content);
-        if (!published.ok()) die("direct createRecord: " + published.error().message);
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
-  double direct_rate = direct_count / seconds_since(direct_start);
+  auto measure_direct = [&](const char* label) {
+    std::atomic<int> next_direct{0};
+    auto direct_start = Clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        for (int n = next_direct.fetch_add(1); n < direct_count; n = next_direct.fetch_add(1)) {
+          // Thread t writes to the profiles t, t + threads, …: one profile per thread at a time.
+          const int per_thread = std::max(1, profile_count / threads);
+          auto& session =
+              sessions[static_cast<std::size_t>((n % per_thread) * threads + t) % sessions.size()];
+          networks::PostContent content;
+          content.text = std::string(label) + " " + std::to_string(n);
+          content.created_at = std::chrono::system_clock::now();
+          auto published = network.publish(session, test::unique_test_record_key(), content);
+          if (!published.ok()) die("direct createRecord: " + published.error().message);
+        }
+      });
+    }
+    for (auto& worker : workers) worker.join();
+    return direct_count / seconds_since(direct_start);
+  };
+  const double direct_before = measure_direct("direct before");
 
   // 2. Every post due in the same second, a little after they are all written.
   constexpr std::int64_t lead_ms = 20'000;
@@ -169,6 +175,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   dispatcher.stop();
+  const double direct_after = measure_direct("direct after");
+  const double direct_rate = std::max(direct_before, direct_after);
 
   // Lateness from what the database recorded.
   std::vector<std::int64_t> lateness;
@@ -184,9 +192,10 @@ int main(int argc, char** argv) {
   double roost_rate = published / (static_cast<double>(last_published_ms - due_at_ms) / 1'000.0);
   std::printf("profiles %d, posts %d (published %lld), threads %d\n", profile_count, post_count,
               static_cast<long long>(published), threads);
-  std::printf("PDS createRecord direct: %.1f records/s (%d records)\n", direct_rate, direct_count);
+  std::printf("PDS createRecord direct: %.1f records/s before, %.1f after (%d records each)\n",
+              direct_before, direct_after, direct_count);
   std::printf("roost dispatcher:        %.1f posts/s\n", roost_rate);
-  std::printf("ratio to the limit:      %.2f\n", roost_rate / direct_rate);
+  std::printf("ratio to the limit:      %.2f (the faster direct rate)\n", roost_rate / direct_rate);
   std::printf("lateness p50 %lld ms, p99 %lld ms, max %lld ms\n",
               static_cast<long long>(percentile(lateness, 0.50)),
               static_cast<long long>(percentile(lateness, 0.99)),
