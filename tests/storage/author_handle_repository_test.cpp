@@ -10,7 +10,7 @@
 namespace roost::storage::testing {
 namespace {
 
-constexpr std::int64_t at_ms = 1'000'000;
+constexpr std::int64_t handle_at_ms = 1'000'000;
 
 class AuthorHandleRepositoryContract : public MigratedDatabaseTest {
  protected:
@@ -20,18 +20,19 @@ class AuthorHandleRepositoryContract : public MigratedDatabaseTest {
     handles_ = std::make_unique<AuthorHandleRepository>(database());
     streams_ = std::make_unique<StreamRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
-    auto org = make_org("Acme", ada_, at_ms, audit("org.created"));
-    auto team = make_team(org, "Web", at_ms, audit("team.created"));
-    auto created = streams_->create({team, "News", "roost", true, 1'000, ada_, at_ms}, audit("s"));
+    auto org = make_org("Acme", ada_, handle_at_ms, audit("org.created"));
+    auto team = make_team(org, "Web", handle_at_ms, audit("team.created"));
+    auto created =
+        streams_->create({team, "News", "roost", true, 1'000, ada_, handle_at_ms}, audit("s"));
     ASSERT_TRUE(succeeded(created));
     stream_ = created->id;
   }
   AuditEvent audit(std::string action) {
-    return AuditEvent{{}, ada_, std::move(action), "", "{}", "req-1", at_ms};
+    return AuditEvent{{}, ada_, std::move(action), "", "{}", "req-1", handle_at_ms};
   }
   void add_item(const std::string& uri, const std::string& did) {
     std::vector<StreamItemDraft> items{
-        {stream_, uri, "bafycid", did, "roost", "2026-12-04T09:30:00Z", at_ms}};
+        {stream_, uri, "bafycid", did, "roost", "2026-12-04T09:30:00Z", handle_at_ms}};
     ASSERT_TRUE(succeeded(streams_->insert_items(items)));
   }
 
@@ -45,7 +46,8 @@ TEST_P(AuthorHandleRepositoryContract, AScanFindsTheUnknownAuthorsAfterItsCursor
   add_item("at://1", "did:plc:bob");
   add_item("at://2", "did:plc:carol");
   add_item("at://3", "did:plc:bob");
-  ASSERT_TRUE(succeeded(handles_->record_resolved("did:plc:carol", "carol.test", at_ms, at_ms)));
+  ASSERT_TRUE(succeeded(
+      handles_->record_resolved("did:plc:carol", "carol.test", handle_at_ms, handle_at_ms)));
   auto scan = handles_->scan(AuthoredItems::stream_items, 0, 100);
   ASSERT_TRUE(succeeded(scan));
   EXPECT_EQ(scan->unknown_dids, std::vector<std::string>{"did:plc:bob"});
@@ -63,9 +65,10 @@ TEST_P(AuthorHandleRepositoryContract, AScanFindsTheUnknownAuthorsAfterItsCursor
 }
 
 TEST_P(AuthorHandleRepositoryContract, AHandleBelongsToOneDidAtATime) {
-  ASSERT_TRUE(succeeded(handles_->record_resolved("did:plc:old", "alice.test", at_ms, at_ms + 5)));
-  ASSERT_TRUE(
-      succeeded(handles_->record_resolved("did:plc:new", "alice.test", at_ms + 1, at_ms + 5)));
+  ASSERT_TRUE(succeeded(
+      handles_->record_resolved("did:plc:old", "alice.test", handle_at_ms, handle_at_ms + 5)));
+  ASSERT_TRUE(succeeded(
+      handles_->record_resolved("did:plc:new", "alice.test", handle_at_ms + 1, handle_at_ms + 5)));
   auto old_one = handles_->find("did:plc:old");
   ASSERT_TRUE(succeeded(old_one));
   ASSERT_TRUE(old_one->has_value());
@@ -79,28 +82,29 @@ TEST_P(AuthorHandleRepositoryContract, AHandleBelongsToOneDidAtATime) {
 }
 
 TEST_P(AuthorHandleRepositoryContract, FailuresCountUntilAnAnswerAndComeDueAgain) {
-  auto first = handles_->record_failure("did:plc:bob", at_ms, at_ms + 60);
+  auto first = handles_->record_failure("did:plc:bob", handle_at_ms, handle_at_ms + 60);
   ASSERT_TRUE(succeeded(first));
   EXPECT_EQ(*first, 1);
-  auto second = handles_->record_failure("did:plc:bob", at_ms + 60, at_ms + 180);
+  auto second = handles_->record_failure("did:plc:bob", handle_at_ms + 60, handle_at_ms + 180);
   ASSERT_TRUE(succeeded(second));
   EXPECT_EQ(*second, 2);
-  auto due = handles_->due(at_ms + 100, 10);
+  auto due = handles_->due(handle_at_ms + 100, 10);
   ASSERT_TRUE(succeeded(due));
   EXPECT_TRUE(due->empty());
-  due = handles_->due(at_ms + 180, 10);
+  due = handles_->due(handle_at_ms + 180, 10);
   ASSERT_TRUE(succeeded(due));
   EXPECT_EQ(*due, std::vector<std::string>{"did:plc:bob"});
-  ASSERT_TRUE(
-      succeeded(handles_->record_resolved("did:plc:bob", "bob.test", at_ms + 200, at_ms + 1'000)));
+  ASSERT_TRUE(succeeded(handles_->record_resolved("did:plc:bob", "bob.test", handle_at_ms + 200,
+                                                  handle_at_ms + 1'000)));
   auto found = handles_->find("did:plc:bob");
   ASSERT_TRUE(succeeded(found));
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->handle, "bob.test");
   EXPECT_EQ((*found)->failures, 0);
-  EXPECT_EQ((*found)->next_attempt_at_ms, at_ms + 1'000);
+  EXPECT_EQ((*found)->next_attempt_at_ms, handle_at_ms + 1'000);
   // A failure later keeps the handle already known.
-  ASSERT_TRUE(succeeded(handles_->record_failure("did:plc:bob", at_ms + 1'000, at_ms + 2'000)));
+  ASSERT_TRUE(succeeded(
+      handles_->record_failure("did:plc:bob", handle_at_ms + 1'000, handle_at_ms + 2'000)));
   found = handles_->find("did:plc:bob");
   ASSERT_TRUE(succeeded(found));
   EXPECT_EQ((*found)->handle, "bob.test");

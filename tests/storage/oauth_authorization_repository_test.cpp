@@ -13,7 +13,7 @@
 namespace roost::storage::testing {
 namespace {
 
-constexpr std::int64_t now_ms = 1'000'000;
+constexpr std::int64_t oauth_now_ms = 1'000'000;
 constexpr std::int64_t ten_minutes_ms = 600'000;
 
 class OAuthAuthorizationRepositoryContract : public MigratedDatabaseTest {
@@ -23,13 +23,13 @@ class OAuthAuthorizationRepositoryContract : public MigratedDatabaseTest {
     if (HasFatalFailure()) return;
     repository_ = std::make_unique<OAuthAuthorizationRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
-    acme_ = make_org("Acme", ada_, now_ms, audit());
-    profile_ = make_profile(acme_, "did:plc:acme", "acme.test", ada_, now_ms, audit());
+    acme_ = make_org("Acme", ada_, oauth_now_ms, audit());
+    profile_ = make_profile(acme_, "did:plc:acme", "acme.test", ada_, oauth_now_ms, audit());
   }
 
-  AuditEvent audit() { return AuditEvent{{}, ada_, "test", "", "{}", "req-1", now_ms}; }
+  AuditEvent audit() { return AuditEvent{{}, ada_, "test", "", "{}", "req-1", oauth_now_ms}; }
 
-  OAuthAuthorizationRecord record(std::string state, std::int64_t created = now_ms) {
+  OAuthAuthorizationRecord record(std::string state, std::int64_t created = oauth_now_ms) {
     return {std::move(state),
             acme_,
             ada_,
@@ -63,8 +63,8 @@ TEST_P(OAuthAuthorizationRepositoryContract, TakenOnceWithEverythingStored) {
   EXPECT_EQ(*found.profile, profile_);
   EXPECT_EQ(found.sealed, std::string("sealed\0bytes", 12));  // binary-safe
   EXPECT_EQ(found.sealed_key_id, "key-1");
-  EXPECT_EQ(found.created_at_ms, now_ms);
-  EXPECT_EQ(found.expires_at_ms, now_ms + ten_minutes_ms);
+  EXPECT_EQ(found.created_at_ms, oauth_now_ms);
+  EXPECT_EQ(found.expires_at_ms, oauth_now_ms + ten_minutes_ms);
 
   // Single use: the second callback with the same state finds nothing.
   auto again = repository_->take("state-a");
@@ -83,16 +83,16 @@ TEST_P(OAuthAuthorizationRepositoryContract, SameStateTwiceIsAConflict) {
 }
 
 TEST_P(OAuthAuthorizationRepositoryContract, ExpiredOnesArePurged) {
-  ASSERT_TRUE(succeeded(repository_->create(record("old", now_ms))));
-  ASSERT_TRUE(succeeded(repository_->create(record("new", now_ms + 1))));
-  auto purged = repository_->purge_expired(now_ms + ten_minutes_ms);
+  ASSERT_TRUE(succeeded(repository_->create(record("old", oauth_now_ms))));
+  ASSERT_TRUE(succeeded(repository_->create(record("new", oauth_now_ms + 1))));
+  auto purged = repository_->purge_expired(oauth_now_ms + ten_minutes_ms);
   ASSERT_TRUE(succeeded(purged));
   EXPECT_EQ(*purged, 1);
   EXPECT_FALSE(repository_->take("old")->has_value());
   EXPECT_TRUE(repository_->take("new")->has_value());
   // Creating purges too.
-  ASSERT_TRUE(succeeded(repository_->create(record("stale", now_ms))));
-  ASSERT_TRUE(succeeded(repository_->create(record("fresh", now_ms + 2 * ten_minutes_ms))));
+  ASSERT_TRUE(succeeded(repository_->create(record("stale", oauth_now_ms))));
+  ASSERT_TRUE(succeeded(repository_->create(record("fresh", oauth_now_ms + 2 * ten_minutes_ms))));
   EXPECT_FALSE(repository_->take("stale")->has_value());
 }
 
