@@ -1,9 +1,8 @@
 #include "services/profile_oauth.hpp"
 
-#include <curl/curl.h>
-
 #include "core/limits.hpp"
 #include "core/log.hpp"
+#include "networks/http_client.hpp"
 
 namespace roost::services {
 namespace {
@@ -14,13 +13,6 @@ constexpr std::string_view metadata_path = "/oauth/client-metadata.json";
 constexpr std::string_view scope = "atproto transition:generic";
 
 std::string seal_context(std::string_view state) { return "oauth:" + std::string(state); }
-
-std::string percent_encoded(std::string_view text) {
-  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string out = escaped != nullptr ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
 
 // http://localhost:8080 or http://127.0.0.1:8080 (or [::1]): a loopback client.
 bool is_loopback(std::string_view public_url) {
@@ -104,8 +96,9 @@ networks::OAuthClientIdentity oauth_client_identity(std::string_view public_url)
   identity.redirect_uri = redirect_uri_for(public_url);
   identity.scope = std::string(scope);
   if (is_loopback(public_url)) {
-    identity.client_id = "http://localhost?redirect_uri=" + percent_encoded(identity.redirect_uri) +
-                         "&scope=" + percent_encoded(scope);
+    identity.client_id =
+        networks::build_url("http://localhost", "",
+                            {{"redirect_uri", identity.redirect_uri}, {"scope", identity.scope}});
   } else {
     std::string base(public_url);
     while (!base.empty() && base.back() == '/') base.pop_back();

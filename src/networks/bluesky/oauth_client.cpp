@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/tokens.hpp"
 #include "networks/bluesky/xrpc_error.hpp"
 #include "networks/curl_handles.hpp"
 
@@ -206,8 +207,8 @@ NetworkResult<OAuthAuthorization> OAuthClient::start(std::string_view pds_url,
   auto key = DpopKey::generate();
   if (!key) return failure(FailureKind::transient, "CryptoFailure", "no DPoP key was made");
   OAuthAuthorization authorization;
-  authorization.state = random_token(state_bytes);
-  authorization.code_verifier = random_token(pkce_verifier_bytes);
+  authorization.state = core::random_token(state_bytes);
+  authorization.code_verifier = core::random_token(pkce_verifier_bytes);
   authorization.dpop_key_pem = key->private_pem();
   authorization.issuer = server->issuer;
   authorization.token_endpoint = server->token_endpoint;

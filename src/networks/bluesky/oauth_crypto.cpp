@@ -8,18 +8,16 @@
 
 #include <array>
 
-#include "core/random.hpp"
+#include "core/tokens.hpp"
 
 namespace roost::networks::bluesky {
 namespace {
 
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t coordinate_bytes = 32;  // P-256
-constexpr int bits_per_char = 6;
-constexpr int bits_per_byte = 8;
-constexpr unsigned six_bits = 0x3F;
-constexpr unsigned eight_bits = 0xFF;
+
+std::string base64url(std::string_view bytes) {
+  return core::base64_encode(bytes, core::Base64::url_unpadded);
+}
 
 EVP_PKEY* raw(const std::shared_ptr<void>& key) { return static_cast<EVP_PKEY*>(key.get()); }
 
@@ -47,41 +45,6 @@ bool is_p256(EVP_PKEY* key) {
 
 void EvpKeyDeleter::operator()(void* key) const { EVP_PKEY_free(static_cast<EVP_PKEY*>(key)); }
 
-std::string base64url(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : bytes) {
-    buffer = (buffer << bits_per_byte) | byte;
-    bits += bits_per_byte;
-    while (bits >= bits_per_char) {
-      bits -= bits_per_char;
-      out += alphabet[(buffer >> bits) & six_bits];
-    }
-  }
-  if (bits > 0) out += alphabet[(buffer << (bits_per_char - bits)) & six_bits];
-  return out;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    auto index = alphabet.find(c);
-    if (index == std::string_view::npos) return std::nullopt;
-    buffer = (buffer << bits_per_char) | static_cast<unsigned>(index);
-    bits += bits_per_char;
-    if (bits >= bits_per_byte) {
-      bits -= bits_per_byte;
-      out += static_cast<char>((buffer >> bits) & eight_bits);
-    }
-  }
-  return out;
-}
-
 std::string sha256(std::string_view bytes) {
   std::string digest(EVP_MAX_MD_SIZE, '\0');
   unsigned length = 0;
@@ -89,11 +52,6 @@ std::string sha256(std::string_view bytes) {
              EVP_sha256(), nullptr);
   digest.resize(length);
   return digest;
-}
-
-std::string random_token(std::size_t bytes) {
-  auto random = core::random_bytes(bytes);
-  return base64url(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
 }
 
 std::string pkce_challenge(std::string_view verifier) { return base64url(sha256(verifier)); }
@@ -172,7 +130,7 @@ std::string DpopKey::sign_jwt(nlohmann::json header, const nlohmann::json& paylo
 
 std::string dpop_proof(const DpopKey& key, const DpopClaims& claims) {
   nlohmann::json payload = {
-      {"jti", claims.jti.empty() ? random_token(16) : claims.jti},
+      {"jti", claims.jti.empty() ? core::random_token(16) : claims.jti},
       {"htm", claims.method},
       {"htu", dpop_htu(claims.url)},
       {"iat", std::chrono::duration_cast<std::chrono::seconds>(claims.issued_at.time_since_epoch())

@@ -11,13 +11,9 @@
 // Pure functions and one key type: no network, so the unit tests check every byte.
 namespace roost::networks::bluesky {
 
-// RFC 4648 §5 without padding.
-std::string base64url(std::string_view bytes);
-// nullopt for a character outside the alphabet or an impossible length.
-std::optional<std::string> base64url_decode(std::string_view text);
+// base64url (RFC 4648 §5, unpadded) and CSPRNG tokens are core/tokens.hpp's
+// (core::base64_encode with Base64::url_unpadded, core::random_token).
 std::string sha256(std::string_view bytes);
-// `bytes` CSPRNG bytes, base64url: PKCE verifiers, states, DPoP jti values.
-std::string random_token(std::size_t bytes);
 // RFC 7636 S256: base64url(SHA-256(verifier)).
 std::string pkce_challenge(std::string_view verifier);
 // The htu of a DPoP proof: the URL without its query and fragment (RFC 9449 §4.2).

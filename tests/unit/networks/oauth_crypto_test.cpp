@@ -9,10 +9,19 @@
 #include <chrono>
 #include <set>
 
+#include "core/tokens.hpp"
+#include "networks/bluesky/oauth_client.hpp"
 #include "networks/bluesky/oauth_crypto.hpp"
 
 namespace roost::networks::bluesky {
 namespace {
+
+std::string b64url(std::string_view bytes) {
+  return core::base64_encode(bytes, core::Base64::url_unpadded);
+}
+std::optional<std::string> unbase64url(std::string_view text) {
+  return core::base64_decode(text, core::Base64::url_unpadded);
+}
 
 struct Jwt {
   nlohmann::json header;
@@ -26,19 +35,19 @@ Jwt split(const std::string& jwt) {
   auto second = jwt.find('.', first + 1);
   EXPECT_NE(second, std::string::npos);
   Jwt parts;
-  parts.header = nlohmann::json::parse(base64url_decode(jwt.substr(0, first)).value_or("null"));
+  parts.header = nlohmann::json::parse(unbase64url(jwt.substr(0, first)).value_or("null"));
   parts.payload = nlohmann::json::parse(
-      base64url_decode(jwt.substr(first + 1, second - first - 1)).value_or("null"));
+      unbase64url(jwt.substr(first + 1, second - first - 1)).value_or("null"));
   parts.signing_input = jwt.substr(0, second);
-  parts.signature = base64url_decode(jwt.substr(second + 1)).value_or("");
+  parts.signature = unbase64url(jwt.substr(second + 1)).value_or("");
   return parts;
 }
 
 // Rebuilds the public key from the JWK alone and checks the ES256 signature.
 bool verifies(const nlohmann::json& jwk, const std::string& input, const std::string& rs) {
   if (rs.size() != 64) return false;
-  std::string point = "\x04" + base64url_decode(jwk.at("x").get<std::string>()).value_or("") +
-                      base64url_decode(jwk.at("y").get<std::string>()).value_or("");
+  std::string point = "\x04" + unbase64url(jwk.at("x").get<std::string>()).value_or("") +
+                      unbase64url(jwk.at("y").get<std::string>()).value_or("");
   OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
   OSSL_PARAM_BLD_push_utf8_string(build, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
   OSSL_PARAM_BLD_push_octet_string(build, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
@@ -67,16 +76,16 @@ bool verifies(const nlohmann::json& jwk, const std::string& input, const std::st
   return ok;
 }
 
-TEST(OAuthCrypto, Base64UrlHasNoPaddingAndTheUrlAlphabet) {
-  EXPECT_EQ(base64url(""), "");
-  EXPECT_EQ(base64url("f"), "Zg");
-  EXPECT_EQ(base64url("fo"), "Zm8");
-  EXPECT_EQ(base64url("foo"), "Zm9v");
-  EXPECT_EQ(base64url("\xfb\xff\xfe"), "-__-");
-  EXPECT_EQ(base64url_decode("-__-"), "\xfb\xff\xfe");
-  EXPECT_EQ(base64url_decode("Zm8"), "fo");
-  EXPECT_FALSE(base64url_decode("Zm8=").has_value());
-  EXPECT_FALSE(base64url_decode("Z").has_value());
+TEST(OAuthCrypto, TheCoreBase64UrlHasNoPaddingAndTheUrlAlphabet) {
+  EXPECT_EQ(b64url(""), "");
+  EXPECT_EQ(b64url("f"), "Zg");
+  EXPECT_EQ(b64url("fo"), "Zm8");
+  EXPECT_EQ(b64url("foo"), "Zm9v");
+  EXPECT_EQ(b64url("\xfb\xff\xfe"), "-__-");
+  EXPECT_EQ(unbase64url("-__-"), "\xfb\xff\xfe");
+  EXPECT_EQ(unbase64url("Zm8"), "fo");
+  EXPECT_FALSE(unbase64url("Zm8=").has_value());
+  EXPECT_FALSE(unbase64url("Z").has_value());
 }
 
 TEST(OAuthCrypto, PkceChallengeIsTheRfc7636Example) {
@@ -87,7 +96,7 @@ TEST(OAuthCrypto, PkceChallengeIsTheRfc7636Example) {
 TEST(OAuthCrypto, RandomTokensAreUrlSafeAndDistinct) {
   std::set<std::string> seen;
   for (int i = 0; i < 50; ++i) {
-    auto token = random_token(32);
+    auto token = core::random_token(32);
     EXPECT_EQ(token.size(), 43u);
     EXPECT_EQ(
         token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
@@ -108,8 +117,8 @@ TEST(OAuthCrypto, JwkIsAPublicP256Key) {
   auto jwk = key->public_jwk();
   EXPECT_EQ(jwk["kty"], "EC");
   EXPECT_EQ(jwk["crv"], "P-256");
-  EXPECT_EQ(base64url_decode(jwk["x"].get<std::string>())->size(), 32u);
-  EXPECT_EQ(base64url_decode(jwk["y"].get<std::string>())->size(), 32u);
+  EXPECT_EQ(unbase64url(jwk["x"].get<std::string>())->size(), 32u);
+  EXPECT_EQ(unbase64url(jwk["y"].get<std::string>())->size(), 32u);
   EXPECT_FALSE(jwk.contains("d"));  // never the private part
 }
 
@@ -130,7 +139,7 @@ TEST(OAuthCrypto, ProofForAResourceCallIsSignedAndCarriesEveryClaim) {
   EXPECT_EQ(jwt.payload["htu"], "http://localhost:2583/xrpc/com.atproto.repo.createRecord");
   EXPECT_EQ(jwt.payload["iat"], 1'700'000'000);
   EXPECT_EQ(jwt.payload["nonce"], "server-nonce");
-  EXPECT_EQ(jwt.payload["ath"], base64url(sha256("the-access-token")));
+  EXPECT_EQ(jwt.payload["ath"], b64url(sha256("the-access-token")));
   EXPECT_GE(jwt.payload["jti"].get<std::string>().size(), 16u);
   EXPECT_TRUE(verifies(jwt.header["jwk"], jwt.signing_input, jwt.signature));
   // A changed byte no longer verifies: the check above can fail.
