@@ -104,13 +104,18 @@ core::Result<HttpResponse, TransportFailure> perform_with_dpop(
   }
 }
 
-NetworkError classify_oauth_error(int status, std::string_view body) {
+NetworkError classify_oauth_error(int status, std::string_view body, const HttpHeaders& headers) {
+  // The XRPC classification first: a 429 stays rate_limited with its Retry-After, a 408 or
+  // 5xx transient. The OAuth body then names the error.
+  NetworkError error = classify_response(status, body, headers, std::chrono::system_clock::now());
   auto json = nlohmann::json::parse(body, nullptr, false);
-  NetworkError error;
-  error.http_status = status;
   error.code = text_of(json, "error").value_or("HTTP " + std::to_string(status));
   error.message = text_of(json, "error_description").value_or(error.code);
-  if (status >= http_server_error_min) {
+  if (error.kind == FailureKind::rate_limited || error.kind == FailureKind::transient) {
+    return error;
+  }
+  if (error.code == "use_dpop_nonce") {
+    // Still asking for a nonce after the retry with one: the server's, worth trying later.
     error.kind = FailureKind::transient;
   } else if (error.code == "invalid_grant" || error.code == "invalid_token" ||
              error.code == "invalid_client" || status == http_unauthorized) {
@@ -190,7 +195,7 @@ NetworkResult<nlohmann::json> OAuthClient::token_call(const DpopKey& key, const 
     return error;
   }
   if (answer->status < http_ok_min || answer->status >= http_ok_end) {
-    return classify_oauth_error(answer->status, answer->body);
+    return classify_oauth_error(answer->status, answer->body, answer->headers);
   }
   auto json = nlohmann::json::parse(answer->body, nullptr, false);
   if (!json.is_object()) {
@@ -290,8 +295,9 @@ NetworkResult<void> OAuthClient::refresh(ProfileCredentials& credentials) {
                                         {"client_id", credentials.client_id}}));
   if (!tokens.ok()) {
     NetworkError error = std::move(tokens).error();
-    // The request is always well-formed: a 4xx says this refresh token cannot be used any
-    // more (invalid_grant, or invalid_request for one the server cannot even read).
+    // The request is always well-formed: a refused one (invalid_grant, or invalid_request
+    // for a token the server cannot even read) says this refresh token is done. A 429, a
+    // 5xx or a nonce still asked for are not: retried later, the profile stays connected.
     if (error.kind == FailureKind::permanent) error.kind = FailureKind::auth_revoked;
     return error;
   }

@@ -47,8 +47,9 @@ struct AuthorizationServer {
 };
 
 // What a token endpoint answers an OAuth error with ({"error","error_description"}):
-// invalid_grant (a dead refresh token or code) is auth_revoked, a 5xx transient.
-NetworkError classify_oauth_error(int status, std::string_view body);
+// invalid_grant (a dead refresh token or code) is auth_revoked; a 429 rate_limited (with
+// its Retry-After), a 408, a 5xx or use_dpop_nonce transient; any other 4xx permanent.
+NetworkError classify_oauth_error(int status, std::string_view body, const HttpHeaders& headers);
 
 class OAuthClient {
  public:

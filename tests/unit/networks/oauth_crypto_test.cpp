@@ -177,3 +177,34 @@ TEST(OAuthCrypto, KeySurvivesItsPemAndRefusesAnythingElse) {
 
 }  // namespace
 }  // namespace roost::networks::bluesky
+
+namespace roost::networks::bluesky {
+namespace {
+
+NetworkError oauth_error(int status, std::string_view body, HttpHeaders headers = {}) {
+  return classify_oauth_error(status, body, headers);
+}
+
+TEST(OAuthErrors, ADeadGrantIsRevokedAndWhatPassesIsRetried) {
+  auto dead = oauth_error(400, R"({"error":"invalid_grant","error_description":"gone"})");
+  EXPECT_EQ(dead.kind, FailureKind::auth_revoked);
+  EXPECT_EQ(dead.code, "invalid_grant");
+  EXPECT_EQ(dead.message, "gone");
+  EXPECT_EQ(oauth_error(401, "{}").kind, FailureKind::auth_revoked);
+
+  // A rate limit keeps its Retry-After; a server error and a nonce still asked for are
+  // transient: none of them may put the profile into needs_reconnect.
+  auto limited = oauth_error(429, R"({"error":"rate_limited"})", {{"retry-after", "7"}});
+  EXPECT_EQ(limited.kind, FailureKind::rate_limited);
+  ASSERT_TRUE(limited.retry_after.has_value());
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(*limited.retry_after).count(), 7);
+  EXPECT_EQ(oauth_error(503, "").kind, FailureKind::transient);
+  EXPECT_EQ(oauth_error(400, R"({"error":"use_dpop_nonce"})").kind, FailureKind::transient);
+
+  auto refused = oauth_error(400, R"({"error":"invalid_request"})");
+  EXPECT_EQ(refused.kind, FailureKind::permanent);
+  EXPECT_EQ(refused.code, "invalid_request");
+}
+
+}  // namespace
+}  // namespace roost::networks::bluesky
