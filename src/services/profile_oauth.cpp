@@ -189,8 +189,9 @@ OAuthResult ProfileOAuth::finish(const Caller& caller, const OAuthCallback& call
   if (!plain) return failed(record.org, "failed");
   auto authorization = authorization_from(*plain, record.state);
   if (!authorization || callback.code.empty()) return failed(record.org, "failed");
-  // RFC 9207: the answer must come from the server we sent the person to.
-  if (!callback.iss.empty() && callback.iss != authorization->issuer) {
+  // RFC 9207: the answer must come from the server we sent the person to, and say so (the
+  // PDS's authorization server announces authorization_response_iss_parameter_supported).
+  if (callback.iss != authorization->issuer) {
     core::log::warn("oauth_issuer_mismatch", {{"org_id", record.org.value}});
     return failed(record.org, "failed");
   }

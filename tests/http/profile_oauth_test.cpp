@@ -332,6 +332,27 @@ TEST_F(ProfileOAuthTest, CallbackErrorsSayWhyAndStoreNothing) {
             std::string::npos)
       << expired.header("location");
 
+  // RFC 9207: an answer that names another issuer, or none, is not the server we sent the
+  // person to (a mix-up): refused, the authorization spent, nothing stored.
+  const auto with_iss = [](std::string url, const std::string& iss) {
+    auto at = url.find("&iss=");
+    if (at == std::string::npos) at = url.find("?iss=");
+    EXPECT_NE(at, std::string::npos) << url;
+    if (at == std::string::npos) return url;
+    auto end = url.find('&', at + 1);
+    url.erase(at + 1, (end == std::string::npos ? url.size() : end + 1) - (at + 1));
+    if (url.back() == '&' || url.back() == '?') url.pop_back();
+    return iss.empty() ? url : url + "&iss=" + iss;
+  };
+  for (const std::string iss : {"http%3A%2F%2Fevil.test", ""}) {
+    auto mixed_up = come_back(owner_, with_iss(consent(authorize_url(account), account), iss));
+    ASSERT_EQ(mixed_up.status, 302);
+    EXPECT_NE(mixed_up.header("location").find(profiles_of_acme + "?oauth_error=failed"),
+              std::string::npos)
+        << iss << ": " << mixed_up.header("location");
+  }
+  EXPECT_EQ(as(owner_, "GET", org_path(acme_) + "/profiles").json()["profiles"].size(), 0u);
+
   // Single use: the first callback connects, the same one again finds nothing.
   redirect = consent(authorize_url(account), account);
   auto first = come_back(owner_, redirect);
