@@ -234,8 +234,9 @@ TEST_F(ProfileOAuthTest, ConnectsPublishesThroughTheSchedulerAndKeepsSecretsSeal
   const std::string log = server_.log();
   auto pem_body = credentials.dpop_key_pem.substr(28, 40);
   auto signature = [](const std::string& jwt) { return jwt.substr(jwt.rfind('.') + 1); };
+  const std::string code = query_value(redirect, "code");
   for (const std::string& secret : {credentials.access_jwt, credentials.refresh_jwt,
-                                    signature(credentials.access_jwt), pem_body}) {
+                                    signature(credentials.access_jwt), pem_body, code}) {
     ASSERT_GT(secret.size(), 20u);
     EXPECT_EQ(answers.find(secret), std::string::npos);
     EXPECT_EQ(log.find(secret), std::string::npos);

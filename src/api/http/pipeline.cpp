@@ -264,6 +264,9 @@ Awaitable<core::Result<ws::Audiences>> Pipeline::recheck(
 }
 
 std::string loggable_target(std::string_view target) {
+  // An OAuth callback's query is an authorization code and its state (ADR 0031).
+  constexpr std::string_view oauth_callback = "/oauth/bluesky/callback?";
+  if (target.starts_with(oauth_callback)) return std::string(oauth_callback) + "***";
   constexpr std::string_view marker = "/invitations/";
   std::string logged(target);
   for (auto at = logged.find(marker); at != std::string::npos; at = logged.find(marker, at + 1)) {

@@ -27,6 +27,7 @@ struct RequestSummary {
 // The request target as the access log writes it: the secret of an invitation link
 // (`/invitations/<token>`, in the API and in the web UI's path) becomes `***`, so that
 // whoever reads the logs cannot accept someone else's invitation. Numeric ids are kept.
+// An OAuth callback's query (its code and state) becomes `***` likewise.
 std::string loggable_target(std::string_view target);
 
 struct DispatchOutcome {

@@ -121,5 +121,11 @@ TEST(LoggableTarget, HidesInvitationTokensAndKeepsIds) {
   EXPECT_EQ(loggable_target("/healthz"), "/healthz");
 }
 
+TEST(LoggableTarget, HidesAnOAuthCallbacksCodeAndState) {
+  EXPECT_EQ(loggable_target("/oauth/bluesky/callback?code=cod-secret&state=st&iss=http%3A%2F%2Fx"),
+            "/oauth/bluesky/callback?***");
+  EXPECT_EQ(loggable_target("/oauth/client-metadata.json"), "/oauth/client-metadata.json");
+}
+
 }  // namespace
 }  // namespace roost::api::http
