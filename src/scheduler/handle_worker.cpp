@@ -32,16 +32,28 @@ core::Result<std::size_t> HandleWorker::run_once() {
       }
     }
   };
+  // What this round took but did not resolve goes back to the backlog's front: a failed read
+  // or a stop must not lose a DID the scan's cursor has already passed.
+  auto give_back = [&](std::size_t from) {
+    for (auto at = dids.size(); at > from; --at) backlog_.push_front(std::move(dids[at - 1]));
+  };
   while (!backlog_.empty() && dids.size() < options_.batch_max) {
     if (seen.insert(backlog_.front()).second) dids.push_back(std::move(backlog_.front()));
     backlog_.pop_front();
   }
   if (options_.identity_changes != nullptr) {
     // Only the DIDs the cache holds matter: the others are resolved when an item names them.
-    for (auto& did : options_.identity_changes->take(options_.batch_max)) {
-      auto cached = handles_.find(did);
-      if (!cached) return std::move(cached).error();
-      if (cached->has_value() && seen.insert(did).second) dids.push_back(std::move(did));
+    auto changed = options_.identity_changes->take(options_.batch_max);
+    for (std::size_t at = 0; at < changed.size(); ++at) {
+      auto cached = handles_.find(changed[at]);
+      if (!cached) {
+        for (; at < changed.size(); ++at) dids.push_back(std::move(changed[at]));
+        give_back(0);
+        return std::move(cached).error();
+      }
+      if (cached->has_value() && seen.insert(changed[at]).second) {
+        dids.push_back(std::move(changed[at]));
+      }
     }
   }
   for (auto [items, after] :
@@ -50,7 +62,10 @@ core::Result<std::size_t> HandleWorker::run_once() {
     // Scan forward until the batch is full or the table is read to its end.
     while (dids.size() < options_.batch_max) {
       auto scan = handles_.scan(items, *after, options_.scan_rows_max);
-      if (!scan) return std::move(scan).error();
+      if (!scan) {
+        give_back(0);
+        return std::move(scan).error();
+      }
       const bool moved = scan->last_id != *after;
       *after = scan->last_id;
       take(std::move(scan->unknown_dids));
@@ -59,7 +74,10 @@ core::Result<std::size_t> HandleWorker::run_once() {
   }
   if (dids.size() < options_.batch_max) {
     auto due = handles_.due(clock_.now_ms(), options_.batch_max - dids.size());
-    if (!due) return std::move(due).error();
+    if (!due) {
+      give_back(0);
+      return std::move(due).error();
+    }
     for (auto& did : *due) {
       if (seen.insert(did).second) dids.push_back(std::move(did));
     }
@@ -70,6 +88,7 @@ core::Result<std::size_t> HandleWorker::run_once() {
     resolve(did);
     ++tried;
   }
+  give_back(tried);
   return tried;
 }
 
