@@ -326,16 +326,17 @@ int run_serve(Config config) {
       config.public_url_derived
           ? public_url_for(fmt::format("{}:{}", server_config->address, *port))
           : config.public_url;
+  // A post made due wakes this dispatcher at once, and (PostgreSQL) every other process's.
+  // Declared before the dispatcher, whose listening thread uses it: it outlives it.
+  std::unique_ptr<storage::LiveEventChannel> due_channel =
+      database_url
+          ? storage::open_live_event_channel(*database_url, storage::ChannelTopic::publish_due)
+          : nullptr;
   scheduler::PublishDispatcher publish_dispatcher(
       publish_jobs, posts, profiles, api.profile_alerts(), api.profile_credentials(),
       {{&api.bluesky_network()}}, clock, publish_options);
   api.system_status().add_check(
       [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
-  // A post made due wakes this dispatcher at once, and (PostgreSQL) every other process's.
-  std::unique_ptr<storage::LiveEventChannel> due_channel =
-      database_url
-          ? storage::open_live_event_channel(*database_url, storage::ChannelTopic::publish_due)
-          : nullptr;
   publish_dispatcher.listen_for_due(due_channel.get());
   api.posts().on_scheduled([&publish_dispatcher] { publish_dispatcher.announce_due(); });
   add_publish_metrics(metrics, publish_dispatcher);

@@ -568,17 +568,28 @@ void PublishDispatcher::announce_due() {
 }
 
 void PublishDispatcher::listen() {
-  constexpr std::chrono::milliseconds receive_wait{500};
-  constexpr std::chrono::milliseconds reconnect_wait{1'000};
+  // Listening starts with the first receive and again after a lost connection: what was
+  // announced before (or while reconnecting) is not heard, so a (re)start of listening looks
+  // once at what is due. Our own announcements (the payload is the owner) are not news.
+  bool listening = false;
+  bool reported = false;
   while (!stop_requested()) {
-    auto received = due_channel_->receive(receive_wait);
+    auto received = due_channel_->receive(core::limits::live_event_receive_wait);
     if (!received) {
-      core::log::warn("publish.due_channel_lost", {{"error", received.error().message}});
+      listening = false;
+      if (!reported) {
+        core::log::warn("publish.due_channel_lost", {{"error", received.error().message}});
+        reported = true;
+      }
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, reconnect_wait, [this] { return stopping_; });
+      wake_.wait_for(lock, core::limits::live_event_reconnect_wait, [this] { return stopping_; });
       continue;
     }
-    if (!received->empty()) wake();
+    reported = false;
+    bool news = !listening;
+    listening = true;
+    for (const auto& owner : *received) news = news || owner != options_.owner;
+    if (news) wake();
   }
 }
 
