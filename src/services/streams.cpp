@@ -8,6 +8,7 @@
 #include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "core/limits.hpp"
+#include "core/log.hpp"
 #include "core/utf8.hpp"
 #include "domain/organization.hpp"
 
@@ -130,10 +131,14 @@ std::string storable_text(std::string_view text) {
 core::Result<std::string> Streams::resolve_handles(const domain::StreamQuery& query) {
   nlohmann::json resolved = nlohmann::json::object();
   auto unavailable = [](const std::string& term, const networks::NetworkError& error) {
+    // The resolver's own words (its host, curl's text) go to the log, not to the client.
+    core::log::warn("stream_handle_unresolved",
+                    {{"term", term},
+                     {"kind", std::string(failure_kind_name(error.kind))},
+                     {"error", error.message}});
     auto failed = core::make_error(core::ErrorCode::unavailable,
                                    "could not resolve " + term + " now (" +
                                        std::string(failure_kind_name(error.kind)) +
-                                       (error.message.empty() ? "" : ": " + error.message) +
                                        "): nothing was saved, try again shortly");
     failed.details.push_back({"query", term + " could not be resolved now", 0, 0});
     return failed;
