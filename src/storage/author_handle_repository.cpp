@@ -71,8 +71,10 @@ core::Result<void> AuthorHandleRepository::record_resolved(const std::string& di
                                                            std::int64_t next_attempt_at_ms) {
   return database_.transact(TransactionMode::read_write, [&](Transaction& transaction) {
     if (handle) {
+      // The DID that held the handle before has another now, or none: due at once.
       auto released = transaction.execute(
-          "UPDATE author_handles SET handle = NULL WHERE handle = $1 AND did <> $2",
+          "UPDATE author_handles SET handle = NULL, next_attempt_at_ms = 0 "
+          "WHERE handle = $1 AND did <> $2",
           {*handle, did});
       if (!released) return core::Result<void>(std::move(released).error());
     }

@@ -73,6 +73,10 @@ TEST_P(AuthorHandleRepositoryContract, AHandleBelongsToOneDidAtATime) {
   ASSERT_TRUE(succeeded(old_one));
   ASSERT_TRUE(old_one->has_value());
   EXPECT_EQ((*old_one)->handle, std::nullopt);
+  // The DID that lost the handle is looked at again at once, not at its old time.
+  auto due = handles_->due(handle_at_ms + 2, 10);
+  ASSERT_TRUE(succeeded(due));
+  EXPECT_EQ(*due, std::vector<std::string>{"did:plc:old"});
   auto did = handles_->did_of_handle("alice.test");
   ASSERT_TRUE(succeeded(did));
   EXPECT_EQ(*did, "did:plc:new");
