@@ -13,9 +13,9 @@
 namespace roost::storage::testing {
 namespace {
 
-constexpr std::int64_t now_ms = 1'800'000'000'000;
+constexpr std::int64_t inbox_now_ms = 1'800'000'000'000;
 
-AuditEvent audit(core::UserId actor) { return AuditEvent{{}, actor, "", "", "{}", "req", now_ms}; }
+AuditEvent audit(core::UserId actor) { return AuditEvent{{}, actor, "", "", "{}", "req", inbox_now_ms}; }
 
 class InboxRepositoryContract : public MigratedDatabaseTest {
  protected:
@@ -23,12 +23,12 @@ class InboxRepositoryContract : public MigratedDatabaseTest {
     MigratedDatabaseTest::SetUp();
     owner_ = make_user("owner@example.com", "Owner");
     member_ = make_user("member@example.com", "Member");
-    org_ = make_org("Acme", owner_, now_ms, audit(owner_));
-    other_org_ = make_org("Globex", owner_, now_ms, audit(owner_));
-    team_ = make_team(org_, "Support", now_ms, audit(owner_));
-    profile_ = make_profile(org_, "did:plc:bikes", "bikes.test", owner_, now_ms, audit(owner_));
+    org_ = make_org("Acme", owner_, inbox_now_ms, audit(owner_));
+    other_org_ = make_org("Globex", owner_, inbox_now_ms, audit(owner_));
+    team_ = make_team(org_, "Support", inbox_now_ms, audit(owner_));
+    profile_ = make_profile(org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms, audit(owner_));
     other_profile_ =
-        make_profile(other_org_, "did:plc:bikes", "bikes.test", owner_, now_ms, audit(owner_));
+        make_profile(other_org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms, audit(owner_));
   }
 
   NewInboxItem item(const std::string& rkey, core::ProfileId profile, core::OrgId org) {
@@ -82,21 +82,21 @@ TEST_P(InboxRepositoryContract, AReplayedPostInsertsNothingAndDeliversNoNotice) 
   InboxRepository inbox(database());
   auto notices = [this](const InboxItemRecord& record) {
     return std::vector<Notice>{{{owner_, record.org, "inbox.item_new",
-                                 "{\"item\":" + std::to_string(record.id.value) + "}", now_ms},
-                                OutboundMail{"owner@example.com", "New item", "text", now_ms}}};
+                                 "{\"item\":" + std::to_string(record.id.value) + "}", inbox_now_ms},
+                                OutboundMail{"owner@example.com", "New item", "text", inbox_now_ms}}};
   };
-  auto first = inbox.insert(item("k1", profile_, org_), now_ms, notices);
+  auto first = inbox.insert(item("k1", profile_, org_), inbox_now_ms, notices);
   ASSERT_TRUE(first.ok()) << first.error().message;
   ASSERT_TRUE(first->has_value());
   EXPECT_EQ((*first)->status, domain::InboxStatus::open);
   EXPECT_EQ((*first)->tags, (std::vector<std::string>{"alpha", "zeta"}));
   EXPECT_EQ(notification_count(owner_), 1);
-  auto again = inbox.insert(item("k1", profile_, org_), now_ms + 5, notices);
+  auto again = inbox.insert(item("k1", profile_, org_), inbox_now_ms + 5, notices);
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_FALSE(again->has_value());
   EXPECT_EQ(notification_count(owner_), 1);
   // The same post in another organization is that organization's item.
-  auto elsewhere = inbox.insert(item("k1", other_profile_, other_org_), now_ms, nullptr);
+  auto elsewhere = inbox.insert(item("k1", other_profile_, other_org_), inbox_now_ms, nullptr);
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_TRUE(elsewhere->has_value());
   auto found = inbox.find(other_org_, (*first)->id);
@@ -111,7 +111,7 @@ TEST_P(InboxRepositoryContract, ListsFilterAndPageNewestFirst) {
     auto made = item("p" + std::to_string(index), profile_, org_);
     if (index % 2 == 0) made.tags = {"crisis"};
     made.kind = index == 4 ? domain::InboxKind::reply : domain::InboxKind::mention;
-    auto inserted = inbox.insert(made, now_ms, nullptr);
+    auto inserted = inbox.insert(made, inbox_now_ms, nullptr);
     ASSERT_TRUE(inserted.ok() && inserted->has_value());
     ids.push_back((*inserted)->id);
   }
@@ -149,44 +149,44 @@ TEST_P(InboxRepositoryContract, AssigningPastTheCapIsAConflictAndChangesAreAudit
   std::vector<core::InboxItemId> ids;
   for (int index = 0; index < 3; ++index) {
     auto inserted =
-        inbox.insert(item("c" + std::to_string(index), profile_, org_), now_ms, nullptr);
+        inbox.insert(item("c" + std::to_string(index), profile_, org_), inbox_now_ms, nullptr);
     ASSERT_TRUE(inserted.ok() && inserted->has_value());
     ids.push_back((*inserted)->id);
   }
   InboxItemChange assign;
   assign.assignee = std::optional<core::UserId>(member_);
   assign.assignee_open_items_max = 2;
-  ASSERT_TRUE(inbox.update(org_, ids[0], assign, now_ms, audit(owner_)).ok());
-  ASSERT_TRUE(inbox.update(org_, ids[1], assign, now_ms, audit(owner_)).ok());
-  auto over = inbox.update(org_, ids[2], assign, now_ms, audit(owner_));
+  ASSERT_TRUE(inbox.update(org_, ids[0], assign, inbox_now_ms, audit(owner_)).ok());
+  ASSERT_TRUE(inbox.update(org_, ids[1], assign, inbox_now_ms, audit(owner_)).ok());
+  auto over = inbox.update(org_, ids[2], assign, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error().code, core::ErrorCode::conflict);
   // A resolved item no longer counts.
   InboxItemChange resolve;
   resolve.status = domain::InboxStatus::resolved;
   resolve.tags = std::vector<std::string>{"done"};
-  auto resolved = inbox.update(org_, ids[0], resolve, now_ms, audit(owner_));
+  auto resolved = inbox.update(org_, ids[0], resolve, inbox_now_ms, audit(owner_));
   ASSERT_TRUE(resolved.ok()) << resolved.error().message;
   EXPECT_EQ(resolved->tags, std::vector<std::string>{"done"});
-  EXPECT_TRUE(inbox.update(org_, ids[2], assign, now_ms, audit(owner_)).ok());
+  EXPECT_TRUE(inbox.update(org_, ids[2], assign, inbox_now_ms, audit(owner_)).ok());
   auto held = inbox.open_items_of(org_, member_);
   ASSERT_TRUE(held.ok());
   EXPECT_EQ(*held, 2);
   auto actions = audit_actions(org_);
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "inbox.item_updated"), 4);
-  auto elsewhere = inbox.update(other_org_, ids[0], resolve, now_ms, audit(owner_));
+  auto elsewhere = inbox.update(other_org_, ids[0], resolve, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(elsewhere.ok());
   EXPECT_EQ(elsewhere.error().code, core::ErrorCode::not_found);
 }
 
 TEST_P(InboxRepositoryContract, NotesAreKeptInOrderWithTheirAuthor) {
   InboxRepository inbox(database());
-  auto inserted = inbox.insert(item("n", profile_, org_), now_ms, nullptr);
+  auto inserted = inbox.insert(item("n", profile_, org_), inbox_now_ms, nullptr);
   ASSERT_TRUE(inserted.ok() && inserted->has_value());
   const auto id = (*inserted)->id;
-  ASSERT_TRUE(inbox.add_note(org_, id, member_, "first", now_ms, audit(member_)).ok());
-  ASSERT_TRUE(inbox.add_note(org_, id, owner_, "second", now_ms + 1, audit(owner_)).ok());
-  auto missing = inbox.add_note(other_org_, id, owner_, "x", now_ms, audit(owner_));
+  ASSERT_TRUE(inbox.add_note(org_, id, member_, "first", inbox_now_ms, audit(member_)).ok());
+  ASSERT_TRUE(inbox.add_note(org_, id, owner_, "second", inbox_now_ms + 1, audit(owner_)).ok());
+  auto missing = inbox.add_note(other_org_, id, owner_, "x", inbox_now_ms, audit(owner_));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, core::ErrorCode::not_found);
   auto notes = inbox.list_notes(id, 10);
@@ -207,9 +207,9 @@ TEST_P(InboxRepositoryContract, RulesStayInOrderWithoutGaps) {
     made.then.priority = domain::InboxPriority::high;
     return made;
   };
-  auto a = inbox.create_rule(org_, rule("a"), std::nullopt, now_ms, audit(owner_));
-  auto b = inbox.create_rule(org_, rule("b"), std::nullopt, now_ms, audit(owner_));
-  auto c = inbox.create_rule(org_, rule("c"), 1, now_ms, audit(owner_));  // first
+  auto a = inbox.create_rule(org_, rule("a"), std::nullopt, inbox_now_ms, audit(owner_));
+  auto b = inbox.create_rule(org_, rule("b"), std::nullopt, inbox_now_ms, audit(owner_));
+  auto c = inbox.create_rule(org_, rule("c"), 1, inbox_now_ms, audit(owner_));  // first
   ASSERT_TRUE(a.ok() && b.ok() && c.ok()) << (a.ok() ? "" : a.error().message);
   auto names = [&] {
     std::vector<std::string> listed;
@@ -224,7 +224,7 @@ TEST_P(InboxRepositoryContract, RulesStayInOrderWithoutGaps) {
   };
   EXPECT_EQ(names(), (std::vector<std::string>{"c", "a", "b"}));
   auto moved_rule = b->rule;
-  auto moved = inbox.update_rule(org_, moved_rule, 1, now_ms, audit(owner_));
+  auto moved = inbox.update_rule(org_, moved_rule, 1, inbox_now_ms, audit(owner_));
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(names(), (std::vector<std::string>{"b", "c", "a"}));
   EXPECT_EQ(moved->rule.then.priority, domain::InboxPriority::high);
@@ -238,17 +238,17 @@ TEST_P(InboxRepositoryContract, RulesStayInOrderWithoutGaps) {
 
 TEST_P(InboxRepositoryContract, TemplatesBelongToATeamOfTheOrganization) {
   TemplateRepository templates(database());
-  auto created = templates.create(org_, team_, "Thanks", "Thanks {author_handle}!", owner_, now_ms,
+  auto created = templates.create(org_, team_, "Thanks", "Thanks {author_handle}!", owner_, inbox_now_ms,
                                   audit(owner_));
   ASSERT_TRUE(created.ok()) << created.error().message;
-  auto twice = templates.create(org_, team_, "Thanks", "again", owner_, now_ms, audit(owner_));
+  auto twice = templates.create(org_, team_, "Thanks", "again", owner_, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().code, core::ErrorCode::conflict);
-  auto wrong_org = templates.create(other_org_, team_, "X", "x", owner_, now_ms, audit(owner_));
+  auto wrong_org = templates.create(other_org_, team_, "X", "x", owner_, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(wrong_org.ok());
   EXPECT_EQ(wrong_org.error().code, core::ErrorCode::not_found);
   auto updated = templates.update(org_, created->id, {std::nullopt, std::string("Cheers")},
-                                  now_ms + 1, audit(owner_));
+                                  inbox_now_ms + 1, audit(owner_));
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->body, "Cheers");
   auto listed = templates.list_for_team(org_, team_, 10);

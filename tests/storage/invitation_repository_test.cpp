@@ -16,7 +16,7 @@ namespace {
 
 using domain::OrgRole;
 
-constexpr std::int64_t now_ms = 1'000'000;
+constexpr std::int64_t invite_now_ms = 1'000'000;
 constexpr std::int64_t week_ms = 7LL * 24 * 60 * 60 * 1000;
 constexpr std::int64_t seat_limit = 4;
 
@@ -30,16 +30,16 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     invitations_ = std::make_unique<InvitationRepository>(database());
     ada_ = make_user("ada@example.com", "Ada");
     grace_ = make_user("grace@example.com", "Grace");
-    auto org = organizations_->create({"Acme", 10, seat_limit, ada_, now_ms}, audit_event());
+    auto org = organizations_->create({"Acme", 10, seat_limit, ada_, invite_now_ms}, audit_event());
     ASSERT_TRUE(succeeded(org));
     acme_ = org->id;
-    auto other = organizations_->create({"Globex", 10, seat_limit, grace_, now_ms}, audit_event());
+    auto other = organizations_->create({"Globex", 10, seat_limit, grace_, invite_now_ms}, audit_event());
     ASSERT_TRUE(succeeded(other));
     globex_ = other->id;
   }
 
   AuditEvent audit_event() {
-    return AuditEvent{{}, ada_, "org.created", "", "{}", "req-1", now_ms};
+    return AuditEvent{{}, ada_, "org.created", "", "{}", "req-1", invite_now_ms};
   }
 
   NewInvitation invitation(const std::string& email, std::string token_hash) {
@@ -54,8 +54,8 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     InvitationBatch batch;
     batch.org = org.value ? org : acme_;
     batch.invited_by = ada_;
-    batch.now_ms = now_ms;
-    batch.expires_at_ms = now_ms + week_ms;
+    batch.now_ms = invite_now_ms;
+    batch.expires_at_ms = invite_now_ms + week_ms;
     batch.invitations = std::move(invitations);
     batch.audit = audit_event();
     batch.notification_payload = [](const InvitationRecord& record) {
@@ -93,12 +93,12 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
 };
 
 TEST_P(InvitationRepositoryContract, CreatesWithNotificationMailAndAuditInOneTransaction) {
-  auto web = teams_->create(acme_, "Web", now_ms, audit_event());
+  auto web = teams_->create(acme_, "Web", invite_now_ms, audit_event());
   ASSERT_TRUE(succeeded(web));
   auto to_grace = invitation("grace@example.com", "hash-grace");
   to_grace.role = OrgRole::admin;
   to_grace.team_ids = {web->id};
-  to_grace.mail = OutboundMail{"grace@example.com", "Join Acme", "link", now_ms};
+  to_grace.mail = OutboundMail{"grace@example.com", "Join Acme", "link", invite_now_ms};
   auto to_stranger = invitation("new@example.com", "hash-new");
   auto created = invitations_->create(batch({to_grace, to_stranger}));
   ASSERT_TRUE(succeeded(created));
@@ -113,7 +113,7 @@ TEST_P(InvitationRepositoryContract, CreatesWithNotificationMailAndAuditInOneTra
   EXPECT_EQ((*found)->inviter_name, "Ada");
   EXPECT_EQ((*found)->role, OrgRole::admin);
   EXPECT_EQ((*found)->status, InvitationStatus::pending);
-  EXPECT_EQ((*found)->expires_at_ms, now_ms + week_ms);
+  EXPECT_EQ((*found)->expires_at_ms, invite_now_ms + week_ms);
   ASSERT_EQ((*found)->teams.size(), 1u);
   EXPECT_EQ((*found)->teams[0].name, "Web");
   // Grace has an account: an in-app notification; the stranger has none.
@@ -125,7 +125,7 @@ TEST_P(InvitationRepositoryContract, CreatesWithNotificationMailAndAuditInOneTra
   EXPECT_EQ(audit_actions(acme_),
             (std::vector<std::string>{"org.created", "org.created", "invitation.created",
                                       "invitation.created"}));
-  auto mine = invitations_->list_pending_for_email("grace@example.com", now_ms, listed_max);
+  auto mine = invitations_->list_pending_for_email("grace@example.com", invite_now_ms, listed_max);
   ASSERT_TRUE(succeeded(mine));
   ASSERT_EQ(mine->size(), 1u);
   auto listed = invitations_->list_for_org(acme_, listed_max);
@@ -138,7 +138,7 @@ TEST_P(InvitationRepositoryContract, CreatesWithNotificationMailAndAuditInOneTra
 
 TEST_P(InvitationRepositoryContract, ABatchWithOneProblemWritesNothing) {
   ASSERT_NE(invite("pending@example.com", "hash-1"), 0);
-  auto globex_team = teams_->create(globex_, "Theirs", now_ms, audit_event());
+  auto globex_team = teams_->create(globex_, "Theirs", invite_now_ms, audit_event());
   ASSERT_TRUE(succeeded(globex_team));
   auto fine = invitation("fine@example.com", "hash-2");
   fine.team_names = {"Brand new"};
@@ -194,12 +194,12 @@ TEST_P(InvitationRepositoryContract, SeatsAreMembersPlusPendingUnexpiredInvitati
   EXPECT_NE(over.error().message.find("4 seats"), std::string::npos) << over.error().message;
   EXPECT_EQ(count("SELECT COUNT(*) FROM invitations"), 3);
   // What the API shows as the plan's usage is the same count, until the invitations expire.
-  EXPECT_EQ(organizations_->count_seats_used(acme_, now_ms).value(), 4);
-  EXPECT_EQ(organizations_->count_seats_used(acme_, now_ms + week_ms).value(), 1);
+  EXPECT_EQ(organizations_->count_seats_used(acme_, invite_now_ms).value(), 4);
+  EXPECT_EQ(organizations_->count_seats_used(acme_, invite_now_ms + week_ms).value(), 1);
   // A revoked invitation frees its seat.
   auto listed = invitations_->list_for_org(acme_, listed_max);
   ASSERT_TRUE(succeeded(listed));
-  ASSERT_TRUE(succeeded(invitations_->revoke(acme_, listed->front().id, now_ms, audit_event())));
+  ASSERT_TRUE(succeeded(invitations_->revoke(acme_, listed->front().id, invite_now_ms, audit_event())));
   EXPECT_TRUE(succeeded(invitations_->create(batch({invitation("d@example.com", "h-d")}))));
 }
 
@@ -210,7 +210,7 @@ TEST_P(InvitationRepositoryContract, AnExpiredInvitationFreesItsSeatAndCanBeRepl
   auto still_pending = invitations_->create(again);
   ASSERT_TRUE(succeeded(still_pending));
   EXPECT_EQ(still_pending->problems.size(), 1u);  // the first is still pending
-  again.now_ms = now_ms + week_ms;
+  again.now_ms = invite_now_ms + week_ms;
   again.expires_at_ms = again.now_ms + week_ms;
   auto replaced = invitations_->create(again);
   ASSERT_TRUE(succeeded(replaced));
@@ -221,7 +221,7 @@ TEST_P(InvitationRepositoryContract, AnExpiredInvitationFreesItsSeatAndCanBeRepl
 }
 
 TEST_P(InvitationRepositoryContract, AcceptingMakesAMemberJoinsTeamsAndNotifiesTheInviter) {
-  auto web = teams_->create(acme_, "Web", now_ms, audit_event());
+  auto web = teams_->create(acme_, "Web", invite_now_ms, audit_event());
   ASSERT_TRUE(succeeded(web));
   auto row = invitation("grace@example.com", "hash-g");
   row.role = OrgRole::admin;
@@ -231,10 +231,10 @@ TEST_P(InvitationRepositoryContract, AcceptingMakesAMemberJoinsTeamsAndNotifiesT
   ASSERT_TRUE(succeeded(created));
   auto id = created->created.at(0).id;
 
-  auto accepted = invitations_->accept(id, grace_, now_ms + 1, "{}", audit_event());
+  auto accepted = invitations_->accept(id, grace_, invite_now_ms + 1, "{}", audit_event());
   ASSERT_TRUE(succeeded(accepted));
   EXPECT_EQ(accepted->status, InvitationStatus::accepted);
-  EXPECT_EQ(accepted->answered_at_ms, now_ms + 1);
+  EXPECT_EQ(accepted->answered_at_ms, invite_now_ms + 1);
   auto member = organizations_->find_member(acme_, grace_);
   ASSERT_TRUE(succeeded(member));
   ASSERT_TRUE(member->has_value());
@@ -249,18 +249,18 @@ TEST_P(InvitationRepositoryContract, AcceptingMakesAMemberJoinsTeamsAndNotifiesT
             1);
   EXPECT_EQ(audit_actions(acme_).back(), "invitation.accepted");
 
-  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, now_ms + 2, "{}", audit_event()),
+  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, invite_now_ms + 2, "{}", audit_event()),
                           core::ErrorCode::conflict));
   EXPECT_TRUE(
-      failed_with(invitations_->decline(id, now_ms + 2, audit_event()), core::ErrorCode::conflict));
-  EXPECT_TRUE(failed_with(invitations_->revoke(acme_, id, now_ms + 2, audit_event()),
+      failed_with(invitations_->decline(id, invite_now_ms + 2, audit_event()), core::ErrorCode::conflict));
+  EXPECT_TRUE(failed_with(invitations_->revoke(acme_, id, invite_now_ms + 2, audit_event()),
                           core::ErrorCode::conflict));
 }
 
 TEST_P(InvitationRepositoryContract, AnExpiredInvitationCannotBeAnswered) {
   auto id = invite("grace@example.com", "hash-g");
   ASSERT_NE(id, 0);
-  const auto expired = now_ms + week_ms;
+  const auto expired = invite_now_ms + week_ms;
   EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, expired, "{}", audit_event()),
                           core::ErrorCode::invitation_expired));
   EXPECT_TRUE(failed_with(invitations_->decline(id, expired, audit_event()),
@@ -286,20 +286,20 @@ TEST_P(InvitationRepositoryContract, AcceptingRechecksTheSeatLimit) {
     return core::success();
   });
   ASSERT_TRUE(succeeded(lowered));
-  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, now_ms + 1, "{}", audit_event()),
+  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, invite_now_ms + 1, "{}", audit_event()),
                           core::ErrorCode::seat_limit_reached));
 }
 
 TEST_P(InvitationRepositoryContract, DeclineRevokeAndReplaceTheToken) {
   auto declined_id = invite("grace@example.com", "hash-g");
-  auto declined = invitations_->decline(declined_id, now_ms + 1, audit_event());
+  auto declined = invitations_->decline(declined_id, invite_now_ms + 1, audit_event());
   ASSERT_TRUE(succeeded(declined));
   EXPECT_EQ(declined->status, InvitationStatus::declined);
 
   auto id = invite("new@example.com", "hash-n");
-  EXPECT_TRUE(failed_with(invitations_->replace_token(globex_, id, "h2", now_ms, audit_event()),
+  EXPECT_TRUE(failed_with(invitations_->replace_token(globex_, id, "h2", invite_now_ms, audit_event()),
                           core::ErrorCode::not_found));
-  ASSERT_TRUE(succeeded(invitations_->replace_token(acme_, id, "hash-n2", now_ms, audit_event())));
+  ASSERT_TRUE(succeeded(invitations_->replace_token(acme_, id, "hash-n2", invite_now_ms, audit_event())));
   auto old_link = invitations_->find_by_token_hash("hash-n");
   ASSERT_TRUE(succeeded(old_link));
   EXPECT_FALSE(old_link->has_value());
@@ -307,12 +307,12 @@ TEST_P(InvitationRepositoryContract, DeclineRevokeAndReplaceTheToken) {
   ASSERT_TRUE(succeeded(new_link));
   ASSERT_TRUE(new_link->has_value());
 
-  EXPECT_TRUE(failed_with(invitations_->revoke(globex_, id, now_ms, audit_event()),
+  EXPECT_TRUE(failed_with(invitations_->revoke(globex_, id, invite_now_ms, audit_event()),
                           core::ErrorCode::not_found));
-  auto revoked = invitations_->revoke(acme_, id, now_ms, audit_event());
+  auto revoked = invitations_->revoke(acme_, id, invite_now_ms, audit_event());
   ASSERT_TRUE(succeeded(revoked));
   EXPECT_EQ(revoked->status, InvitationStatus::revoked);
-  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, now_ms, "{}", audit_event()),
+  EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, invite_now_ms, "{}", audit_event()),
                           core::ErrorCode::conflict));
   auto actions = audit_actions(acme_);
   ASSERT_GE(actions.size(), 3u);
