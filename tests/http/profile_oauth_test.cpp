@@ -369,6 +369,42 @@ TEST_F(ProfileOAuthTest, CallbackErrorsSayWhyAndStoreNothing) {
   EXPECT_EQ(as(owner_, "GET", org_path(acme_) + "/profiles").json()["profiles"].size(), 1u);
 }
 
+// A browser that comes back without its login session (expired, or opened on `localhost`
+// while the PDS returns to 127.0.0.1) is sent to log in, and the login page brings it back
+// to the same callback, which still holds: nothing was spent by the detour.
+TEST_F(ProfileOAuthTest, ACallbackWithoutALoginGoesToTheLoginPageAndBack) {
+  auto account = test::create_test_account(test_pds());
+  const auto redirect = consent(authorize_url(account), account);
+  const auto callback = redirect.substr(redirect.find("/oauth/bluesky/callback"));
+
+  auto anonymous = request("GET", callback);
+  ASSERT_EQ(anonymous.status, 302) << anonymous.body;
+  const auto location = anonymous.header("location");
+  ASSERT_TRUE(location.starts_with("/login?next=%2Foauth%2Fbluesky%2Fcallback%3F")) << location;
+  std::string next;  // the login page's `next`, decoded as the web UI does
+  for (std::size_t i = std::string("/login?next=").size(); i < location.size(); ++i) {
+    if (location[i] == '%' && i + 2 < location.size()) {
+      next += static_cast<char>(std::stoi(location.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      next += location[i];
+    }
+  }
+  EXPECT_EQ(next, callback);
+  EXPECT_EQ(anonymous.header("cache-control"), "no-store");
+
+  // A session cookie that names no session is no login either.
+  auto stale = request("GET", callback, {}, {{"Cookie", "roost_session=expired"}});
+  EXPECT_EQ(stale.status, 302);
+
+  auto back = as(owner_, "GET", next);
+  ASSERT_EQ(back.status, 302) << back.body;
+  EXPECT_NE(back.header("location").find("?oauth=connected"), std::string::npos)
+      << back.header("location");
+  // The access log kept neither the callback's code nor the login page's copy of it.
+  EXPECT_EQ(server_.log().find(query_value(redirect, "code")), std::string::npos);
+}
+
 TEST_F(ProfileOAuthTest, ThePlanLimitAppliesAtStartAndAtTheCallback) {
   auto account = test::create_test_account(test_pds());
   auto url = authorize_url(account);  // room for one now

@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::int64_t inbox_now_ms = 1'800'000'000'000;
 
-AuditEvent audit(core::UserId actor) { return AuditEvent{{}, actor, "", "", "{}", "req", inbox_now_ms}; }
+AuditEvent audit(core::UserId actor) {
+  return AuditEvent{{}, actor, "", "", "{}", "req", inbox_now_ms};
+}
 
 class InboxRepositoryContract : public MigratedDatabaseTest {
  protected:
@@ -26,9 +28,10 @@ class InboxRepositoryContract : public MigratedDatabaseTest {
     org_ = make_org("Acme", owner_, inbox_now_ms, audit(owner_));
     other_org_ = make_org("Globex", owner_, inbox_now_ms, audit(owner_));
     team_ = make_team(org_, "Support", inbox_now_ms, audit(owner_));
-    profile_ = make_profile(org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms, audit(owner_));
-    other_profile_ =
-        make_profile(other_org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms, audit(owner_));
+    profile_ =
+        make_profile(org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms, audit(owner_));
+    other_profile_ = make_profile(other_org_, "did:plc:bikes", "bikes.test", owner_, inbox_now_ms,
+                                  audit(owner_));
   }
 
   NewInboxItem item(const std::string& rkey, core::ProfileId profile, core::OrgId org) {
@@ -81,9 +84,10 @@ TEST_P(InboxRepositoryContract, ProfilesAreFoundByDidInEveryOrganization) {
 TEST_P(InboxRepositoryContract, AReplayedPostInsertsNothingAndDeliversNoNotice) {
   InboxRepository inbox(database());
   auto notices = [this](const InboxItemRecord& record) {
-    return std::vector<Notice>{{{owner_, record.org, "inbox.item_new",
-                                 "{\"item\":" + std::to_string(record.id.value) + "}", inbox_now_ms},
-                                OutboundMail{"owner@example.com", "New item", "text", inbox_now_ms}}};
+    return std::vector<Notice>{
+        {{owner_, record.org, "inbox.item_new",
+          "{\"item\":" + std::to_string(record.id.value) + "}", inbox_now_ms},
+         OutboundMail{"owner@example.com", "New item", "text", inbox_now_ms}}};
   };
   auto first = inbox.insert(item("k1", profile_, org_), inbox_now_ms, notices);
   ASSERT_TRUE(first.ok()) << first.error().message;
@@ -238,13 +242,15 @@ TEST_P(InboxRepositoryContract, RulesStayInOrderWithoutGaps) {
 
 TEST_P(InboxRepositoryContract, TemplatesBelongToATeamOfTheOrganization) {
   TemplateRepository templates(database());
-  auto created = templates.create(org_, team_, "Thanks", "Thanks {author_handle}!", owner_, inbox_now_ms,
-                                  audit(owner_));
+  auto created = templates.create(org_, team_, "Thanks", "Thanks {author_handle}!", owner_,
+                                  inbox_now_ms, audit(owner_));
   ASSERT_TRUE(created.ok()) << created.error().message;
-  auto twice = templates.create(org_, team_, "Thanks", "again", owner_, inbox_now_ms, audit(owner_));
+  auto twice =
+      templates.create(org_, team_, "Thanks", "again", owner_, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().code, core::ErrorCode::conflict);
-  auto wrong_org = templates.create(other_org_, team_, "X", "x", owner_, inbox_now_ms, audit(owner_));
+  auto wrong_org =
+      templates.create(other_org_, team_, "X", "x", owner_, inbox_now_ms, audit(owner_));
   ASSERT_FALSE(wrong_org.ok());
   EXPECT_EQ(wrong_org.error().code, core::ErrorCode::not_found);
   auto updated = templates.update(org_, created->id, {std::nullopt, std::string("Cheers")},

@@ -33,7 +33,8 @@ class InvitationRepositoryContract : public MigratedDatabaseTest {
     auto org = organizations_->create({"Acme", 10, seat_limit, ada_, invite_now_ms}, audit_event());
     ASSERT_TRUE(succeeded(org));
     acme_ = org->id;
-    auto other = organizations_->create({"Globex", 10, seat_limit, grace_, invite_now_ms}, audit_event());
+    auto other =
+        organizations_->create({"Globex", 10, seat_limit, grace_, invite_now_ms}, audit_event());
     ASSERT_TRUE(succeeded(other));
     globex_ = other->id;
   }
@@ -199,7 +200,8 @@ TEST_P(InvitationRepositoryContract, SeatsAreMembersPlusPendingUnexpiredInvitati
   // A revoked invitation frees its seat.
   auto listed = invitations_->list_for_org(acme_, listed_max);
   ASSERT_TRUE(succeeded(listed));
-  ASSERT_TRUE(succeeded(invitations_->revoke(acme_, listed->front().id, invite_now_ms, audit_event())));
+  ASSERT_TRUE(
+      succeeded(invitations_->revoke(acme_, listed->front().id, invite_now_ms, audit_event())));
   EXPECT_TRUE(succeeded(invitations_->create(batch({invitation("d@example.com", "h-d")}))));
 }
 
@@ -251,8 +253,8 @@ TEST_P(InvitationRepositoryContract, AcceptingMakesAMemberJoinsTeamsAndNotifiesT
 
   EXPECT_TRUE(failed_with(invitations_->accept(id, grace_, invite_now_ms + 2, "{}", audit_event()),
                           core::ErrorCode::conflict));
-  EXPECT_TRUE(
-      failed_with(invitations_->decline(id, invite_now_ms + 2, audit_event()), core::ErrorCode::conflict));
+  EXPECT_TRUE(failed_with(invitations_->decline(id, invite_now_ms + 2, audit_event()),
+                          core::ErrorCode::conflict));
   EXPECT_TRUE(failed_with(invitations_->revoke(acme_, id, invite_now_ms + 2, audit_event()),
                           core::ErrorCode::conflict));
 }
@@ -297,9 +299,11 @@ TEST_P(InvitationRepositoryContract, DeclineRevokeAndReplaceTheToken) {
   EXPECT_EQ(declined->status, InvitationStatus::declined);
 
   auto id = invite("new@example.com", "hash-n");
-  EXPECT_TRUE(failed_with(invitations_->replace_token(globex_, id, "h2", invite_now_ms, audit_event()),
-                          core::ErrorCode::not_found));
-  ASSERT_TRUE(succeeded(invitations_->replace_token(acme_, id, "hash-n2", invite_now_ms, audit_event())));
+  EXPECT_TRUE(
+      failed_with(invitations_->replace_token(globex_, id, "h2", invite_now_ms, audit_event()),
+                  core::ErrorCode::not_found));
+  ASSERT_TRUE(
+      succeeded(invitations_->replace_token(acme_, id, "hash-n2", invite_now_ms, audit_event())));
   auto old_link = invitations_->find_by_token_hash("hash-n");
   ASSERT_TRUE(succeeded(old_link));
   EXPECT_FALSE(old_link->has_value());

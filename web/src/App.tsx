@@ -1,7 +1,7 @@
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
-import { safeNext } from './api/next';
+import { isServerPage, safeNext } from './api/next';
 import { useSession } from './api/session';
 import { ErrorAlert } from './components/ErrorAlert';
 import { Layout } from './components/Layout';
@@ -51,8 +51,17 @@ function SignedOut({ children }: { children: ReactNode }) {
   const { user, loading } = useSession();
   const [searchParams] = useSearchParams();
   if (loading) return null;
-  if (user) return <Navigate to={safeNext(searchParams.get('next'))} replace />;
+  if (user) {
+    const next = safeNext(searchParams.get('next'));
+    return isServerPage(next) ? <LoadServerPage path={next} /> : <Navigate to={next} replace />;
+  }
   return <>{children}</>;
+}
+
+// A page the server answers itself (the OAuth callback): a full load, not a client route.
+function LoadServerPage({ path }: { path: string }) {
+  useEffect(() => window.location.replace(path), [path]);
+  return null;
 }
 
 function NotFound() {

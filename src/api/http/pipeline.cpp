@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -212,7 +213,10 @@ Awaitable<DispatchOutcome> Pipeline::dispatch(Request request, bool websocket_up
       authenticated = authz::require(request.actor, authz::Action::act_as_user, {});
     }
     if (!authenticated) {
-      outcome.response = error_response(authenticated.error());
+      outcome.response = route.options.login_redirect &&
+                                 authenticated.error().code == core::ErrorCode::unauthenticated
+                             ? login_redirect(request.target)
+                             : error_response(authenticated.error());
       co_return outcome;
     }
   }
@@ -263,10 +267,39 @@ Awaitable<core::Result<ws::Audiences>> Pipeline::recheck(
   co_return co_await identity_.blocking->run(std::move(work));
 }
 
+Response login_redirect(std::string_view target) {
+  // The target percent-encoded as one query value: only unreserved characters kept.
+  constexpr std::string_view hex = "0123456789ABCDEF";
+  std::string location = "/login?next=";
+  for (const char c : target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      location += c;
+    } else {
+      location += '%';
+      location += hex[byte >> 4];
+      location += hex[byte & 0x0f];
+    }
+  }
+  Response response;
+  response.status = 302;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = "Log in first: " + location + "\n";
+  response.headers.push_back({"location", location});
+  response.headers.push_back({"cache-control", "no-store"});
+  return response;
+}
+
 std::string loggable_target(std::string_view target) {
-  // An OAuth callback's query is an authorization code and its state (ADR 0031).
+  // An OAuth callback's query is an authorization code and its state (ADR 0031), and so is
+  // the login page's `next` when the callback sent the browser there to log in first.
   constexpr std::string_view oauth_callback = "/oauth/bluesky/callback?";
   if (target.starts_with(oauth_callback)) return std::string(oauth_callback) + "***";
+  if (auto query = target.find('?');
+      query != std::string_view::npos &&
+      target.find(login_next_prefix, query) != std::string_view::npos) {
+    return std::string(target.substr(0, query)) + "?***";
+  }
   constexpr std::string_view marker = "/invitations/";
   std::string logged(target);
   for (auto at = logged.find(marker); at != std::string::npos; at = logged.find(marker, at + 1)) {

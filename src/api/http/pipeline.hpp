@@ -30,6 +30,12 @@ struct RequestSummary {
 // An OAuth callback's query (its code and state) becomes `***` likewise.
 std::string loggable_target(std::string_view target);
 
+// What a route with `login_redirect` answers a browser that is not logged in: 302 to the
+// web UI's login page, `next` the target it asked for (path and query, percent-encoded).
+Response login_redirect(std::string_view target);
+// How that `next` starts for the OAuth callback: the access log hides such a query.
+inline constexpr std::string_view login_next_prefix = "next=%2Foauth%2F";
+
 struct DispatchOutcome {
   Response response;
   std::size_t route_id = 0;

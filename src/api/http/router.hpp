@@ -41,6 +41,9 @@ struct RouteOptions {
   // The largest body this route takes, in place of the server's --max-body-bytes (0: that
   // limit). For uploads: the limit is applied once the headers say which route it is.
   std::size_t body_bytes_max = 0;
+  // A browser navigation (not an API call): without a login, send the browser to the web
+  // UI's login page, which comes back here once logged in, instead of answering 401.
+  bool login_redirect = false;
 };
 
 // The options of a route that asks for `auth` and takes a body of kind `body`.

@@ -1,6 +1,8 @@
 #include "api/http/pipeline.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -119,6 +121,21 @@ TEST(LoggableTarget, HidesInvitationTokensAndKeepsIds) {
             "/api/v1/me/invitations/17/accept");
   EXPECT_EQ(loggable_target("/api/v1/orgs/4/invitations"), "/api/v1/orgs/4/invitations");
   EXPECT_EQ(loggable_target("/healthz"), "/healthz");
+}
+
+TEST(Pipeline, LoginRedirectCarriesTheWholeTargetAndTheLogHidesIt) {
+  const auto response = login_redirect("/oauth/bluesky/callback?code=a b&state=s~1&iss=https://p");
+  EXPECT_EQ(response.status, 302);
+  const auto location = std::find_if(response.headers.begin(), response.headers.end(),
+                                     [](const auto& header) { return header.name == "location"; });
+  ASSERT_NE(location, response.headers.end());
+  EXPECT_EQ(location->value,
+            "/login?next=%2Foauth%2Fbluesky%2Fcallback%3Fcode%3Da%20b%26state%3Ds~1%26iss%3D"
+            "https%3A%2F%2Fp");
+  EXPECT_EQ(loggable_target(location->value), "/login?***");
+  EXPECT_EQ(loggable_target("/signup?x=1&next=%2Foauth%2Fbluesky%2Fcallback%3Fcode%3Dc"),
+            "/signup?***");
+  EXPECT_EQ(loggable_target("/login?next=%2Forgs%2F3"), "/login?next=%2Forgs%2F3");
 }
 
 TEST(LoggableTarget, HidesAnOAuthCallbacksCodeAndState) {

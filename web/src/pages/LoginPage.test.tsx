@@ -60,4 +60,16 @@ describe('LoginPage', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts');
     expect(requests[2].body).toMatchObject({ recovery_code: 'abcd-efgh' });
   });
+
+  it('returns to the OAuth callback that sent it here, with a full page load', async () => {
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign });
+    const account = { id: 1, email: 'ada@example.com', display_name: 'Ada' };
+    const { fetchMock } = cannedFetch([signedOut, { status: 200, body: { user: account, csrf_token: 't' } }]);
+    vi.stubGlobal('fetch', fetchMock);
+    const callback = '/oauth/bluesky/callback?code=c&state=s';
+    renderScreen(<LoginPage />, `/login?next=${encodeURIComponent(callback)}`);
+    await fillAndSubmit();
+    await vi.waitFor(() => expect(assign).toHaveBeenCalledWith(callback));
+  });
 });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import { safeNext } from '../api/next';
+import { goToNext, safeNext } from '../api/next';
 import { api, ApiError } from '../api/client';
 import type { SessionLogin } from '../api/types';
 import { useSession } from '../api/session';
@@ -36,7 +36,7 @@ export function LoginPage() {
     try {
       const login = await api<SessionLogin>('/sessions', { method: 'POST', json: body });
       signedIn(login);
-      navigate(next);
+      goToNext(next, navigate);
     } catch (caught) {
       // The password was right: ask for the second factor, which is not an error to show.
       if (caught instanceof ApiError && caught.code === 'totp_required') {

@@ -40,9 +40,13 @@ void OAuthHandlers::register_routes(Router& router) {
       route_options(AuthRequirement::required, BodyKind::json));
   // A browser navigation from the authorization server: the login session's cookie
   // (SameSite=Lax goes with a top-level GET) says who comes back.
+  // Without one (the session expired, or it was opened on another host name than the
+  // loopback address the PDS sends the browser back to), the login page first (ADR 0031).
+  auto callback_options = route_options(AuthRequirement::session);
+  callback_options.login_redirect = true;
   router.add(
       Method::get, std::string(callback_path), [this](Request r) { return callback(std::move(r)); },
-      route_options(AuthRequirement::session));
+      callback_options);
   router.add(
       Method::get, std::string(metadata_path),
       [this](Request r) { return client_metadata(std::move(r)); },
