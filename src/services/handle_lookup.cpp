@@ -36,8 +36,7 @@ HandleAnswers lookup_handles(networks::IdentityResolver& identities,
   {
     // Every lookup ends by the deadline, so joining the helpers waits at most the budget.
     std::vector<std::jthread> helpers;
-    const std::size_t wanted =
-        std::min(distinct.size(), handle_lookups_concurrent_max) - 1;
+    const std::size_t wanted = std::min(distinct.size(), handle_lookups_concurrent_max) - 1;
     for (std::size_t count = 0; count < wanted; ++count) {
       try {
         helpers.emplace_back(work);
@@ -64,9 +63,9 @@ core::Error unresolved_handle(std::string_view field, const std::string& term,
   }
   const std::string kind(networks::failure_kind_name(error.kind));
   core::log::warn(log_event, {{"term", term}, {"kind", kind}, {"error", error.message}});
-  auto failed = core::make_error(
-      core::ErrorCode::unavailable,
-      "could not resolve " + term + " now (" + kind + "): nothing was saved, try again shortly");
+  auto failed =
+      core::make_error(core::ErrorCode::unavailable, "could not resolve " + term + " now (" + kind +
+                                                         "): nothing was saved, try again shortly");
   failed.details.push_back({std::string(field), term + " could not be resolved now", 0, 0});
   return failed;
 }

@@ -469,7 +469,7 @@ core::Result<void> Inbox::check_rule_targets(core::OrgId org, const domain::Rout
 }
 
 core::Result<domain::RoutingRule> Inbox::checked_rule(core::OrgId org,
-                                                     const domain::RoutingRule& requested) {
+                                                      const domain::RoutingRule& requested) {
   auto rule = domain::normalize_rule(requested);
   if (!rule) return std::move(rule).error();
   if (auto checked = check_rule_targets(org, *rule); !checked) return std::move(checked).error();
@@ -485,8 +485,7 @@ core::Result<domain::RoutingRule> Inbox::checked_rule(core::OrgId org,
   auto answers = lookup_handles(*options_.identities, handles, options_.lookup_budget);
   const auto& answer = answers.at(core::ascii_lower(rule->when.author));
   if (!answer) {
-    return unresolved_handle("author", rule->when.author, answer.error(),
-                             "rule_author_unresolved");
+    return unresolved_handle("author", rule->when.author, answer.error(), "rule_author_unresolved");
   }
   rule->when.author_did = *answer;
   return rule;

@@ -138,9 +138,9 @@ core::Result<std::string> Streams::resolve_handles(const domain::StreamQuery& qu
     handles.push_back(author);
   }
   if (!authors.empty() && identities_ == nullptr) {
-    return core::make_error(core::ErrorCode::unavailable,
-                            "from:" + authors.front() +
-                                " names a handle and this server resolves no handles");
+    return core::make_error(
+        core::ErrorCode::unavailable,
+        "from:" + authors.front() + " names a handle and this server resolves no handles");
   }
   if (identities_ == nullptr) return std::string("{}");
   for (const auto& mention : query.mentions) {

@@ -74,7 +74,8 @@ TEST_F(ResolverDownTest, ARuleNamingItsAuthorByHandleIs503AndSavesNothing) {
   auto by_did = as(owner_, "POST", rules_path(), {{"name", "Fan"}, {"author", "did:plc:fan"}});
   ASSERT_EQ(by_did.status, 201) << by_did.body;
   EXPECT_EQ(by_did.json()["author_did"], "did:plc:fan");
-  const std::string rule = rules_path() + "/" + std::to_string(by_did.json()["id"].get<std::int64_t>());
+  const std::string rule =
+      rules_path() + "/" + std::to_string(by_did.json()["id"].get<std::int64_t>());
   EXPECT_EQ(as(owner_, "PUT", rule, {{"name", "Renamed"}, {"author", "fan.test"}}).status, 503);
   const auto listed = as(owner_, "GET", rules_path()).json();
   ASSERT_EQ(listed["rules"].size(), 1u);

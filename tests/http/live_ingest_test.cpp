@@ -143,12 +143,12 @@ class LiveIngestTest : public OrgScenarioTest {
   // A Bluesky account connected as a profile of Acme, granted to `team` at `level`.
   std::pair<TestAccount, std::int64_t> connect_brand(std::int64_t team, const std::string& level) {
     auto brand = create_test_account(test_pds());
-    auto connected =
-        as(owner_, "POST", org_path(acme_) + "/profiles",
-           {{"identifier", brand.handle},
-            {"app_password", test::create_app_password(test_pds(), brand, "roost")}});
+    auto connected = as(owner_, "POST", org_path(acme_) + "/profiles",
+                        {{"identifier", brand.handle},
+                         {"app_password", test::create_app_password(test_pds(), brand, "roost")}});
     EXPECT_EQ(connected.status, 201) << connected.body;
-    const std::int64_t profile = connected.status == 201 ? connected.json()["id"].get<std::int64_t>() : 0;
+    const std::int64_t profile =
+        connected.status == 201 ? connected.json()["id"].get<std::int64_t>() : 0;
     auto granted =
         as(owner_, "POST", org_path(acme_) + "/profile-grants",
            {{"grants", {{{"team_id", team}, {"profile_id", profile}, {"level", level}}}}});
@@ -313,11 +313,12 @@ TEST_F(LiveIngestTest, ARuleNamingAnAuthorByHandleRoutesTheirMentionToItsTeam) {
   ASSERT_NE(profile, 0);
   auto fan = create_test_account(test_pds());
   const std::string rules = org_path(acme_) + "/inbox-rules";
-  const nlohmann::json body{{"name", "Fan"}, {"author", "@" + fan.handle}, {"assign_team_id", sales_}};
+  const nlohmann::json body{
+      {"name", "Fan"}, {"author", "@" + fan.handle}, {"assign_team_id", sales_}};
   EXPECT_EQ(as(bob_, "POST", rules, body).status, 403);
   EXPECT_EQ(as(eve_, "POST", rules, body).status, 404);
-  auto unknown = as(owner_, "POST", rules,
-                    {{"name", "Ghost"}, {"author", "nobody-" + tag_ + ".test"}});
+  auto unknown =
+      as(owner_, "POST", rules, {{"name", "Ghost"}, {"author", "nobody-" + tag_ + ".test"}});
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_NE(unknown.body.find("nobody-" + tag_ + ".test"), std::string::npos) << unknown.body;
   EXPECT_EQ(unknown.json()["error"]["details"][0]["field"], "author");

@@ -166,11 +166,11 @@ TEST_F(HandleWorkerTest, AuthorsBeyondAFullBatchAreTakenNextRound) {
 TEST_F(HandleWorkerTest, LegacyRuleAuthorHandlesAreResolvedOffTheRequestPath) {
   auto account = test::create_test_account(pds_);
   storage::InboxRepository rules(*database_);
-  auto admin = storage::UserRepository(*database_).create(
-      {"rules@example.com", "Rules", "rules@example.com", "$argon2id$x", 1});
+  auto admin = storage::UserRepository(*database_)
+                   .create({"rules@example.com", "Rules", "rules@example.com", "$argon2id$x", 1});
   ASSERT_TRUE(admin.ok());
-  auto org = storage::OrganizationRepository(*database_).create(
-      {"Rules", 10, 25, admin->id, start_ms}, {});
+  auto org = storage::OrganizationRepository(*database_)
+                 .create({"Rules", 10, 25, admin->id, start_ms}, {});
   ASSERT_TRUE(org.ok()) << org.error().message;
   auto legacy = [&](const std::string& name, const std::string& author) {
     domain::RoutingRule rule;
@@ -204,8 +204,7 @@ TEST_F(HandleWorkerTest, LegacyRuleAuthorHandlesAreResolvedOffTheRequestPath) {
   // A resolver that does not answer: the same, and the rule resolves once it answers again.
   const auto later = legacy("later", account.handle);
   auto settings = test::test_bluesky_settings(pds_);
-  settings.handle_resolver_url =
-      "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  settings.handle_resolver_url = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
   networks::bluesky::BlueskyIdentityResolver down(settings);
   HandleWorker failing(*handles_, down, clock_, options_);
   EXPECT_EQ(*failing.resolve_rule_authors(), 2u);

@@ -72,7 +72,7 @@ class DirectoryOfHandles final : public networks::IdentityResolver {
   bool down = false;
   std::chrono::milliseconds answer_after{0};
   std::atomic<int> calls = 0;
-  std::atomic<int> running = 0;      // lookups under way now
+  std::atomic<int> running = 0;       // lookups under way now
   std::atomic<int> most_running = 0;  // the most ever under way at once
   networks::NetworkResult<networks::ResolvedIdentity> identity_of_did(std::string_view) override {
     return networks::NetworkError{networks::FailureKind::permanent, 0, "", "not used here"};

@@ -20,8 +20,8 @@
 namespace roost::services {
 namespace {
 
-using testing::fixed_now_ms;
 using testing::DirectoryOfHandles;
+using testing::fixed_now_ms;
 using testing::FixedClock;
 using testing::RecordedEvents;
 

@@ -270,7 +270,8 @@ TEST_P(InboxRepositoryContract, RuleAuthorDidsAreKeptBesideTheAuthorAsTyped) {
       inbox.create_rule(org_, rule("bob", "bob.test", ""), std::nullopt, now_ms, audit(owner_));
   auto carol = inbox.create_rule(other_org_, rule("carol", "carol.test", ""), std::nullopt, now_ms,
                                  audit(owner_));
-  auto anyone = inbox.create_rule(org_, rule("anyone", "", ""), std::nullopt, now_ms, audit(owner_));
+  auto anyone =
+      inbox.create_rule(org_, rule("anyone", "", ""), std::nullopt, now_ms, audit(owner_));
   ASSERT_TRUE(bob.ok() && carol.ok() && anyone.ok());
   auto awaiting = inbox.rules_awaiting_author(0, 10);
   ASSERT_TRUE(awaiting.ok()) << awaiting.error().message;

@@ -53,7 +53,8 @@ TEST(InboxRoutingTest, AHandleRuleRoutesByTheDidItResolvedTo) {
   EXPECT_EQ(routed.assigned_by, core::InboxRuleId{1});
   EXPECT_FALSE(rules.route({"hello", "did:plc:bob", "", core::ProfileId{3}}).team.has_value());
   // Another account that has the handle by now is not the one the rule was saved for.
-  EXPECT_FALSE(rules.route({"hello", "did:plc:bob", "alice.test", core::ProfileId{3}}).team.has_value());
+  EXPECT_FALSE(
+      rules.route({"hello", "did:plc:bob", "alice.test", core::ProfileId{3}}).team.has_value());
 }
 
 TEST(InboxRoutingTest, AHandleNotResolvedYetMatchesOnlyAKnownHandle) {
