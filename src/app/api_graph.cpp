@@ -71,7 +71,8 @@ ApiGraph::ApiGraph(storage::Database& database, api::http::BlockingExecutor& blo
       templates_(organization_records_, team_records_, profile_records_, template_records_, clock),
       inbox_records_(database),
       inbox_(organization_records_, team_records_, profile_records_, inbox_records_, users_,
-             notification_records_, posts_, templates_, &live_events_, clock, outbound_),
+             notification_records_, posts_, templates_, &live_events_, clock, outbound_,
+             services::InboxOptions{.identities = &identities_}),
       inbox_presence_(inbox_, users_, live_events_),
       // Every process reads the committed rows: its own hub only, never the fan-out.
       notification_pump_(notification_records_, hub_events_),

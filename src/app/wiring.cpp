@@ -33,6 +33,7 @@
 #include "services/sealing_keys.hpp"
 #include "storage/author_handle_repository.hpp"
 #include "storage/database.hpp"
+#include "storage/inbox_repository.hpp"
 #include "storage/ingest_cursor_repository.hpp"
 #include "storage/ingest_leader_lock.hpp"
 #include "storage/instance_settings_repository.hpp"
@@ -297,6 +298,9 @@ int run_serve(Config config) {
   ingest::IdentityChanges identity_changes;
   scheduler::HandleWorkerOptions handle_options;
   handle_options.identity_changes = &identity_changes;
+  // And the authors of routing rules saved before handles were resolved (ADR 0034).
+  storage::InboxRepository rule_records(**database);
+  handle_options.rules = &rule_records;
   scheduler::HandleWorker handle_worker(author_handles, api.identities(), clock, handle_options);
   api::http::Pipeline pipeline(router, metrics, server_config->access_log,
                                api::http::Identity{&authenticator, &blocking, config.trust_proxy});

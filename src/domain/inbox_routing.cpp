@@ -9,6 +9,7 @@
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/utf8.hpp"
+#include "domain/stream_query.hpp"
 #include "domain/text.hpp"
 
 namespace roost::domain {
@@ -114,8 +115,13 @@ core::Result<RoutingRule> normalize_rule(RoutingRule rule) {
   }
   rule.when.author = std::string(trim(rule.when.author));
   if (!rule.when.author.empty() && rule.when.author.front() == '@') rule.when.author.erase(0, 1);
+  rule.when.author_did.clear();
   if (rule.when.author.size() > core::limits::inbox_rule_keyword_bytes_max * 3) {
     add_problem(problems, "author", "is too long");
+  } else if (is_did(rule.when.author)) {
+    rule.when.author_did = rule.when.author;
+  } else if (!rule.when.author.empty() && !is_handle(core::ascii_lower(rule.when.author))) {
+    add_problem(problems, "author", "must be a DID or a handle (alice.example.com)");
   }
   if (rule.then.tags.size() > core::limits::inbox_tags_per_item_max) {
     add_problem(problems, "tags",
@@ -133,6 +139,10 @@ core::Result<RoutingRule> normalize_rule(RoutingRule rule) {
   rule.then.tags = std::move(tags);
   if (!problems.details.empty()) return problems;
   return rule;
+}
+
+bool author_needs_resolving(const RoutingConditions& when) {
+  return !when.author.empty() && when.author_did.empty();
 }
 
 struct CompiledRegex::Compiled {
@@ -222,9 +232,12 @@ bool RuleSet::matches(const Entry& entry, const RoutingInput& input) const {
   const auto& when = entry.rule.when;
   if (when.profile && *when.profile != input.profile) return false;
   if (!when.author.empty()) {
-    const auto author = core::ascii_lower(when.author);
-    if (author != core::ascii_lower(input.author_did) &&
-        author != core::ascii_lower(input.author_handle)) {
+    // By the DID the author resolved to: the post names its author by DID only. A handle not
+    // resolved yet can only match an author whose handle the caller knows.
+    if (!when.author_did.empty()) {
+      if (core::ascii_lower(when.author_did) != core::ascii_lower(input.author_did)) return false;
+    } else if (input.author_handle.empty() ||
+               core::ascii_lower(when.author) != core::ascii_lower(input.author_handle)) {
       return false;
     }
   }

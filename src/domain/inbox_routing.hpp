@@ -29,7 +29,11 @@ std::optional<InboxPriority> parse_inbox_priority(std::string_view name);
 struct RoutingConditions {
   std::vector<std::string> keywords;  // any one of them, found ignoring ASCII case
   std::string regex;                  // vectorscan syntax, caseless, UTF-8
-  std::string author;                 // the author's DID, or handle (without '@')
+  std::string author;                 // the author as typed: a DID, or a handle (without '@')
+  // The DID routing compares with the post's author (ADR 0034): `author` itself when it is a
+  // DID; for a handle, the DID it resolved to when the rule was saved; empty while a handle
+  // saved before resolution existed is not resolved yet.
+  std::string author_did;
   std::optional<core::ProfileId> profile;
   bool operator==(const RoutingConditions&) const = default;
 };
@@ -51,8 +55,12 @@ struct RoutingRule {
 // A rule as it is saved: names, keywords, tags and the regex checked and bounded
 // (core/limits.hpp); the regex must compile. invalid_request with one detail per problem
 // ("keywords[2]", "regex", "tags[0]", ...). Keywords and tags come back trimmed, and tags
-// lower-cased and without duplicates.
+// lower-cased and without duplicates. The author must be a DID or a handle (a leading '@' is
+// dropped); author_did comes back as the author when it is a DID and empty otherwise: a
+// handle's DID is the caller's to resolve (author_needs_resolving).
 core::Result<RoutingRule> normalize_rule(RoutingRule rule);
+// Whether the rule names its author by a handle whose DID is not known yet.
+bool author_needs_resolving(const RoutingConditions& when);
 // A tag as items keep it: trimmed, ASCII lower-cased, 1..inbox_tag_bytes_max bytes, valid
 // UTF-8 without control characters. invalid_request naming `field` otherwise.
 core::Result<std::string> normalize_tag(std::string_view tag, const std::string& field);

@@ -1,5 +1,6 @@
 #include "networks/http_client.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include "core/ascii.hpp"
@@ -106,8 +107,21 @@ core::Result<HttpResponse, TransportFailure> HttpClient::perform(const HttpReque
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &capture);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &capture);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts_.connect.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
+  auto connect_timeout = timeouts_.connect;
+  auto total_timeout = timeouts_.total;
+  if (request.deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *request.deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return_handle(std::move(handle));
+      return TransportFailure{CURLE_OPERATION_TIMEDOUT, false,
+                              "the time allowed ran out before the request"};
+    }
+    connect_timeout = std::min(connect_timeout, left);
+    total_timeout = std::min(total_timeout, left);
+  }
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,9 @@ struct HttpRequest {
   std::string content_type;  // for a body
   std::string body;
   std::size_t response_bytes_max = core::limits::network_response_bytes_max;
+  // When set, the call also ends by then: its connect and total timeouts are cut to what is
+  // left, and a deadline already past fails at once (CURLE_OPERATION_TIMEDOUT, nothing sent).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct HttpResponse {

@@ -128,6 +128,49 @@ void HandleWorker::resolve(const std::string& did) {
                    {"retry_in_ms", std::to_string(delay.count())}});
 }
 
+core::Result<std::size_t> HandleWorker::resolve_rule_authors() {
+  if (options_.rules == nullptr) return std::size_t{0};
+  auto awaiting = options_.rules->rules_awaiting_author(rules_after_, options_.batch_max);
+  if (!awaiting) return std::move(awaiting).error();
+  rules_after_ = awaiting->size() < options_.batch_max ? 0 : awaiting->back().rule.id.value;
+  std::size_t tried = 0;
+  for (const auto& record : *awaiting) {
+    const auto& rule = record.rule;
+    const std::int64_t now = clock_.now_ms();
+    auto retry = rule_retries_.find(rule.id.value);
+    // An edited rule starts afresh: its new author has not failed yet.
+    if (retry != rule_retries_.end() && retry->second.author != rule.when.author) {
+      rule_retries_.erase(retry);
+      retry = rule_retries_.end();
+    }
+    if (retry != rule_retries_.end() && retry->second.next_attempt_at_ms > now) continue;
+    if (tried > 0 && !worker_.pause(options_.resolve_interval)) break;
+    ++tried;
+    auto did = identities_.did_of_handle(rule.when.author);
+    if (did) {
+      auto stored = options_.rules->set_rule_author_did(rule.id, rule.when.author, *did);
+      if (!stored) return std::move(stored).error();
+      rule_retries_.erase(rule.id.value);
+      core::log::info("rule_author_resolved",
+                      {{"rule_id", std::to_string(rule.id.value)}, {"did", *did}});
+      continue;
+    }
+    auto& failed = rule_retries_[rule.id.value];
+    failed.author = rule.when.author;
+    ++failed.failures;
+    const auto delay = handle_retry_delay(failed.failures, options_);
+    failed.next_attempt_at_ms = now + delay.count();
+    // Told once per failure with its reason: a handle that names no one stays visible (the
+    // API shows the rule's author_did as null) until someone edits the rule.
+    core::log::warn("rule_author_unresolved",
+                    {{"rule_id", std::to_string(rule.id.value)},
+                     {"author", rule.when.author},
+                     {"kind", std::string(networks::failure_kind_name(did.error().kind))},
+                     {"retry_in_ms", std::to_string(delay.count())}});
+  }
+  return tried;
+}
+
 void HandleWorker::start() { worker_.start(); }
 
 void HandleWorker::stop() { worker_.stop(); }
@@ -135,6 +178,9 @@ void HandleWorker::stop() { worker_.stop(); }
 core::PeriodicWorker::Next HandleWorker::round() {
   auto tried = run_once();
   if (!tried) core::log::warn("handle_worker_failed", {{"error", tried.error().message}});
+  if (auto rules = resolve_rule_authors(); !rules) {
+    core::log::warn("handle_worker_failed", {{"error", rules.error().message}});
+  }
   // A full batch: more may be waiting, no idle pause (the resolve interval bounds the rate).
   return tried && *tried >= options_.batch_max ? core::PeriodicWorker::Next::again
                                                : core::PeriodicWorker::Next::wait;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 
 #include "core/clock.hpp"
@@ -13,6 +14,7 @@
 #include "ingest/identity_changes.hpp"
 #include "networks/identity.hpp"
 #include "storage/author_handle_repository.hpp"
+#include "storage/inbox_repository.hpp"
 
 // Fills the cache of authors' handles (ADR 0032) off the ingest path: the ingest thread only
 // stores DIDs; this worker finds the stream and inbox items' authors the cache does not know,
@@ -33,6 +35,10 @@ struct HandleWorkerOptions {
   // The firehose's #identity events (the consumer notes them): a cached DID among them is
   // resolved again at the next round, ahead of everything else.
   ingest::IdentityChanges* identity_changes = nullptr;
+  // Routing rules saved before their authors' handles were resolved (migration 0018, ADR
+  // 0034): the worker resolves those too, a batch a round, a failure retried with the same
+  // backoff. Null: rules are not its business.
+  storage::InboxRepository* rules = nullptr;
 };
 
 // The wait before the `failures`-th retry (1 for the first): the base doubled per further
@@ -61,6 +67,10 @@ class HandleWorker {
   // One round: new items' unknown authors, then the cache rows that are due; returns how many
   // DIDs it tried. Tests call it directly (with a zero resolve_interval).
   core::Result<std::size_t> run_once();
+  // One round over the routing rules whose author handle has no DID yet (options.rules):
+  // each due one resolved and its DID stored; returns how many it tried. A handle that names
+  // no one, or a resolver that does not answer, is tried again after the retry delay.
+  core::Result<std::size_t> resolve_rule_authors();
   void start();
   // Wakes the thread and joins it (a resolution under way finishes first, bounded by the
   // resolver's timeouts). Idempotent.
@@ -78,6 +88,13 @@ class HandleWorker {
   std::deque<std::string> backlog_;  // found unknown after a full batch, taken first next
   std::int64_t stream_items_after_ = 0;
   std::int64_t inbox_items_after_ = 0;
+  std::int64_t rules_after_ = 0;  // the rule scan's cursor, back to 0 at the end
+  struct RuleRetry {
+    std::string author;
+    std::int64_t failures = 0;
+    std::int64_t next_attempt_at_ms = 0;
+  };
+  std::map<std::int64_t, RuleRetry> rule_retries_;  // by rule id
   std::atomic<std::uint64_t> resolved_total_{0};
   std::atomic<std::uint64_t> failed_total_{0};
   core::PeriodicWorker worker_;  // last: its thread stops before the members it uses go

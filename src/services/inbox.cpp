@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "domain/text.hpp"
+#include "services/handle_lookup.hpp"
 
 namespace roost::services {
 namespace {
@@ -466,6 +468,29 @@ core::Result<void> Inbox::check_rule_targets(core::OrgId org, const domain::Rout
   return core::success();
 }
 
+core::Result<domain::RoutingRule> Inbox::checked_rule(core::OrgId org,
+                                                      const domain::RoutingRule& requested) {
+  auto rule = domain::normalize_rule(requested);
+  if (!rule) return std::move(rule).error();
+  if (auto checked = check_rule_targets(org, *rule); !checked) return std::move(checked).error();
+  if (!domain::author_needs_resolving(rule->when)) return rule;
+  // Posts name their author by DID only: a handle is resolved now, last, so that a rule
+  // refused for anything else costs no lookup (ADR 0034).
+  if (options_.identities == nullptr) {
+    return core::make_error(core::ErrorCode::unavailable,
+                            "author " + rule->when.author +
+                                " is a handle and this server resolves no handles: use the DID");
+  }
+  const std::vector<std::string> handles{rule->when.author};
+  auto answers = lookup_handles(*options_.identities, handles, options_.lookup_budget);
+  const auto& answer = answers.at(core::ascii_lower(rule->when.author));
+  if (!answer) {
+    return unresolved_handle("author", rule->when.author, answer.error(), "rule_author_unresolved");
+  }
+  rule->when.author_did = *answer;
+  return rule;
+}
+
 core::Result<std::vector<storage::InboxRuleRecord>> Inbox::list_rules(const Caller& caller,
                                                                       core::OrgId org) {
   auto resource = authorize(organizations_, caller, org, authz::Action::manage_inbox_rules);
@@ -477,9 +502,8 @@ core::Result<storage::InboxRuleRecord> Inbox::create_rule(const Caller& caller, 
                                                           const InboxRuleRequest& request) {
   auto resource = authorize(organizations_, caller, org, authz::Action::manage_inbox_rules);
   if (!resource) return std::move(resource).error();
-  auto rule = domain::normalize_rule(request.rule);
+  auto rule = checked_rule(org, request.rule);
   if (!rule) return std::move(rule).error();
-  if (auto checked = check_rule_targets(org, *rule); !checked) return std::move(checked).error();
   return inbox_.create_rule(org, *rule, request.position, clock_.now_ms(),
                             caller_audit(caller, clock_.now_ms()));
 }
@@ -488,9 +512,8 @@ core::Result<storage::InboxRuleRecord> Inbox::update_rule(const Caller& caller, 
                                                           const InboxRuleRequest& request) {
   auto resource = authorize(organizations_, caller, org, authz::Action::manage_inbox_rules);
   if (!resource) return std::move(resource).error();
-  auto rule = domain::normalize_rule(request.rule);
+  auto rule = checked_rule(org, request.rule);
   if (!rule) return std::move(rule).error();
-  if (auto checked = check_rule_targets(org, *rule); !checked) return std::move(checked).error();
   return inbox_.update_rule(org, *rule, request.position, clock_.now_ms(),
                             caller_audit(caller, clock_.now_ms()));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,6 +12,8 @@
 #include "core/limits.hpp"
 #include "core/result.hpp"
 #include "domain/incoming_post.hpp"
+#include "networks/identity.hpp"
+#include "services/handle_lookup.hpp"
 #include "services/live_events.hpp"
 #include "services/org_access.hpp"
 #include "services/outbound_settings.hpp"
@@ -28,6 +31,11 @@ namespace roost::services {
 struct InboxOptions {
   // The most items open or pending one member holds (ADR 0025).
   std::int64_t member_open_items_max = core::limits::inbox_member_open_items_max;
+  // Resolves a rule's author handle when the rule is saved (ADR 0034); null: a rule may name
+  // its author by DID only (a handle is unavailable).
+  networks::IdentityResolver* identities = nullptr;
+  // The time a save may spend resolving (services/handle_lookup).
+  std::chrono::milliseconds lookup_budget = handle_lookup_budget;
 };
 
 // Which items a list shows (storage::InboxQuery without who sees what: the service sets it).
@@ -135,6 +143,9 @@ class Inbox {
 
   core::Result<std::vector<storage::InboxRuleRecord>> list_rules(const Caller& caller,
                                                                  core::OrgId org);
+  // A rule naming its author by handle stores the DID it resolves to (ADR 0034): a handle
+  // that names no account is invalid_request on "author", a resolver that does not answer is
+  // unavailable; either way nothing is saved.
   core::Result<storage::InboxRuleRecord> create_rule(const Caller& caller, core::OrgId org,
                                                      const InboxRuleRequest& request);
   core::Result<storage::InboxRuleRecord> update_rule(const Caller& caller, core::OrgId org,
@@ -149,6 +160,8 @@ class Inbox {
                                                          core::InboxItemId id,
                                                          authz::Action action);
   core::Result<void> check_rule_targets(core::OrgId org, const domain::RoutingRule& rule);
+  // The rule checked (normalize_rule, its team and profile) with its author's DID resolved.
+  core::Result<domain::RoutingRule> checked_rule(core::OrgId org, const domain::RoutingRule& rule);
   core::Result<void> check_assignment(core::OrgId org, const storage::InboxItemRecord& item,
                                       const InboxItemUpdate& change);
   core::Result<bool> route_and_insert(const domain::IncomingPost& post, const Candidate& candidate);

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/utf8.hpp"
 #include "domain/organization.hpp"
+#include "services/handle_lookup.hpp"
 
 namespace roost::services {
 namespace {
@@ -129,44 +130,38 @@ std::string storable_text(std::string_view text) {
 }  // namespace
 
 core::Result<std::string> Streams::resolve_handles(const domain::StreamQuery& query) {
-  nlohmann::json resolved = nlohmann::json::object();
-  auto unavailable = [](const std::string& term, const networks::NetworkError& error) {
-    // The resolver's own words (its host, curl's text) go to the log, not to the client.
-    core::log::warn("stream_handle_unresolved",
-                    {{"term", term},
-                     {"kind", std::string(failure_kind_name(error.kind))},
-                     {"error", error.message}});
-    auto failed = core::make_error(core::ErrorCode::unavailable,
-                                   "could not resolve " + term + " now (" +
-                                       std::string(failure_kind_name(error.kind)) +
-                                       "): nothing was saved, try again shortly");
-    failed.details.push_back({"query", term + " could not be resolved now", 0, 0});
-    return failed;
-  };
+  std::vector<std::string> authors;
+  std::vector<std::string> handles;
   for (const auto& author : query.authors) {
-    if (domain::is_did(author) || resolved.contains(core::ascii_lower(author))) continue;
-    const std::string term = "from:" + author;
-    if (identities_ == nullptr) {
-      return core::make_error(core::ErrorCode::unavailable,
-                              term + " names a handle and this server resolves no handles");
+    if (domain::is_did(author)) continue;
+    authors.push_back(author);
+    handles.push_back(author);
+  }
+  if (!authors.empty() && identities_ == nullptr) {
+    return core::make_error(
+        core::ErrorCode::unavailable,
+        "from:" + authors.front() + " names a handle and this server resolves no handles");
+  }
+  if (identities_ == nullptr) return std::string("{}");
+  for (const auto& mention : query.mentions) {
+    if (!domain::is_did(mention)) handles.push_back(mention);
+  }
+  // All of them at once, within one budget (ADR 0034): a resolver that does not answer holds
+  // the save for the budget, not for a timeout per handle.
+  const auto answers = lookup_handles(*identities_, handles);
+  nlohmann::json resolved = nlohmann::json::object();
+  for (const auto& author : authors) {
+    const auto& answer = answers.at(core::ascii_lower(author));
+    if (!answer) {
+      return unresolved_handle("query", "from:" + author, answer.error(),
+                               "stream_handle_unresolved");
     }
-    auto did = identities_->did_of_handle(author);
-    if (!did) {
-      if (did.error().kind == networks::FailureKind::not_found) {
-        return invalid("query", term + " names no account: the handle does not resolve");
-      }
-      return unavailable(term, did.error());
-    }
-    resolved[core::ascii_lower(author)] = *did;
+    resolved[core::ascii_lower(author)] = *answer;
   }
   // A mention also matches as the text "@handle": its DID is a bonus, so an unknown handle
   // or a resolver that does not answer leaves the text match alone rather than refuse.
-  for (const auto& mention : query.mentions) {
-    if (domain::is_did(mention) || identities_ == nullptr ||
-        resolved.contains(core::ascii_lower(mention))) {
-      continue;
-    }
-    if (auto did = identities_->did_of_handle(mention)) resolved[core::ascii_lower(mention)] = *did;
+  for (const auto& [handle, answer] : answers) {
+    if (answer && !resolved.contains(handle)) resolved[handle] = *answer;
   }
   return resolved.dump();
 }

@@ -30,7 +30,7 @@ constexpr std::string_view item_read_columns =
 
 constexpr std::string_view rule_columns =
     "id, org_id, position, name, keywords, regex, author, profile_id, assign_team_id, tags, "
-    "priority, created_at_ms, updated_at_ms";
+    "priority, created_at_ms, updated_at_ms, author_did";
 
 std::optional<RecordRef> ref_of(const Row& row, std::size_t uri, std::size_t cid) {
   if (row.text(uri).empty()) return std::nullopt;
@@ -107,6 +107,7 @@ InboxRuleRecord to_rule(const Row& row) {
   }
   record.created_at_ms = row.integer(11);
   record.updated_at_ms = row.integer(12);
+  record.rule.when.author_did = row.text(13);
   return record;
 }
 
@@ -217,7 +218,8 @@ std::vector<Value> rule_values(const domain::RoutingRule& rule) {
           id_value(rule.when.profile),
           id_value(rule.then.team),
           json_text(rule.then.tags),
-          priority};
+          priority,
+          rule.when.author_did};
 }
 
 std::string rule_details(const domain::RoutingRule& rule, std::int64_t position) {
@@ -549,8 +551,8 @@ core::Result<InboxRuleRecord> InboxRepository::create_rule(core::OrgId org,
     params.emplace_back(now_ms);
     auto row = transaction.query_one(
         "INSERT INTO inbox_rules (org_id, position, name, keywords, regex, author, profile_id, "
-        "assign_team_id, tags, priority, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, "
-        "$5, $6, $7, $8, $9, $10, $11, $11) RETURNING " +
+        "assign_team_id, tags, priority, author_did, created_at_ms, updated_at_ms) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING " +
             std::string(rule_columns),
         params);
     if (!row) return core::Result<void>(std::move(row).error());
@@ -593,8 +595,8 @@ core::Result<InboxRuleRecord> InboxRepository::update_rule(core::OrgId org,
     params.emplace_back(rule.id.value);
     auto row = transaction.query_one(
         "UPDATE inbox_rules SET name = $1, keywords = $2, regex = $3, author = $4, profile_id = "
-        "$5, assign_team_id = $6, tags = $7, priority = $8, position = $9, updated_at_ms = $10 "
-        "WHERE id = $11 RETURNING " +
+        "$5, assign_team_id = $6, tags = $7, priority = $8, author_did = $9, position = $10, "
+        "updated_at_ms = $11 WHERE id = $12 RETURNING " +
             std::string(rule_columns),
         params);
     if (!row) return core::Result<void>(std::move(row).error());
@@ -608,6 +610,26 @@ core::Result<InboxRuleRecord> InboxRepository::update_rule(core::OrgId org,
   });
   if (!done) return std::move(done).error();
   return updated;
+}
+
+core::Result<std::vector<InboxRuleRecord>> InboxRepository::rules_awaiting_author(
+    std::int64_t after_id, std::size_t limit) {
+  return query_all(database_,
+                   "SELECT " + std::string(rule_columns) +
+                       " FROM inbox_rules WHERE author <> '' AND author_did = '' AND id > $1 "
+                       "ORDER BY id LIMIT $2",
+                   {after_id, static_cast<std::int64_t>(limit)}, to_rule);
+}
+
+core::Result<bool> InboxRepository::set_rule_author_did(core::InboxRuleId id,
+                                                        const std::string& author,
+                                                        const std::string& did) {
+  auto changed = execute_statement(
+      database_,
+      "UPDATE inbox_rules SET author_did = $1 WHERE id = $2 AND author = $3 AND author_did = ''",
+      {did, id.value, author});
+  if (!changed) return std::move(changed).error();
+  return *changed > 0;
 }
 
 core::Result<void> InboxRepository::delete_rule(core::OrgId org, core::InboxRuleId id,

@@ -169,6 +169,16 @@ class InboxRepository {
   // The rules after it move up. Audit: inbox.rule_deleted.
   core::Result<void> delete_rule(core::OrgId org, core::InboxRuleId id, AuditEvent audit);
 
+  // Rules of any organization that name their author by a handle not resolved yet (saved
+  // before migration 0018, ADR 0034), by id after `after_id`, at most `limit`.
+  core::Result<std::vector<InboxRuleRecord>> rules_awaiting_author(std::int64_t after_id,
+                                                                   std::size_t limit);
+  // Records the DID the rule's author handle resolved to, unless the rule was edited since
+  // (its author is no longer `author`) or has a DID already: false then, nothing written.
+  // Not audited: no user changed the rule; it now routes as its author meant.
+  core::Result<bool> set_rule_author_did(core::InboxRuleId id, const std::string& author,
+                                         const std::string& did);
+
  private:
   Database& database_;
 };

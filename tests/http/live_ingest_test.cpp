@@ -140,6 +140,37 @@ class LiveIngestTest : public OrgScenarioTest {
     return texts;
   }
 
+  // A Bluesky account connected as a profile of Acme, granted to `team` at `level`.
+  std::pair<TestAccount, std::int64_t> connect_brand(std::int64_t team, const std::string& level) {
+    auto brand = create_test_account(test_pds());
+    auto connected = as(owner_, "POST", org_path(acme_) + "/profiles",
+                        {{"identifier", brand.handle},
+                         {"app_password", test::create_app_password(test_pds(), brand, "roost")}});
+    EXPECT_EQ(connected.status, 201) << connected.body;
+    const std::int64_t profile =
+        connected.status == 201 ? connected.json()["id"].get<std::int64_t>() : 0;
+    auto granted =
+        as(owner_, "POST", org_path(acme_) + "/profile-grants",
+           {{"grants", {{{"team_id", team}, {"profile_id", profile}, {"level", level}}}}});
+    EXPECT_EQ(granted.status, 200) << granted.body;
+    return {brand, profile};
+  }
+
+  // A post by `by` that starts with a mention of `of`, linked as the facet of its DID.
+  static test::CreatedRecord mention(const TestAccount& by, const TestAccount& of,
+                                     const std::string& rest) {
+    const std::string text = "@" + of.handle + rest;
+    const auto mention_end = static_cast<int>(1 + of.handle.size());
+    return test::create_record(
+        test_pds(), by, "app.bsky.feed.post",
+        {{"$type", "app.bsky.feed.post"},
+         {"text", text},
+         {"createdAt", core::format_utc_ms(core::SystemClock().now_ms())},
+         {"facets",
+          {{{"index", {{"byteStart", 0}, {"byteEnd", mention_end}}},
+            {"features", {{{"$type", "app.bsky.richtext.facet#mention"}, {"did", of.did}}}}}}}});
+  }
+
   User owner_, bob_, carol_, eve_;
   std::int64_t acme_ = 0, globex_ = 0, support_ = 0, sales_ = 0, stream_ = 0;
   std::string tag_;
@@ -181,32 +212,16 @@ TEST_F(LiveIngestTest, AMatchingPostReachesTheTeamWithinASecondAndNoOneElse) {
 // A mention of the organization's profile becomes an inbox item for the teams that have the
 // profile: live to their members within a second, in the inbox, and to no one else.
 TEST_F(LiveIngestTest, AMentionOfAProfileReachesItsTeamsInboxAndNoOneElse) {
-  auto brand = create_test_account(test_pds());
-  auto connected = as(owner_, "POST", org_path(acme_) + "/profiles",
-                      {{"identifier", brand.handle},
-                       {"app_password", test::create_app_password(test_pds(), brand, "roost")}});
-  ASSERT_EQ(connected.status, 201) << connected.body;
-  const std::int64_t profile = connected.json()["id"];
-  auto granted =
-      as(owner_, "POST", org_path(acme_) + "/profile-grants",
-         {{"grants", {{{"team_id", support_}, {"profile_id", profile}, {"level", "limited"}}}}});
-  ASSERT_EQ(granted.status, 200) << granted.body;
+  auto [brand, profile] = connect_brand(support_, "limited");
+  ASSERT_NE(profile, 0);
   // The audiences of a connected client are its teams' profiles as of the last recheck.
   auto bob = events_of(bob_, acme_);
   auto carol = events_of(carol_, acme_);
   auto eve = events_of(eve_, globex_);
 
   const std::string text = "@" + brand.handle + " is the order shipped?";
-  const auto mention_end = static_cast<int>(1 + brand.handle.size());
   auto written_at = std::chrono::steady_clock::now();
-  auto record = test::create_record(
-      test_pds(), author_, "app.bsky.feed.post",
-      {{"$type", "app.bsky.feed.post"},
-       {"text", text},
-       {"createdAt", core::format_utc_ms(core::SystemClock().now_ms())},
-       {"facets",
-        {{{"index", {{"byteStart", 0}, {"byteEnd", mention_end}}},
-          {"features", {{{"$type", "app.bsky.richtext.facet#mention"}, {"did", brand.did}}}}}}}});
+  auto record = mention(author_, brand, " is the order shipped?");
   auto event = bob->read_json_within(5s);
   auto latency = std::chrono::steady_clock::now() - written_at;
   ASSERT_TRUE(event.has_value()) << "no inbox.item reached the team's member";
@@ -289,6 +304,56 @@ TEST_F(LiveIngestTest, AnUnknownFromHandleIsRefusedNamingItAndNothingIsSaved) {
 
 // A client that connects without a resume point starts with live events (it has just read
 // the REST API); one that resumes gets what the server still holds after its last event.
+// ADR 0034: a routing rule naming its author by handle is saved with the DID the handle
+// resolves to (the API shows the handle as typed and that DID) and routes that account's
+// mention, which names its author by DID only, to the rule's team; another account's does
+// not. An unknown handle is 422 and saves nothing; who may manage rules is unchanged.
+TEST_F(LiveIngestTest, ARuleNamingAnAuthorByHandleRoutesTheirMentionToItsTeam) {
+  auto [brand, profile] = connect_brand(support_, "limited");
+  ASSERT_NE(profile, 0);
+  auto fan = create_test_account(test_pds());
+  const std::string rules = org_path(acme_) + "/inbox-rules";
+  const nlohmann::json body{
+      {"name", "Fan"}, {"author", "@" + fan.handle}, {"assign_team_id", sales_}};
+  EXPECT_EQ(as(bob_, "POST", rules, body).status, 403);
+  EXPECT_EQ(as(eve_, "POST", rules, body).status, 404);
+  auto unknown =
+      as(owner_, "POST", rules, {{"name", "Ghost"}, {"author", "nobody-" + tag_ + ".test"}});
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_NE(unknown.body.find("nobody-" + tag_ + ".test"), std::string::npos) << unknown.body;
+  EXPECT_EQ(unknown.json()["error"]["details"][0]["field"], "author");
+  EXPECT_TRUE(as(owner_, "GET", rules).json()["rules"].empty());
+
+  auto created = as(owner_, "POST", rules, body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json()["author"], fan.handle);
+  EXPECT_EQ(created.json()["author_did"], fan.did);
+  const auto listed_rules = as(owner_, "GET", rules).json();
+  ASSERT_EQ(listed_rules["rules"].size(), 1u);
+  EXPECT_EQ(listed_rules["rules"][0]["author_did"], fan.did);
+
+  auto by_fan = mention(fan, brand, " my order is late");
+  auto by_other = mention(author_, brand, " hello");
+  nlohmann::json items;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    items = as(owner_, "GET", org_path(acme_) + "/inbox").json()["items"];
+    if (items.size() >= 2) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  for (const auto& item : items) {
+    if (item["post"]["uri"] == by_fan.uri) {
+      EXPECT_EQ(item["author_did"], fan.did);
+      EXPECT_EQ(item["team_id"], sales_) << item.dump();
+      EXPECT_EQ(item["routed_by_rule_id"], created.json()["id"]);
+    } else {
+      EXPECT_EQ(item["post"]["uri"], by_other.uri);
+      EXPECT_NE(item["team_id"], sales_) << item.dump();
+      EXPECT_TRUE(item["routed_by_rule_id"].is_null());
+    }
+  }
+}
+
 TEST_F(LiveIngestTest, OnlyAResumingClientIsSentPastEvents) {
   auto bob = events_of(bob_, acme_);
   post(author_, "past #" + tag_);

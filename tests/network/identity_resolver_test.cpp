@@ -75,5 +75,36 @@ TEST_F(IdentityResolverTest, AResolverThatIsDownOrHangsIsTransient) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
+// ADR 0034: a save's lookups share one deadline; a lookup ends by it even when the
+// resolver's own timeouts would wait longer, and one that starts after it fails at once.
+TEST_F(IdentityResolverTest, ALookupEndsByItsDeadline) {
+  test::SilentListener silent;
+  auto settings = test::test_bluesky_settings(pds);
+  settings.handle_resolver_url = silent.url();
+  settings.connect_timeout = std::chrono::milliseconds(10'000);
+  settings.total_timeout = std::chrono::milliseconds(10'000);
+  BlueskyIdentityResolver hanging(settings);
+  auto started = std::chrono::steady_clock::now();
+  auto cut = hanging.did_of_handle("alice.test", started + std::chrono::milliseconds(300));
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().kind, FailureKind::transient) << cut.error().message;
+  EXPECT_GE(took, std::chrono::milliseconds(250));
+  EXPECT_LT(took, std::chrono::milliseconds(2'000));
+
+  started = std::chrono::steady_clock::now();
+  auto late = hanging.did_of_handle("alice.test", started - std::chrono::milliseconds(1));
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().kind, FailureKind::transient);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(100));
+
+  // A deadline far off changes nothing for a resolver that answers.
+  auto account = test::create_test_account(pds);
+  auto did = resolver.did_of_handle(account.handle,
+                                    std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  ASSERT_TRUE(did.ok()) << did.error().message;
+  EXPECT_EQ(*did, account.did);
+}
+
 }  // namespace
 }  // namespace roost::networks::bluesky

@@ -11,6 +11,7 @@
 #include "../storage/scratch_database.hpp"
 #include "../support/bluesky_pds.hpp"
 #include "networks/bluesky/bluesky_identity.hpp"
+#include "storage/inbox_repository.hpp"
 #include "storage/organization_repository.hpp"
 #include "storage/stream_repository.hpp"
 #include "storage/team_repository.hpp"
@@ -157,6 +158,65 @@ TEST_F(HandleWorkerTest, AuthorsBeyondAFullBatchAreTakenNextRound) {
   EXPECT_FALSE(cached("did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"));
   EXPECT_EQ(*worker.run_once(), 1u);
   EXPECT_TRUE(cached("did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"));
+}
+
+// ADR 0034: a routing rule saved before authors' handles were resolved (migration 0018 left
+// its DID empty) gets the DID its handle names; a handle that names no one, or a resolver
+// that does not answer, is tried again after the retry delay, not every round.
+TEST_F(HandleWorkerTest, LegacyRuleAuthorHandlesAreResolvedOffTheRequestPath) {
+  auto account = test::create_test_account(pds_);
+  storage::InboxRepository rules(*database_);
+  auto admin = storage::UserRepository(*database_)
+                   .create({"rules@example.com", "Rules", "rules@example.com", "$argon2id$x", 1});
+  ASSERT_TRUE(admin.ok());
+  auto org = storage::OrganizationRepository(*database_)
+                 .create({"Rules", 10, 25, admin->id, start_ms}, {});
+  ASSERT_TRUE(org.ok()) << org.error().message;
+  auto legacy = [&](const std::string& name, const std::string& author) {
+    domain::RoutingRule rule;
+    rule.name = name;
+    rule.when.author = author;  // no author_did: as the migration leaves a handle it did not know
+    auto created = rules.create_rule(org->id, rule, std::nullopt, start_ms, {});
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.ok() ? created->rule.id : core::InboxRuleId{};
+  };
+  const auto known = legacy("known", account.handle);
+  const auto ghost = legacy("ghost", "nobody-" + std::to_string(start_ms) + ".test");
+  auto did_of = [&](core::InboxRuleId id) {
+    auto found = rules.find_rule(org->id, id);
+    EXPECT_TRUE(found.ok() && found->has_value());
+    return found.ok() && found->has_value() ? (**found).rule.when.author_did : std::string("?");
+  };
+
+  networks::bluesky::BlueskyIdentityResolver resolver(test::test_bluesky_settings(pds_));
+  options_.rules = &rules;
+  HandleWorker worker(*handles_, resolver, clock_, options_);
+  auto tried = worker.resolve_rule_authors();
+  ASSERT_TRUE(tried.ok()) << tried.error().message;
+  EXPECT_EQ(*tried, 2u);
+  EXPECT_EQ(did_of(known), account.did);
+  EXPECT_EQ(did_of(ghost), "");
+  EXPECT_EQ(*worker.resolve_rule_authors(), 0u);  // the ghost waits for its retry
+  clock_.advance(options_.retry_base_delay);
+  EXPECT_EQ(*worker.resolve_rule_authors(), 1u);
+  EXPECT_EQ(did_of(ghost), "");
+
+  // A resolver that does not answer: the same, and the rule resolves once it answers again.
+  const auto later = legacy("later", account.handle);
+  auto settings = test::test_bluesky_settings(pds_);
+  settings.handle_resolver_url = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  networks::bluesky::BlueskyIdentityResolver down(settings);
+  HandleWorker failing(*handles_, down, clock_, options_);
+  EXPECT_EQ(*failing.resolve_rule_authors(), 2u);
+  EXPECT_EQ(did_of(later), "");
+  EXPECT_EQ(*failing.resolve_rule_authors(), 0u);
+  EXPECT_EQ(*worker.resolve_rule_authors(), 1u);  // the first worker's ghost is not due yet
+  EXPECT_EQ(did_of(later), account.did);
+
+  // Without options.rules the worker leaves rules alone.
+  options_.rules = nullptr;
+  HandleWorker without(*handles_, resolver, clock_, options_);
+  EXPECT_EQ(*without.resolve_rule_authors(), 0u);
 }
 
 TEST(HandleRetryDelay, DoublesPerFailureUpToTheMaximum) {

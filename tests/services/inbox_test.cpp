@@ -49,7 +49,7 @@ class InboxTest : public ::testing::Test {
     outbound_.mail_enabled = true;
     inbox_ = std::make_unique<Inbox>(*organizations_, *teams_, *profiles_, *inbox_records_, *users_,
                                      *notification_records_, *posts_, *templates_, &events_, clock_,
-                                     outbound_, InboxOptions{2});
+                                     outbound_, InboxOptions{2, &directory_});
 
     owner_ = make_user("owner@example.com", "Olive Owner");
     publisher_ = make_user("publisher@example.com", "Pat Publisher");
@@ -144,6 +144,11 @@ class InboxTest : public ::testing::Test {
     return listed.ok() ? listed->size() : 0;
   }
 
+  template <class Value>
+  static core::ErrorCode code_of(const core::Result<Value>& result) {
+    return result.ok() ? core::ErrorCode::internal : result.error().code;
+  }
+
   storage::InboxRuleRecord add_rule(domain::RoutingRule rule) {
     auto created = inbox_->create_rule(as(owner_), org_, {std::move(rule), std::nullopt});
     EXPECT_TRUE(created.ok()) << created.error().message;
@@ -153,6 +158,7 @@ class InboxTest : public ::testing::Test {
   std::unique_ptr<storage::testing::ScratchDatabase> scratch_;
   std::unique_ptr<storage::Database> database_;
   FixedClock clock_;
+  testing::DirectoryOfHandles directory_;  // outlives inbox_, which asks it
   OutboundSettings outbound_;
   RecordedEvents events_;
   std::unique_ptr<storage::UserRepository> users_;
@@ -302,6 +308,115 @@ TEST_F(InboxTest, RulesAreCheckedWhenSavedAndOnlyOwnersAndAdminsManageThem) {
   auto by_stranger = inbox_->list_rules(as(stranger_), org_);
   ASSERT_FALSE(by_stranger.ok());
   EXPECT_EQ(by_stranger.error().code, core::ErrorCode::not_found);
+}
+
+// ADR 0034: posts name their author by DID only, so a rule naming its author by handle
+// stores the DID the handle resolves to when saved (beside the handle as typed), routes by
+// it, and resolves again when edited.
+TEST_F(InboxTest, ARuleNamingItsAuthorByHandleRoutesByTheDidItResolvedTo) {
+  directory_.dids = {{"fan.test", "did:plc:fan"}, {"other.test", "did:plc:other"}};
+  domain::RoutingRule fans;
+  fans.name = "fans";
+  fans.when.author = "@Fan.test";
+  fans.then.team = hr_;
+  auto created = add_rule(fans);
+  EXPECT_EQ(created.rule.when.author, "Fan.test");  // as typed, without the '@'
+  EXPECT_EQ(created.rule.when.author_did, "did:plc:fan");
+  auto listed = inbox_->list_rules(as(owner_), org_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].rule.when.author_did, "did:plc:fan");
+
+  std::vector<PostData> posts{mention("1", bikes_did, "from the fan"),
+                              mention("2", bikes_did, "from someone else")};
+  posts[1].author = "did:plc:someone";
+  EXPECT_EQ(ingest(posts), 2u);
+  auto routed = items();
+  ASSERT_EQ(routed.size(), 2u);
+  EXPECT_EQ(routed[1].author_did, "did:plc:fan");
+  EXPECT_EQ(routed[1].team, hr_);
+  EXPECT_EQ(routed[1].routed_by_rule, created.rule.id);
+  EXPECT_FALSE(routed[0].team.has_value());
+  EXPECT_EQ(routed[0].assignee, publisher_);  // no rule matched: the owner
+
+  // Edited (even to the same handle): resolved again, the handle may name another account.
+  directory_.dids["fan.test"] = "did:plc:fan2";
+  fans.id = created.rule.id;
+  auto edited = inbox_->update_rule(as(owner_), org_, {fans, std::nullopt});
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->rule.when.author_did, "did:plc:fan2");
+
+  // A DID is its own: nothing to ask.
+  const int asked = directory_.calls;
+  domain::RoutingRule by_did;
+  by_did.name = "by did";
+  by_did.when.author = "did:plc:other";
+  EXPECT_EQ(add_rule(by_did).rule.when.author_did, "did:plc:other");
+  EXPECT_EQ(directory_.calls, asked);
+}
+
+TEST_F(InboxTest, ARuleWhoseAuthorHandleDoesNotResolveSavesNothing) {
+  directory_.dids = {{"fan.test", "did:plc:fan"}};
+  domain::RoutingRule ghost;
+  ghost.name = "ghost";
+  ghost.when.author = "ghost.test";
+  auto unknown = inbox_->create_rule(as(owner_), org_, {ghost, std::nullopt});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::invalid_request);
+  EXPECT_NE(unknown.error().message.find("ghost.test"), std::string::npos);
+  ASSERT_FALSE(unknown.error().details.empty());
+  EXPECT_EQ(unknown.error().details[0].field, "author");
+
+  directory_.down = true;
+  domain::RoutingRule fans;
+  fans.name = "fans";
+  fans.when.author = "fan.test";
+  auto down = inbox_->create_rule(as(owner_), org_, {fans, std::nullopt});
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, core::ErrorCode::unavailable);
+  EXPECT_NE(down.error().message.find("fan.test"), std::string::npos);
+  EXPECT_EQ(down.error().message.find("resolver.internal"), std::string::npos)
+      << down.error().message;
+  auto listed = inbox_->list_rules(as(owner_), org_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+
+  // An edit refused the same way leaves the rule as it was.
+  directory_.down = false;
+  auto kept = add_rule(fans);
+  directory_.down = true;
+  domain::RoutingRule renamed = kept.rule;
+  renamed.name = "renamed";
+  renamed.when.author = "fan.test";
+  EXPECT_EQ(inbox_->update_rule(as(owner_), org_, {renamed, std::nullopt}).error().code,
+            core::ErrorCode::unavailable);
+  listed = inbox_->list_rules(as(owner_), org_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].rule.name, "fans");
+  EXPECT_EQ((*listed)[0].rule.when.author_did, "did:plc:fan");
+
+  // Neither a handle nor a DID: refused before anyone is asked; so is a member's rule.
+  const int asked = directory_.calls;
+  domain::RoutingRule garbled;
+  garbled.name = "garbled";
+  garbled.when.author = "not a handle";
+  auto refused = inbox_->create_rule(as(owner_), org_, {garbled, std::nullopt});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::invalid_request);
+  EXPECT_EQ(refused.error().details[0].field, "author");
+  EXPECT_EQ(code_of(inbox_->create_rule(as(publisher_), org_, {fans, std::nullopt})),
+            core::ErrorCode::permission_denied);
+  EXPECT_EQ(code_of(inbox_->create_rule(as(stranger_), org_, {fans, std::nullopt})),
+            core::ErrorCode::not_found);
+  EXPECT_EQ(directory_.calls, asked);
+
+  // A server without a resolver takes DIDs only.
+  Inbox without(*organizations_, *teams_, *profiles_, *inbox_records_, *users_,
+                *notification_records_, *posts_, *templates_, &events_, clock_, outbound_);
+  directory_.down = false;
+  EXPECT_EQ(code_of(without.create_rule(as(owner_), org_, {fans, std::nullopt})),
+            core::ErrorCode::unavailable);
 }
 
 TEST_F(InboxTest, AnOwnerAtTheCapHandsNewItemsToTheirTeam) {

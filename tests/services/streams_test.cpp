@@ -4,6 +4,7 @@
 #include "services/streams.hpp"
 #include "service_test_support.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -19,33 +20,13 @@
 namespace roost::services {
 namespace {
 
+using testing::DirectoryOfHandles;
 using testing::fixed_now_ms;
 using testing::FixedClock;
 using testing::RecordedEvents;
 
 using domain::OrgRole;
 using domain::TeamRole;
-
-// The directory a test controls: handles it knows, and whether it answers at all. (The real
-// resolver against the PDS and PLC is tested in tests/network and tests/http.)
-class DirectoryOfHandles final : public networks::IdentityResolver {
- public:
-  std::map<std::string, std::string> dids;  // handle -> DID
-  bool down = false;
-  int calls = 0;
-  networks::NetworkResult<std::string> did_of_handle(std::string_view handle) override {
-    ++calls;
-    if (down) return networks::NetworkError{networks::FailureKind::transient, 0, "", "down"};
-    auto found = dids.find(std::string(handle));
-    if (found == dids.end()) {
-      return networks::NetworkError{networks::FailureKind::not_found, 400, "", "unknown"};
-    }
-    return found->second;
-  }
-  networks::NetworkResult<networks::ResolvedIdentity> identity_of_did(std::string_view) override {
-    return networks::NetworkError{networks::FailureKind::permanent, 0, "", "not used here"};
-  }
-};
 
 struct Post {
   std::string uri;

@@ -7,6 +7,7 @@
 
 #include "core/limits.hpp"
 #include "migrated_database_test.hpp"
+#include "storage/embedded_migrations.hpp"
 #include "storage/notification_repository.hpp"
 #include "storage/template_repository.hpp"
 
@@ -240,6 +241,76 @@ TEST_P(InboxRepositoryContract, RulesStayInOrderWithoutGaps) {
   EXPECT_EQ(elsewhere.error().code, core::ErrorCode::not_found);
 }
 
+// ADR 0034: a rule keeps its author as typed and the DID routing compares beside it; rules
+// whose handle has no DID yet are found across organizations, and a DID is recorded only
+// while the rule still names that handle and has none.
+TEST_P(InboxRepositoryContract, RuleAuthorDidsAreKeptBesideTheAuthorAsTyped) {
+  InboxRepository inbox(database());
+  auto rule = [](const std::string& name, const std::string& author, const std::string& did) {
+    domain::RoutingRule made;
+    made.name = name;
+    made.when.author = author;
+    made.when.author_did = did;
+    return made;
+  };
+  auto alice = inbox.create_rule(org_, rule("alice", "Alice.Test", "did:plc:alice"), std::nullopt,
+                                 now_ms, audit(owner_));
+  ASSERT_TRUE(alice.ok()) << alice.error().message;
+  EXPECT_EQ(alice->rule.when.author, "Alice.Test");
+  EXPECT_EQ(alice->rule.when.author_did, "did:plc:alice");
+  auto edited_rule = alice->rule;
+  edited_rule.when.author_did = "did:plc:alice2";
+  auto edited = inbox.update_rule(org_, edited_rule, std::nullopt, now_ms, audit(owner_));
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->rule.when.author_did, "did:plc:alice2");
+  auto listed = inbox.list_rules(org_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].rule.when.author_did, "did:plc:alice2");
+
+  // Rules as a migration leaves them: a handle without its DID (one per organization), and a
+  // rule without an author, which has nothing to resolve.
+  auto bob =
+      inbox.create_rule(org_, rule("bob", "bob.test", ""), std::nullopt, now_ms, audit(owner_));
+  auto carol = inbox.create_rule(other_org_, rule("carol", "carol.test", ""), std::nullopt, now_ms,
+                                 audit(owner_));
+  auto anyone =
+      inbox.create_rule(org_, rule("anyone", "", ""), std::nullopt, now_ms, audit(owner_));
+  ASSERT_TRUE(bob.ok() && carol.ok() && anyone.ok());
+  auto awaiting = inbox.rules_awaiting_author(0, 10);
+  ASSERT_TRUE(awaiting.ok()) << awaiting.error().message;
+  ASSERT_EQ(awaiting->size(), 2u);
+  EXPECT_EQ((*awaiting)[0].rule.id, bob->rule.id);
+  EXPECT_EQ((*awaiting)[0].org, org_);
+  EXPECT_EQ((*awaiting)[1].rule.id, carol->rule.id);
+  EXPECT_EQ((*awaiting)[1].rule.when.author, "carol.test");
+  auto after_bob = inbox.rules_awaiting_author(bob->rule.id.value, 10);
+  ASSERT_TRUE(after_bob.ok());
+  ASSERT_EQ(after_bob->size(), 1u);
+  EXPECT_EQ((*after_bob)[0].rule.id, carol->rule.id);
+  auto first_only = inbox.rules_awaiting_author(0, 1);
+  ASSERT_TRUE(first_only.ok());
+  EXPECT_EQ(first_only->size(), 1u);
+
+  // Edited since it was read (another author): nothing written.
+  auto stale = inbox.set_rule_author_did(bob->rule.id, "robert.test", "did:plc:robert");
+  ASSERT_TRUE(stale.ok()) << stale.error().message;
+  EXPECT_FALSE(*stale);
+  auto recorded = inbox.set_rule_author_did(bob->rule.id, "bob.test", "did:plc:bob");
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_TRUE(*recorded);
+  auto again = inbox.set_rule_author_did(bob->rule.id, "bob.test", "did:plc:other");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);  // it has its DID already
+  auto found = inbox.find_rule(org_, bob->rule.id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((**found).rule.when.author_did, "did:plc:bob");
+  awaiting = inbox.rules_awaiting_author(0, 10);
+  ASSERT_TRUE(awaiting.ok());
+  ASSERT_EQ(awaiting->size(), 1u);
+  EXPECT_EQ((*awaiting)[0].rule.id, carol->rule.id);
+}
+
 TEST_P(InboxRepositoryContract, TemplatesBelongToATeamOfTheOrganization) {
   TemplateRepository templates(database());
   auto created = templates.create(org_, team_, "Thanks", "Thanks {author_handle}!", owner_,
@@ -268,6 +339,67 @@ TEST_P(InboxRepositoryContract, TemplatesBelongToATeamOfTheOrganization) {
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().code, core::ErrorCode::not_found);
 }
+
+// Migration 0018 on a database whose rules were saved before it (ADR 0034): a DID author is
+// its own DID, a handle the author cache knows (verified, ADR 0032) gets that DID, and an
+// unknown one is left for the handle worker.
+class RuleAuthorMigration : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(RuleAuthorMigration, LegacyRulesGetTheDidsAlreadyKnown) {
+  auto scratch = ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(scratch.ok()) << scratch.error().message;
+  auto opened = open_database((*scratch)->url(), {});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto& database = **opened;
+  auto run = [&](const std::string& sql) {
+    auto done = database.transact(TransactionMode::read_write, [&](Transaction& transaction) {
+      return transaction.execute_script(sql);
+    });
+    ASSERT_TRUE(done.ok()) << done.error().message << "\n" << sql;
+  };
+  // The schema as a roost before 0018 left it, recorded as migrate() records it.
+  run("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at_ms BIGINT NOT NULL)");
+  for (const auto& migration : migrations_for(GetParam())) {
+    if (migration.version >= 18) break;
+    run(std::string(migration.sql));
+    run("INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) + ", '" +
+        std::string(migration.name) + "', 1)");
+  }
+  run("INSERT INTO organizations (name, profile_limit, seat_limit, created_at_ms, updated_at_ms) "
+      "VALUES ('Acme', 10, 25, 1, 1)");
+  const std::string insert_rule =
+      "INSERT INTO inbox_rules (org_id, position, name, author, created_at_ms, updated_at_ms) "
+      "VALUES ((SELECT MIN(id) FROM organizations), ";
+  run(insert_rule + "1, 'by did', 'did:plc:alice', 1, 1)");
+  run(insert_rule + "2, 'by known handle', 'Bob.Test', 1, 1)");
+  run(insert_rule + "3, 'by unknown handle', 'carol.test', 1, 1)");
+  run(insert_rule + "4, 'anyone', '', 1, 1)");
+  run("INSERT INTO author_handles (did, handle, resolved_at_ms) VALUES ('did:plc:bob', "
+      "'bob.test', 1)");
+  run("INSERT INTO author_handles (did, handle, resolved_at_ms) VALUES ('did:plc:nobody', NULL, "
+      "1)");
+
+  auto migrated = migrate(database);
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  EXPECT_TRUE(migrated->up_to_date());
+  InboxRepository inbox(database);
+  auto awaiting = inbox.rules_awaiting_author(0, 10);
+  ASSERT_TRUE(awaiting.ok()) << awaiting.error().message;
+  ASSERT_EQ(awaiting->size(), 1u);
+  EXPECT_EQ((*awaiting)[0].rule.when.author, "carol.test");
+  auto rules = inbox.list_rules((*awaiting)[0].org);
+  ASSERT_TRUE(rules.ok());
+  ASSERT_EQ(rules->size(), 4u);
+  EXPECT_EQ((*rules)[0].rule.when.author_did, "did:plc:alice");
+  EXPECT_EQ((*rules)[1].rule.when.author, "Bob.Test");  // as typed
+  EXPECT_EQ((*rules)[1].rule.when.author_did, "did:plc:bob");
+  EXPECT_EQ((*rules)[2].rule.when.author_did, "");
+  EXPECT_EQ((*rules)[3].rule.when.author_did, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, RuleAuthorMigration, ::testing::Values(Backend::sqlite));
+INSTANTIATE_TEST_SUITE_P(Postgres, RuleAuthorMigration, ::testing::Values(Backend::postgres));
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, InboxRepositoryContract, ::testing::Values(Backend::sqlite));
 INSTANTIATE_TEST_SUITE_P(Postgres, InboxRepositoryContract, ::testing::Values(Backend::postgres));

@@ -161,13 +161,16 @@ NetworkResult<ProfileCredentials> BlueskyClient::refresh_session(std::string_vie
   return session_from(*body, pds_url);
 }
 
-NetworkResult<std::string> BlueskyClient::resolve_handle(std::string_view handle) {
-  return resolve_handle_at(settings_.handle_resolver_url, handle);
+NetworkResult<std::string> BlueskyClient::resolve_handle(
+    std::string_view handle, std::optional<std::chrono::steady_clock::time_point> deadline) {
+  return resolve_handle_at(settings_.handle_resolver_url, handle, deadline);
 }
 
-NetworkResult<std::string> BlueskyClient::resolve_handle_at(std::string_view service_url,
-                                                            std::string_view handle) {
+NetworkResult<std::string> BlueskyClient::resolve_handle_at(
+    std::string_view service_url, std::string_view handle,
+    std::optional<std::chrono::steady_clock::time_point> deadline) {
   HttpRequest request;
+  request.deadline = deadline;
   request.url = build_url(service_url, xrpc("com.atproto.identity.resolveHandle"),
                           {{"handle", std::string(handle)}});
   auto body = call(std::move(request), Effect::read);

@@ -54,11 +54,15 @@ class BlueskyClient {
                                                     std::string_view refresh_jwt);
 
   // A handle's DID (com.atproto.identity.resolveHandle on settings.handle_resolver_url).
-  NetworkResult<std::string> resolve_handle(std::string_view handle);
+  // `deadline`, when set, bounds the call too (HttpRequest::deadline).
+  NetworkResult<std::string> resolve_handle(
+      std::string_view handle,
+      std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   // The same, asked of `service_url` (a profile's own PDS, which answers for the handles it
   // hosts and resolves the others through DNS and .well-known).
-  NetworkResult<std::string> resolve_handle_at(std::string_view service_url,
-                                               std::string_view handle);
+  NetworkResult<std::string> resolve_handle_at(
+      std::string_view service_url, std::string_view handle,
+      std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   // The #atproto_pds service endpoint of a did:plc or did:web document.
   NetworkResult<std::string> resolve_pds(std::string_view did);
   // The DID document itself (PLC directory or did:web's /.well-known/did.json). not_found

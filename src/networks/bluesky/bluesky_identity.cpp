@@ -5,7 +5,8 @@
 
 namespace roost::networks::bluesky {
 
-NetworkResult<std::string> BlueskyIdentityResolver::did_of_handle(std::string_view handle) {
+NetworkResult<std::string> BlueskyIdentityResolver::resolve_handle(
+    std::string_view handle, std::optional<Deadline> deadline) {
   std::string normalized = core::ascii_lower(handle);
   if (!normalized.empty() && normalized.front() == '@') normalized.erase(0, 1);
   if (!domain::is_handle(normalized)) {
@@ -15,7 +16,7 @@ NetworkResult<std::string> BlueskyIdentityResolver::did_of_handle(std::string_vi
     error.message = "not a handle: " + core::quoted(handle);
     return error;
   }
-  return client_.resolve_handle(normalized);
+  return client_.resolve_handle(normalized, deadline);
 }
 
 NetworkResult<ResolvedIdentity> BlueskyIdentityResolver::identity_of_did(std::string_view did) {

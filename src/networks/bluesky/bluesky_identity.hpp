@@ -15,8 +15,11 @@ class BlueskyIdentityResolver final : public IdentityResolver {
  public:
   explicit BlueskyIdentityResolver(BlueskySettings settings) : client_(std::move(settings)) {}
 
-  NetworkResult<std::string> did_of_handle(std::string_view handle) override;
   NetworkResult<ResolvedIdentity> identity_of_did(std::string_view did) override;
+
+ protected:
+  NetworkResult<std::string> resolve_handle(std::string_view handle,
+                                            std::optional<Deadline> deadline) override;
 
  private:
   BlueskyClient client_;

@@ -92,7 +92,10 @@ export interface InboxRule {
   name: string;
   keywords: string[];
   regex: string;
-  author: string;
+  author: string; // as typed: a DID, or a handle without '@'
+  // The DID the rule routes by (a handle is resolved when the rule is saved); null without an
+  // author, or for an older rule's handle the server has not resolved yet.
+  author_did: string | null;
   profile_id: number | null;
   assign_team_id: number | null;
   tags: string[];

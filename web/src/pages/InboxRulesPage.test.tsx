@@ -13,7 +13,7 @@ function org(role: string) {
   return { status: 200, body: { id: 7, name: 'Acme', role, plan: { profile_limit: 10, seat_limit: 25 }, usage: { seats_used: 2 }, logo_url: null, created_at: '' } };
 }
 function rule(id: number, position: number, name: string, extra: Record<string, unknown> = {}) {
-  return { id, position, name, keywords: [], regex: '', author: '', profile_id: null, assign_team_id: null, tags: [], priority: null, created_at: '', updated_at: '', ...extra };
+  return { id, position, name, keywords: [], regex: '', author: '', author_did: null, profile_id: null, assign_team_id: null, tags: [], priority: null, created_at: '', updated_at: '', ...extra };
 }
 
 function renderRules(role: string, routes: Parameters<typeof apiMock>[0] = {}) {
@@ -63,6 +63,46 @@ describe('InboxRulesPage', () => {
     expect(mock.sent('POST', '/api/v1/orgs/7/inbox-rules')[1].body).toEqual({
       name: 'Refunds', keywords: [], regex: 'refund(', author: '', profile_id: null, assign_team_id: null, tags: [], priority: null,
     });
+  });
+
+  it('shows an author by handle, the DID it resolved to, and a handle the server could not look up', async () => {
+    const user = userEvent.setup();
+    const mock = renderRules('admin', {
+      '/api/v1/orgs/7/inbox-rules': { status: 200, body: { rules: [
+        rule(1, 1, 'Fans', { author: 'Fan.test', author_did: 'did:plc:fan', assign_team_id: 3 }),
+        rule(2, 2, 'Old', { author: 'old.test', author_did: null }),
+        rule(3, 3, 'By DID', { author: 'did:plc:bob', author_did: 'did:plc:bob' }),
+      ] } },
+      'PUT /api/v1/orgs/7/inbox-rules/1': [
+        apiError(422, 'invalid_request', 'author ghost.test names no account', [{ field: 'author', message: 'ghost.test names no account: the handle does not resolve' }]),
+        apiError(503, 'unavailable', 'could not resolve ghost.test now (transient): nothing was saved, try again shortly'),
+      ],
+    });
+    const items = within(await screen.findByRole('list', { name: 'Routing rules' })).getAllByRole('listitem');
+    await waitFor(() => expect(items[0]).toHaveTextContent('When by @Fan.test: assign to Care.'));
+    expect(items[1]).toHaveTextContent('When by @old.test (handle not resolved yet): nothing.');
+    expect(items[2]).toHaveTextContent('When by did:plc:bob: nothing.');
+
+    await user.click(screen.getByRole('button', { name: 'Edit rule Fans' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit rule Fans' });
+    const author = within(dialog).getByRole('textbox', { name: 'Author' });
+    expect(author).toHaveValue('Fan.test'); // as the user typed it
+    expect(within(dialog).getByText('Resolves to did:plc:fan')).toBeInTheDocument();
+    await user.clear(author);
+    await user.type(author, 'ghost.test');
+    expect(within(dialog).getByText('A handle (looked up when you save) or a DID')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save rule' }));
+    expect(await within(dialog).findByText('ghost.test names no account: the handle does not resolve', { selector: '.mantine-InputWrapper-error' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save rule' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('could not resolve ghost.test now');
+    expect(mock.sent('PUT', '/api/v1/orgs/7/inbox-rules/1')[0].body).toEqual({
+      name: 'Fans', keywords: [], regex: '', author: 'ghost.test', profile_id: null, assign_team_id: 3, tags: [], priority: null,
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.click(screen.getByRole('button', { name: 'Edit rule Old' }));
+    const old = await screen.findByRole('dialog', { name: 'Edit rule Old' });
+    expect(within(old).getByText('Not resolved yet: save the rule to look the handle up again')).toBeInTheDocument();
   });
 
   it('deletes after a confirmation, and shows a refusal', async () => {

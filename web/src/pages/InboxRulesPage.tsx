@@ -16,6 +16,19 @@ function bodyOf(rule: InboxRule): InboxRuleBody {
   return { name, keywords, regex, author, profile_id, assign_team_id, tags, priority };
 }
 
+// A rule's author as people read it: a handle with its '@', a DID as it is.
+function authorLabel(author: string): string {
+  return author.startsWith('did:') ? author : `@${author.replace(/^@/, '')}`;
+}
+
+// What the author field says under it: the account a saved handle names, or how it works.
+function authorHint(rule: InboxRule | null, typed: string): string {
+  const saved = rule && rule.author === typed && !typed.startsWith('did:') ? rule : null;
+  if (saved?.author_did) return `Resolves to ${saved.author_did}`;
+  if (saved?.author) return 'Not resolved yet: save the rule to look the handle up again';
+  return 'A handle (looked up when you save) or a DID';
+}
+
 function RuleEditor({ org, rule, profiles, teams, onClose }: {
   org: Organization;
   rule: InboxRule | null;
@@ -50,7 +63,7 @@ function RuleEditor({ org, rule, profiles, teams, onClose }: {
         <TagsInput label="Any of these keywords" value={draft.keywords} onChange={(keywords) => set({ keywords })} error={fieldOf('keywords')} />
         <TextInput label="Regular expression" description="Case-insensitive" value={draft.regex} ff="monospace"
           onChange={(event) => set({ regex: event.currentTarget.value })} error={fieldOf('regex')} />
-        <TextInput label="Author" description="A handle or a DID" value={draft.author} onChange={(event) => set({ author: event.currentTarget.value })}
+        <TextInput label="Author" description={authorHint(rule, draft.author)} value={draft.author} onChange={(event) => set({ author: event.currentTarget.value })}
           error={fieldOf('author')} />
         <Select label="Profile" placeholder="Any profile" clearable value={draft.profile_id ? String(draft.profile_id) : null}
           data={profiles.map((profile) => ({ value: String(profile.id), label: `@${profile.handle}` }))}
@@ -76,7 +89,7 @@ function describeRule(rule: InboxRule, profiles: Profile[], teams: Team[]): { wh
   const when: string[] = [];
   if (rule.keywords.length) when.push(`mentions ${rule.keywords.map((k) => `“${k}”`).join(' or ')}`);
   if (rule.regex) when.push(`matches /${rule.regex}/`);
-  if (rule.author) when.push(`by ${rule.author}`);
+  if (rule.author) when.push(rule.author_did ? `by ${authorLabel(rule.author)}` : `by ${authorLabel(rule.author)} (handle not resolved yet)`);
   if (rule.profile_id) when.push(`to @${profiles.find((p) => p.id === rule.profile_id)?.handle ?? rule.profile_id}`);
   const then: string[] = [];
   if (rule.assign_team_id) then.push(`assign to ${teams.find((t) => t.id === rule.assign_team_id)?.name ?? `team ${rule.assign_team_id}`}`);

@@ -35,6 +35,9 @@ nlohmann::json rule_json(const storage::InboxRuleRecord& record) {
           {"keywords", rule.when.keywords},
           {"regex", rule.when.regex},
           {"author", rule.when.author},
+          // The DID the author resolved to when saved; null while a handle is not resolved.
+          {"author_did",
+           rule.when.author_did.empty() ? nlohmann::json() : nlohmann::json(rule.when.author_did)},
           {"profile_id", rule.when.profile ? nlohmann::json(rule.when.profile->value) : nullptr},
           {"assign_team_id", rule.then.team ? nlohmann::json(rule.then.team->value) : nullptr},
           {"tags", rule.then.tags},
