@@ -28,6 +28,10 @@ inline constexpr std::chrono::milliseconds events_recheck_interval_default{10'00
 // for a stop, and after a lost connection before it listens again.
 inline constexpr std::size_t live_event_payload_bytes_max = 7'900;
 inline constexpr std::chrono::milliseconds live_event_receive_wait{500};
+// A channel's (re)connect gives up after this (ADR 0035): a server that accepts and never
+// answers must not hold the announcer, or a listener's stop, for the kernel's minutes. The
+// channels' connections also get the leader lock's keepalives and TCP user timeout.
+inline constexpr std::chrono::seconds live_event_connect_timeout{5};
 inline constexpr std::chrono::milliseconds live_event_reconnect_wait{1'000};
 inline constexpr std::chrono::milliseconds websocket_ping_interval{20'000};
 inline constexpr std::chrono::milliseconds websocket_pong_timeout{20'000};
