@@ -357,6 +357,10 @@ inline constexpr std::chrono::milliseconds handle_worker_resolve_interval{100};
 inline constexpr std::chrono::milliseconds handle_worker_poll_interval{2'000};
 inline constexpr std::chrono::milliseconds handle_retry_base_delay{60'000};
 inline constexpr std::chrono::milliseconds handle_retry_max_delay{6 * 60 * 60'000};
+// A round's DIDs are claimed with a lease (ADR 0035) long enough for the whole batch at its
+// worst: 50 DIDs, each a DID document and a resolveHandle timing out (5 s each), 100 ms apart
+// (about 8.5 min). A process that dies holds its batch at most this long.
+inline constexpr std::chrono::milliseconds handle_claim_lease{10 * 60'000};
 inline constexpr std::chrono::milliseconds handle_refresh_interval{24 * 60 * 60'000};
 
 // The ingest leader lock's own PostgreSQL connection (ADR 0027): TCP keepalives after
