@@ -333,25 +333,52 @@ TEST_F(PublishFaults, PostgresTwoProcessesPublishAThousandPostsEachExactlyOnce) 
 // The dispatcher's poll is a minute here: only a wake-up can publish within seconds.
 constexpr auto wake_limit = 5s;
 
-class PublishWake : public OrgScenarioTest {
+// A real roost (or two) with a profile connected to a fresh PDS account through the API.
+class PdsScenario : public OrgScenarioTest {
+ protected:
+  using OrgScenarioTest::OrgScenarioTest;
+
+  // A fresh PDS account, connected by an app password as a profile of `org`; its id.
+  std::int64_t connect_pds_profile(const User& owner, std::int64_t org) {
+    account_ = test::create_test_account(test_pds());
+    auto password = test::create_app_password(test_pds(), account_, "roost");
+    auto connected = as(owner, "POST", org_path(org) + "/profiles",
+                        {{"identifier", account_.handle},
+                         {"app_password", password},
+                         {"pds_url", test_pds().pds_url}});
+    EXPECT_EQ(connected.status, 201) << connected.body;
+    return connected.status == 201 ? connected.json()["id"].get<std::int64_t>() : 0;
+  }
+
+  // How long until `text` is on the PDS; nullopt if not within `limit`.
+  std::optional<std::int64_t> ms_until_on_pds(const std::string& text,
+                                              std::chrono::steady_clock::time_point since,
+                                              std::chrono::milliseconds limit = wake_limit) {
+    while (std::chrono::steady_clock::now() - since < limit) {
+      for (const auto& record : test::list_all_records(test_pds(), account_.did, post_collection)) {
+        if (record.value.value("text", std::string()) == text) return elapsed_ms(since);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return std::nullopt;
+  }
+
+  test::TestAccount account_;
+};
+
+class PublishWake : public PdsScenario {
  protected:
   PublishWake()
-      : OrgScenarioTest({"--bluesky-plc-url", test_pds().plc_url, "--bluesky-handle-resolver-url",
-                         test_pds().pds_url, "--publish-poll-ms", "60000"}) {}
+      : PdsScenario({"--bluesky-plc-url", test_pds().plc_url, "--bluesky-handle-resolver-url",
+                     test_pds().pds_url, "--publish-poll-ms", "60000"}) {}
 
   void SetUp() override {
     owner_ = sign_up("owner@example.com");
     writer_ = sign_up("writer@example.com");
     acme_ = create_org(owner_, "Acme");
     add_member(acme_, writer_, domain::OrgRole::member);
-    account_ = test::create_test_account(test_pds());
-    auto password = test::create_app_password(test_pds(), account_, "roost");
-    auto connected = as(owner_, "POST", org_path(acme_) + "/profiles",
-                        {{"identifier", account_.handle},
-                         {"app_password", password},
-                         {"pds_url", test_pds().pds_url}});
-    ASSERT_EQ(connected.status, 201) << connected.body;
-    profile_ = connected.json()["id"];
+    profile_ = connect_pds_profile(owner_, acme_);
+    ASSERT_NE(profile_, 0);
     auto team = create_team(owner_, acme_, "Writers");
     add_team_member(owner_, acme_, team, writer_, "member");
     ASSERT_NO_FATAL_FAILURE(grant_profile(owner_, acme_, team, profile_, "limited"));
@@ -368,21 +395,8 @@ class PublishWake : public OrgScenarioTest {
     return created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0;
   }
 
-  // How long until `text` is on the PDS; nullopt if not within wake_limit.
-  std::optional<std::int64_t> ms_until_on_pds(const std::string& text,
-                                              std::chrono::steady_clock::time_point since) {
-    while (std::chrono::steady_clock::now() - since < wake_limit) {
-      for (const auto& record : test::list_all_records(test_pds(), account_.did, post_collection)) {
-        if (record.value.value("text", std::string()) == text) return elapsed_ms(since);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return std::nullopt;
-  }
-
   User owner_, writer_;
   std::int64_t acme_ = 0, profile_ = 0;
-  test::TestAccount account_;
 };
 
 TEST_F(PublishWake, PublishNowAndAnApprovalWakeTheDispatcherInsteadOfItsPoll) {
@@ -611,10 +625,10 @@ std::vector<std::string> first_process_arguments(bool dispatches, bool proxied) 
 // Two `roost serve` on one PostgreSQL database, each polling once a minute: A (server_)
 // takes the requests, B (second_) started after it with the same sealing key. Only a wake-up
 // publishes within seconds.
-class PublishAcrossProcesses : public OrgScenarioTest {
+class PublishAcrossProcesses : public PdsScenario {
  protected:
   PublishAcrossProcesses(bool first_dispatches, bool proxied)
-      : OrgScenarioTest(first_process_arguments(first_dispatches, proxied)),
+      : PdsScenario(first_process_arguments(first_dispatches, proxied)),
         setup_(std::move(pending_setup())) {
     auto arguments = common_arguments(setup_.key_dir);
     arguments.insert(arguments.end(), {"--database-url", setup_.scratch->url().postgres_conninfo});
@@ -624,14 +638,8 @@ class PublishAcrossProcesses : public OrgScenarioTest {
   void SetUp() override {
     owner_ = sign_up("owner@example.com");
     acme_ = create_org(owner_, "Acme");
-    account_ = test::create_test_account(test_pds());
-    auto password = test::create_app_password(test_pds(), account_, "roost");
-    auto connected = as(owner_, "POST", org_path(acme_) + "/profiles",
-                        {{"identifier", account_.handle},
-                         {"app_password", password},
-                         {"pds_url", test_pds().pds_url}});
-    ASSERT_EQ(connected.status, 201) << connected.body;
-    profile_ = connected.json()["id"];
+    profile_ = connect_pds_profile(owner_, acme_);
+    ASSERT_NE(profile_, 0);
     // Both dispatchers came round at start (and at their LISTEN) and sleep their minute now.
     std::this_thread::sleep_for(500ms);
   }
@@ -657,19 +665,6 @@ class PublishAcrossProcesses : public OrgScenarioTest {
     return {created.status == 201 ? created.json()["id"].get<std::int64_t>() : 0, took};
   }
 
-  // How long until `text` is on the PDS; nullopt if not within `limit`.
-  std::optional<std::int64_t> ms_until_on_pds(const std::string& text,
-                                              std::chrono::steady_clock::time_point since,
-                                              std::chrono::milliseconds limit = wake_limit) {
-    while (std::chrono::steady_clock::now() - since < limit) {
-      for (const auto& record : test::list_all_records(test_pds(), account_.did, post_collection)) {
-        if (record.value.value("text", std::string()) == text) return elapsed_ms(since);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return std::nullopt;
-  }
-
   // The owner of the lease the post's job was sent under.
   std::string sender_of(std::int64_t post) {
     auto opened = storage::open_database(setup_.scratch->url(), {});
@@ -689,7 +684,6 @@ class PublishAcrossProcesses : public OrgScenarioTest {
   std::unique_ptr<RoostServer> second_;
   User owner_;
   std::int64_t acme_ = 0, profile_ = 0;
-  test::TestAccount account_;
 };
 
 class PublishAcrossProcessesBothDispatch : public PublishAcrossProcesses {
