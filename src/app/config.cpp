@@ -178,9 +178,18 @@ void add_options(CLI::App& command, Config& config, ConfigScope scope) {
       .add_option("--publish-lease-ms", config.publish_lease_ms,
                   "How long a claimed publish job is held before another process, or this one "
                   "restarted, may claim it again: the delay a crash costs. Shorter than a slow "
-                  "network call means a second send, which the job's record key makes harmless")
+                  "network call means a second send, which the job's record key makes harmless "
+                  "(default " +
+                      std::to_string(core::limits::publish_claim_lease.count()) +
+                      "; given, it also bounds each job's calls)")
       ->envname("ROOST_PUBLISH_LEASE_MS")
       ->check(CLI::Range(1'000L, 3'600'000L));
+  command
+      .add_option("--publish-dispatcher", config.publish_dispatcher,
+                  "Run the publish dispatcher in this process (default true). false: it "
+                  "publishes nothing and only announces the posts it makes due to the other "
+                  "processes sharing the PostgreSQL database")
+      ->envname("ROOST_PUBLISH_DISPATCHER");
 }
 
 namespace {
@@ -332,6 +341,18 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments, std::o
   return result;
 }
 
+scheduler::PublishDispatcherOptions publish_dispatcher_options(const Config& config) {
+  scheduler::PublishDispatcherOptions options;
+  options.poll_interval = std::chrono::milliseconds(config.publish_poll_ms);
+  if (config.publish_lease_ms) {
+    // Given (even equal to the default): the operator chose the delay a crash may cost, so
+    // no job holds its lease longer than that either.
+    options.claim_lease = std::chrono::milliseconds(*config.publish_lease_ms);
+    options.job_lease = options.claim_lease;
+  }
+  return options;
+}
+
 std::string public_url_for(std::string_view listen) {
   std::string host(listen);
   for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
@@ -358,6 +379,12 @@ core::Result<void> finish_config(Config& config) {
   }
   if (!config.smtp_url.empty() && config.smtp_from.empty()) {
     return config_error("--smtp-from is required with --smtp-url");
+  }
+  if (!config.publish_dispatcher && config.database_url.rfind("sqlite:", 0) == 0) {
+    // One process per SQLite database: nobody else would ever publish its posts.
+    return config_error(
+        "--publish-dispatcher false needs a PostgreSQL --database-url shared with a process "
+        "that dispatches (with SQLite nothing would publish)");
   }
   if (!config.ingest_source.empty()) {
     auto kind = ingest::parse_source_kind(config.ingest_kind);

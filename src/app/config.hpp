@@ -9,6 +9,7 @@
 #include "api/http/server_options.hpp"
 #include "core/log.hpp"
 #include "core/result.hpp"
+#include "scheduler/publish_dispatcher.hpp"
 
 namespace CLI {
 class App;
@@ -67,9 +68,20 @@ struct Config {
   long ingest_leader_retry_ms = 2'000;
   // The publish dispatcher (ADR 0018, 0030): the longest it sleeps with nothing due, and how
   // long a claim holds a job before another process (or the next start) may claim it again.
+  // The lease is nullopt when not given (ADR 0035): given, even equal to the default, it also
+  // bounds each job's network calls (job_lease); not given, a job may take every call's
+  // timeout.
   long publish_poll_ms = core::limits::publish_poll_interval.count();
-  long publish_lease_ms = core::limits::publish_claim_lease.count();
+  std::optional<long> publish_lease_ms;
+  // Off: this process dispatches nothing; it still announces the posts its requests make due
+  // to the other processes' dispatchers (PostgreSQL). For API-only processes (ADR 0035).
+  bool publish_dispatcher = true;
 };
+
+// The publish dispatcher's poll and leases as the options say: a --publish-lease-ms given
+// sets the claim lease and the job lease both; not given, the defaults (job lease 0: every
+// call of the job timing out). The owner and public URL are serve's to fill in.
+scheduler::PublishDispatcherOptions publish_dispatcher_options(const Config& config);
 
 // http://HOST:PORT for a listen address, a wildcard host (0.0.0.0, [::]) as localhost.
 std::string public_url_for(std::string_view listen);

@@ -26,6 +26,7 @@
 #include "ingest/streams_sink.hpp"
 #include "networks/bluesky/bluesky_network.hpp"
 #include "networks/smtp/smtp_transport.hpp"
+#include "scheduler/due_announcer.hpp"
 #include "scheduler/handle_worker.hpp"
 #include "scheduler/mail_worker.hpp"
 #include "scheduler/publish_dispatcher.hpp"
@@ -319,31 +320,40 @@ int run_serve(Config config) {
   storage::PublishJobRepository publish_jobs(**database);
   storage::PostRepository posts(**database);
   storage::ProfileRepository profiles(**database);
-  scheduler::PublishDispatcherOptions publish_options;
+  auto publish_options = publish_dispatcher_options(config);
   publish_options.owner = scheduler::make_dispatcher_owner();
-  publish_options.poll_interval = std::chrono::milliseconds(config.publish_poll_ms);
-  publish_options.claim_lease = std::chrono::milliseconds(config.publish_lease_ms);
-  if (publish_options.claim_lease != core::limits::publish_claim_lease) {
-    publish_options.job_lease = publish_options.claim_lease;
-  }
   publish_options.public_url =
       config.public_url_derived
           ? public_url_for(fmt::format("{}:{}", server_config->address, *port))
           : config.public_url;
-  // A post made due wakes this dispatcher at once, and (PostgreSQL) every other process's.
-  // Declared before the dispatcher, whose listening thread uses it: it outlives it.
+  // A post made due wakes this dispatcher at once, and (PostgreSQL) every other process's:
+  // the request only marks it; the announcer's thread sends the NOTIFY (ADR 0035). The
+  // channel is declared before the dispatcher and the announcer, whose threads use it: it
+  // outlives them.
   std::unique_ptr<storage::LiveEventChannel> due_channel =
       database_url
           ? storage::open_live_event_channel(*database_url, storage::ChannelTopic::publish_due)
           : nullptr;
-  scheduler::PublishDispatcher publish_dispatcher(
-      publish_jobs, posts, profiles, api.profile_alerts(), api.profile_credentials(),
-      {{&api.bluesky_network()}}, clock, publish_options);
-  api.system_status().add_check(
-      [&publish_dispatcher] { return publish_dispatcher.readiness_check(); });
-  publish_dispatcher.listen_for_due(due_channel.get());
-  api.posts().on_scheduled([&publish_dispatcher] { publish_dispatcher.announce_due(); });
-  add_publish_metrics(metrics, publish_dispatcher);
+  std::unique_ptr<scheduler::PublishDispatcher> publish_dispatcher;
+  if (config.publish_dispatcher) {
+    publish_dispatcher = std::make_unique<scheduler::PublishDispatcher>(
+        publish_jobs, posts, profiles, api.profile_alerts(), api.profile_credentials(),
+        scheduler::DispatchNetworks{{&api.bluesky_network()}}, clock, publish_options);
+    api.system_status().add_check(
+        [&publish_dispatcher] { return publish_dispatcher->readiness_check(); });
+    publish_dispatcher->listen_for_due(due_channel.get());
+    add_publish_metrics(metrics, *publish_dispatcher);
+  } else {
+    core::log::info("publish_dispatcher_disabled",
+                    {{"reason", "--publish-dispatcher false: other processes publish"}});
+  }
+  std::unique_ptr<scheduler::DueAnnouncer> due_announcer =
+      due_channel ? std::make_unique<scheduler::DueAnnouncer>(*due_channel, publish_options.owner)
+                  : nullptr;
+  api.posts().on_scheduled([&publish_dispatcher, &due_announcer] {
+    if (publish_dispatcher) publish_dispatcher->wake();
+    if (due_announcer) due_announcer->announce();
+  });
   // Ingested posts go to the streams matcher, then to the inbox router; both idempotent, so a
   // batch that one of them refused is handed to both again.
   services::StreamItemRecorder stream_items(api.stream_records(), api.live_events(), clock);
@@ -360,7 +370,8 @@ int run_serve(Config config) {
   auto ingest_leadership = start_ingest(config, *ingest_lock, ingest_cursors, ingest_sinks, clock,
                                         api.system_status(), metrics, &identity_changes);
   if (!ingest_leadership) return startup_failure(ingest_leadership.error());
-  publish_dispatcher.start();
+  if (publish_dispatcher) publish_dispatcher->start();
+  if (due_announcer) due_announcer->start();
   if (mail_worker) mail_worker->start();
   handle_worker.start();
   if (auto* fanout = api.live_event_fanout()) fanout->start();
@@ -372,7 +383,8 @@ int run_serve(Config config) {
   if (*ingest_leadership) (*ingest_leadership)->stop();
   handle_worker.stop();
   if (mail_worker) mail_worker->stop();
-  publish_dispatcher.stop();
+  if (due_announcer) due_announcer->stop();
+  if (publish_dispatcher) publish_dispatcher->stop();
   api.notification_pump().stop();
   if (auto* fanout = api.live_event_fanout()) fanout->stop();
   blocking.stop();

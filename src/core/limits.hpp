@@ -28,6 +28,10 @@ inline constexpr std::chrono::milliseconds events_recheck_interval_default{10'00
 // for a stop, and after a lost connection before it listens again.
 inline constexpr std::size_t live_event_payload_bytes_max = 7'900;
 inline constexpr std::chrono::milliseconds live_event_receive_wait{500};
+// A channel's (re)connect gives up after this (ADR 0035): a server that accepts and never
+// answers must not hold the announcer, or a listener's stop, for the kernel's minutes. The
+// channels' connections also get the leader lock's keepalives and TCP user timeout.
+inline constexpr std::chrono::seconds live_event_connect_timeout{5};
 inline constexpr std::chrono::milliseconds live_event_reconnect_wait{1'000};
 inline constexpr std::chrono::milliseconds websocket_ping_interval{20'000};
 inline constexpr std::chrono::milliseconds websocket_pong_timeout{20'000};
@@ -353,6 +357,10 @@ inline constexpr std::chrono::milliseconds handle_worker_resolve_interval{100};
 inline constexpr std::chrono::milliseconds handle_worker_poll_interval{2'000};
 inline constexpr std::chrono::milliseconds handle_retry_base_delay{60'000};
 inline constexpr std::chrono::milliseconds handle_retry_max_delay{6 * 60 * 60'000};
+// A round's DIDs are claimed with a lease (ADR 0035) long enough for the whole batch at its
+// worst: 50 DIDs, each a DID document and a resolveHandle timing out (5 s each), 100 ms apart
+// (about 8.5 min). A process that dies holds its batch at most this long.
+inline constexpr std::chrono::milliseconds handle_claim_lease{10 * 60'000};
 inline constexpr std::chrono::milliseconds handle_refresh_interval{24 * 60 * 60'000};
 
 // The ingest leader lock's own PostgreSQL connection (ADR 0027): TCP keepalives after

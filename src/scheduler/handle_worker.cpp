@@ -6,6 +6,7 @@
 
 #include "core/backoff.hpp"
 #include "core/log.hpp"
+#include "scheduler/publish_dispatcher.hpp"
 
 namespace roost::scheduler {
 
@@ -17,69 +18,83 @@ std::chrono::milliseconds handle_retry_delay(std::int64_t failures,
 
 HandleWorker::~HandleWorker() { stop(); }
 
+HandleWorkerOptions HandleWorker::with_owner(HandleWorkerOptions options) {
+  if (options.owner.empty()) options.owner = make_dispatcher_owner();
+  return options;
+}
+
 core::Result<std::size_t> HandleWorker::run_once() {
-  std::vector<std::string> dids;
+  const std::int64_t now = clock_.now_ms();
+  const std::int64_t lease = options_.claim_lease.count();
+  std::vector<std::string> dids;  // claimed by this round, leased to us
   std::set<std::string> seen;
-  // A DID found once the batch is full waits in the backlog: the scan's cursor has moved past
-  // its item, and without a cache row nothing else would find it again.
-  auto take = [&](std::vector<std::string> found) {
-    for (auto& did : found) {
-      if (!seen.insert(did).second) continue;
-      if (dids.size() >= options_.batch_max) {
-        backlog_.push_back(std::move(did));
-      } else {
-        dids.push_back(std::move(did));
-      }
+  auto keep = [&](std::vector<std::string> claimed) {
+    for (auto& did : claimed) {
+      if (seen.insert(did).second) dids.push_back(std::move(did));
     }
   };
-  // What this round took but did not resolve goes back to the backlog's front: a failed read
-  // or a stop must not lose a DID the scan's cursor has already passed.
-  auto give_back = [&](std::size_t from) {
-    for (auto at = dids.size(); at > from; --at) backlog_.push_front(std::move(dids[at - 1]));
-  };
-  while (!backlog_.empty() && dids.size() < options_.batch_max) {
-    if (seen.insert(backlog_.front()).second) dids.push_back(std::move(backlog_.front()));
-    backlog_.pop_front();
-  }
+  // An #identity event: a cached DID resolves again now, unless another process holds it
+  // (it is resolving it right now). Only the DIDs the cache holds matter: the others are
+  // resolved when an item names them.
   if (options_.identity_changes != nullptr) {
-    // Only the DIDs the cache holds matter: the others are resolved when an item names them.
     auto changed = options_.identity_changes->take(options_.batch_max);
-    for (std::size_t at = 0; at < changed.size(); ++at) {
-      auto cached = handles_.find(changed[at]);
-      if (!cached) {
-        for (; at < changed.size(); ++at) dids.push_back(std::move(changed[at]));
-        give_back(0);
-        return std::move(cached).error();
-      }
-      if (cached->has_value() && seen.insert(changed[at]).second) {
-        dids.push_back(std::move(changed[at]));
-      }
-    }
+    auto claimed = handles_.claim_cached(changed, options_.owner, now, lease);
+    if (!claimed) return std::move(claimed).error();
+    keep(std::move(*claimed));
   }
+  // New authors: the backlog first, then the items after the cursors, up to a batch. Those
+  // found once the batch is full wait in the backlog: the scan's cursor has moved past their
+  // items, and without a cache row nothing else would find them again.
+  std::vector<std::string> found;
+  std::set<std::string> found_seen;
+  auto room = [&] { return dids.size() + found.size() < options_.batch_max; };
+  auto take = [&](std::string did) {
+    if (seen.contains(did) || !found_seen.insert(did).second) return;
+    if (room()) {
+      found.push_back(std::move(did));
+    } else {
+      backlog_.push_back(std::move(did));
+    }
+  };
+  while (!backlog_.empty() && room()) {
+    auto did = std::move(backlog_.front());
+    backlog_.pop_front();
+    take(std::move(did));
+  }
+  // A failed read or claim must not lose what the cursors have passed: back to the backlog.
+  auto give_back = [&] {
+    for (auto at = found.size(); at > 0; --at) backlog_.push_front(std::move(found[at - 1]));
+    found.clear();
+  };
   for (auto [items, after] :
        {std::pair{storage::AuthoredItems::stream_items, &stream_items_after_},
         std::pair{storage::AuthoredItems::inbox_items, &inbox_items_after_}}) {
     // Scan forward until the batch is full or the table is read to its end.
-    while (dids.size() < options_.batch_max) {
+    while (room()) {
       auto scan = handles_.scan(items, *after, options_.scan_rows_max);
       if (!scan) {
-        give_back(0);
+        give_back();
         return std::move(scan).error();
       }
       const bool moved = scan->last_id != *after;
       *after = scan->last_id;
-      take(std::move(scan->unknown_dids));
+      for (auto& did : scan->unknown_dids) take(std::move(did));
       if (!moved) break;
     }
   }
+  // The insert of its row is the claim: a DID another process inserted meanwhile is its.
+  auto claimed_new = handles_.claim_new(found, options_.owner, now, lease);
+  if (!claimed_new) {
+    give_back();
+    return std::move(claimed_new).error();
+  }
+  keep(std::move(*claimed_new));
   if (dids.size() < options_.batch_max) {
-    auto due = handles_.due(clock_.now_ms(), options_.batch_max - dids.size());
+    auto due = handles_.claim_due(now, options_.owner, lease, options_.batch_max - dids.size());
     if (!due) {
-      give_back(0);
-      return std::move(due).error();
-    }
-    for (auto& did : *due) {
-      if (seen.insert(did).second) dids.push_back(std::move(did));
+      core::log::warn("handle_claim_failed", {{"error", due.error().message}});
+    } else {
+      keep(std::move(*due));
     }
   }
   std::size_t tried = 0;
@@ -88,7 +103,13 @@ core::Result<std::size_t> HandleWorker::run_once() {
     resolve(did);
     ++tried;
   }
-  give_back(tried);
+  if (tried < dids.size()) {
+    // Stopped: what is left goes back to whoever comes next, at once.
+    std::vector<std::string> left(dids.begin() + static_cast<std::ptrdiff_t>(tried), dids.end());
+    if (auto released = handles_.release(left, options_.owner); !released) {
+      core::log::warn("handle_release_failed", {{"error", released.error().message}});
+    }
+  }
   return tried;
 }
 

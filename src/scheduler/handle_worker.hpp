@@ -21,10 +21,17 @@
 // resolves them at a bounded rate (one DID per resolve_interval, batch_max a round), retries
 // failures later with backoff, and checks known handles again after refresh_interval. Its
 // cursors over the items live in memory: a restart scans the items once more, cheaply (a
-// join on the cache's key), and several processes doing so only resolve a DID twice.
+// join on the cache's key). Every DID it resolves is claimed first with a lease (ADR 0035):
+// a new author by inserting its row, a due or changed one by leasing its row; so several
+// processes on one database resolve each DID once, and one that dies leaves its batch to
+// the others when the lease ends.
 namespace roost::scheduler {
 
 struct HandleWorkerOptions {
+  // The lease owner: one per process (scheduler::make_dispatcher_owner's form); empty: one
+  // is made.
+  std::string owner;
+  std::chrono::milliseconds claim_lease = core::limits::handle_claim_lease;
   std::size_t batch_max = core::limits::handle_worker_batch_max;
   std::size_t scan_rows_max = core::limits::handle_worker_scan_rows_max;
   std::chrono::milliseconds resolve_interval = core::limits::handle_worker_resolve_interval;
@@ -58,14 +65,15 @@ class HandleWorker {
       : handles_(handles),
         identities_(identities),
         clock_(clock),
-        options_(options),
-        worker_(options.poll_interval, [this] { return round(); }) {}
+        options_(with_owner(std::move(options))),
+        worker_(options_.poll_interval, [this] { return round(); }) {}
   ~HandleWorker();
   HandleWorker(const HandleWorker&) = delete;
   HandleWorker& operator=(const HandleWorker&) = delete;
 
-  // One round: new items' unknown authors, then the cache rows that are due; returns how many
-  // DIDs it tried. Tests call it directly (with a zero resolve_interval).
+  // One round: #identity changes of cached DIDs, new items' unknown authors, then the cache
+  // rows that are due, each claimed with a lease; returns how many DIDs it tried. Tests call
+  // it directly (with a zero resolve_interval).
   core::Result<std::size_t> run_once();
   // One round over the routing rules whose author handle has no DID yet (options.rules):
   // each due one resolved and its DID stored; returns how many it tried. A handle that names
@@ -73,11 +81,13 @@ class HandleWorker {
   core::Result<std::size_t> resolve_rule_authors();
   void start();
   // Wakes the thread and joins it (a resolution under way finishes first, bounded by the
-  // resolver's timeouts). Idempotent.
+  // resolver's timeouts); what the round claimed and did not resolve is released. Idempotent.
   void stop();
+  const std::string& owner() const { return options_.owner; }
   HandleWorkerCounts counts() const;
 
  private:
+  static HandleWorkerOptions with_owner(HandleWorkerOptions options);
   core::PeriodicWorker::Next round();
   void resolve(const std::string& did);
 
@@ -85,7 +95,8 @@ class HandleWorker {
   networks::IdentityResolver& identities_;
   const core::Clock& clock_;
   HandleWorkerOptions options_;
-  std::deque<std::string> backlog_;  // found unknown after a full batch, taken first next
+  // Found with no row after a full batch (not claimed): claimed first next round.
+  std::deque<std::string> backlog_;
   std::int64_t stream_items_after_ = 0;
   std::int64_t inbox_items_after_ = 0;
   std::int64_t rules_after_ = 0;  // the rule scan's cursor, back to 0 at the end

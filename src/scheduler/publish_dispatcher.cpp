@@ -558,15 +558,6 @@ void PublishDispatcher::listen_for_due(storage::LiveEventChannel* channel) {
   due_channel_ = channel;
 }
 
-void PublishDispatcher::announce_due() {
-  wake();
-  if (due_channel_ == nullptr) return;
-  // Best effort: the other processes look at least every poll interval anyway.
-  if (auto sent = due_channel_->notify(options_.owner); !sent) {
-    core::log::warn("publish.announce_failed", {{"error", sent.error().message}});
-  }
-}
-
 void PublishDispatcher::listen() {
   // Listening starts with the first receive and again after a lost connection: what was
   // announced before (or while reconnecting) is not heard, so a (re)start of listening looks

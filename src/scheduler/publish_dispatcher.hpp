@@ -100,15 +100,13 @@ class PublishDispatcher {
   // Starts the loop: a pass, then sleep until the next job is due (at most poll_interval),
   // until stop().
   void start();
-  // Wakes the loop early (a post was scheduled now).
+  // Wakes the loop early (a post was made due in this process). Thread-safe, never blocks.
   void wake();
   // Other processes' wake-ups (ADR 0030): a thread of its own waits on `channel` (PostgreSQL's
-  // storage::ChannelTopic::publish_due) and wakes the loop for each. Call before start();
-  // nullptr (SQLite, one process) listens to nothing.
+  // storage::ChannelTopic::publish_due) and wakes the loop for each but its own (the payload
+  // is the owner). Call before start(); nullptr (SQLite, one process) listens to nothing.
+  // Announcing to the others is scheduler::DueAnnouncer's (ADR 0035): off the request path.
   void listen_for_due(storage::LiveEventChannel* channel);
-  // A post became due (published now, approved, moved): wakes this loop, and through the
-  // channel every other process's. Thread-safe; never blocks on the database for long.
-  void announce_due();
   // Wakes the loop and joins it; jobs in flight finish, the rest of the batch waits for its
   // lease to end. Idempotent.
   void stop();

@@ -5,6 +5,9 @@
 #include "scheduler/handle_worker.hpp"
 
 #include <gtest/gtest.h>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include <atomic>
 
@@ -217,6 +220,83 @@ TEST_F(HandleWorkerTest, LegacyRuleAuthorHandlesAreResolvedOffTheRequestPath) {
   options_.rules = nullptr;
   HandleWorker without(*handles_, resolver, clock_, options_);
   EXPECT_EQ(*without.resolve_rule_authors(), 0u);
+}
+
+// Answers every DID with a made-up handle, counting the lookups per DID.
+class CountingResolver final : public networks::IdentityResolver {
+ public:
+  networks::NetworkResult<std::string> did_of_handle(std::string_view handle) override {
+    return "did:plc:" + std::string(handle);
+  }
+  networks::NetworkResult<networks::ResolvedIdentity> identity_of_did(
+      std::string_view did) override {
+    {
+      std::lock_guard lock(mutex_);
+      ++lookups_[std::string(did)];
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return networks::ResolvedIdentity{std::string(did),
+                                      std::string(did.substr(did.rfind(':') + 1)) + ".test", ""};
+  }
+  std::map<std::string, int> lookups() {
+    std::lock_guard lock(mutex_);
+    return lookups_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, int> lookups_;
+};
+
+// ADR 0035: every roost process runs a handle worker; their claims are leased, so two
+// workers on one database running at the same time look each author up once between them.
+TEST_F(HandleWorkerTest, TwoProcessesWorkersLookEachAuthorUpOnce) {
+  constexpr int authors = 30;
+  for (int i = 0; i < authors; ++i) item_by("did:plc:author" + std::to_string(i));
+  CountingResolver resolver;
+  auto with = options_;
+  with.batch_max = 7;
+  with.owner = "process-a";
+  HandleWorker first(*handles_, resolver, clock_, with);
+  with.owner = "process-b";
+  HandleWorker second(*handles_, resolver, clock_, with);
+  auto drain = [](HandleWorker& worker) {
+    // Until a round finds nothing, twice in a row (the other may still be inserting).
+    for (int idle = 0; idle < 2;) {
+      auto tried = worker.run_once();
+      ASSERT_TRUE(tried.ok()) << tried.error().message;
+      idle = *tried == 0 ? idle + 1 : 0;
+    }
+  };
+  std::thread a([&] { drain(first); });
+  std::thread b([&] { drain(second); });
+  a.join();
+  b.join();
+  auto lookups = resolver.lookups();
+  EXPECT_EQ(lookups.size(), static_cast<std::size_t>(authors));
+  for (const auto& [did, count] : lookups) EXPECT_EQ(count, 1) << did;
+  EXPECT_EQ(first.counts().resolved_total + second.counts().resolved_total,
+            static_cast<std::uint64_t>(authors));
+  EXPECT_EQ(cached("did:plc:author7")->handle, "author7.test");
+}
+
+// A process that claimed a new author and died holds it until its lease ends; then another
+// process's worker takes it.
+TEST_F(HandleWorkerTest, ADeadProcessesClaimIsTakenOverWhenItsLeaseEnds) {
+  item_by("did:plc:orphan");
+  ASSERT_TRUE(handles_
+                  ->claim_new({"did:plc:orphan"}, "dead-process", clock_.now_ms(),
+                              options_.claim_lease.count())
+                  .ok());
+  CountingResolver resolver;
+  HandleWorker survivor(*handles_, resolver, clock_, options_);
+  EXPECT_EQ(*survivor.run_once(), 0u);  // leased to the dead process
+  clock_.advance(options_.claim_lease - std::chrono::milliseconds(1));
+  EXPECT_EQ(*survivor.run_once(), 0u);
+  clock_.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(*survivor.run_once(), 1u);
+  EXPECT_EQ(cached("did:plc:orphan")->handle, "orphan.test");
+  EXPECT_EQ(cached("did:plc:orphan")->lease_owner, std::nullopt);
 }
 
 TEST(HandleRetryDelay, DoublesPerFailureUpToTheMaximum) {

@@ -2,6 +2,7 @@
 // (scratch SQLite) database: every publish is read back from the PDS (getRecord,
 // listRecords, getBlob), and every failure is one the PDS or a closed port really produces.
 #include "scheduler/publish_dispatcher.hpp"
+#include "scheduler/due_announcer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -977,7 +978,7 @@ TEST_F(PostgresPublishDispatcherTest, TwoProcessesPublishEveryDuePostExactlyOnce
 }
 
 // ADR 0030: another process's announcement (LISTEN/NOTIFY on roost_publish_due) wakes a
-// dispatcher whose poll is an hour away; and its own announce_due() reaches the others.
+// dispatcher whose poll is an hour away; and its announcer (ADR 0035) reaches the others.
 TEST_F(PostgresPublishDispatcherTest, AnotherProcessesAnnouncementWakesTheDispatcherAtOnce) {
   core::SystemClock real_clock;
   auto listening =
@@ -1013,12 +1014,18 @@ TEST_F(PostgresPublishDispatcherTest, AnotherProcessesAnnouncementWakesTheDispat
                    .count()
             << " ms\n";
 
-  // announce_due() goes out on the channel too (the other processes hear it).
+  // This process's announcer (ADR 0035) reaches the others over the real channel, and the
+  // dispatcher's own listener does not take its owner's announcement for news.
   ASSERT_TRUE(other_process->receive(0ms).ok());  // it listens from now on
-  sleeping.announce_due();
+  auto sending =
+      storage::open_live_event_channel(scratch_->url(), storage::ChannelTopic::publish_due);
+  DueAnnouncer announcer(*sending, with.owner);
+  announcer.start();
+  announcer.announce();
   auto heard = other_process->receive(2s);
   ASSERT_TRUE(heard.ok());
-  EXPECT_EQ(heard->size(), 1u);
+  EXPECT_EQ(*heard, std::vector<std::string>{with.owner});
+  announcer.stop();
   sleeping.stop();
 }
 

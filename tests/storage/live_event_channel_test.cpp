@@ -5,10 +5,17 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <iostream>
 
 #include "core/limits.hpp"
 #include "scratch_database.hpp"
+#include "storage/postgres/postgres_live_event_channel.hpp"
 #include "storage_test_support.hpp"
 
 namespace roost::storage::testing {
@@ -27,6 +34,44 @@ std::vector<std::string> receive_until(LiveEventChannel& channel, std::size_t co
     all.insert(all.end(), received->begin(), received->end());
   }
   return all;
+}
+
+// ADR 0035: the channels' connections give up connecting after a few seconds and get the
+// keepalives of every connection held outside the pool; what the operator set stays.
+TEST(LiveEventChannelConninfo, AddsAConnectTimeoutAndKeepalives) {
+  EXPECT_EQ(postgres::live_event_channel_conninfo("postgresql://roost@127.0.0.1:5432/roost"),
+            "postgresql://roost@127.0.0.1:5432/roost?keepalives=1&keepalives_idle=10&"
+            "keepalives_interval=5&keepalives_count=3&tcp_user_timeout=25000&connect_timeout=5");
+  EXPECT_EQ(postgres::live_event_channel_conninfo("host=db dbname=roost connect_timeout=30"),
+            "host=db dbname=roost connect_timeout=30 keepalives=1 keepalives_idle=10 "
+            "keepalives_interval=5 keepalives_count=3 tcp_user_timeout=25000");
+}
+
+// A server that takes the TCP connection and never answers (a hung or half-dead PostgreSQL):
+// the channel's connect gives up after its connect timeout instead of waiting for good, so
+// whoever sends (the dispatcher's announcer, ADR 0035) is held seconds at most.
+TEST(LiveEventChannel, AServerThatNeverAnswersCostsTheConnectTimeoutNotForever) {
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(silent, 8), 0);  // the kernel completes handshakes; nobody reads
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const auto port = ntohs(address.sin_port);
+  auto channel = postgres::open_postgres_live_event_channel(
+      "postgresql://roost@127.0.0.1:" + std::to_string(port) + "/roost", "roost_publish_due");
+
+  const auto started = std::chrono::steady_clock::now();
+  auto sent = channel->notify("owner");
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(failed_with(sent, core::ErrorCode::unavailable));
+  EXPECT_LT(took, core::limits::live_event_connect_timeout + 5s);
+  std::cout << "notify to a silent server gave up after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+  ::close(silent);
 }
 
 TEST(LiveEventChannel, SqliteHasNone) {

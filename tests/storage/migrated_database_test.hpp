@@ -24,6 +24,8 @@ class MigratedDatabaseTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override { ASSERT_TRUE(succeeded(open_migrated(GetParam(), scratch_, database_))); }
 
   Database& database() { return *database_; }
+  // Its URL: a test may open connections of its own beside the pool (PostgreSQL).
+  const DatabaseUrl& url() const { return scratch_->url(); }
 
   // A user who exists for foreign keys and lists (a placeholder hash: never logs in).
   core::UserId make_user(const std::string& email, const std::string& name = "Someone") {

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
 
 #include "core/limits.hpp"
+#include "post_fixture.hpp"
 #include "scratch_database.hpp"
 #include "storage_test_support.hpp"
 
@@ -131,6 +133,81 @@ TEST(PostgresRerun, OtherErrorsAreNotRunAgainAndReRunsAreBounded) {
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(database.pool_stats().connections_total, 1);  // the connection survived each
 }
+
+// ADR 0035: the real outbox write, not a toy table. PublishJobRepository::complete locks the
+// job's row, then the post's; another connection (as another process or an editor would)
+// holds the post and then wants the job: a deadlock. The other side waits 10 s before it
+// looks for deadlocks, so the completion (1 s) is the victim: rolled back and run again once
+// the other committed. Its effects are there once: the job done, the target and post
+// published, one post.published audit event; and the other's edit is kept.
+class PostgresOutboxRerun : public PostFixture {};
+
+TEST_P(PostgresOutboxRerun, ACompletionPickedAsADeadlockVictimRunsAgainAndTakesEffectOnce) {
+  auto post = scheduled({london_}, start_ms);
+  auto claimed = claim(start_ms);
+  ASSERT_EQ(claimed.size(), 1u);
+  const auto lease = claimed[0].lease;
+  ASSERT_TRUE(succeeded(jobs_->mark_sent(lease, start_ms + 1)));
+  const std::string conninfo = url().postgres_conninfo;
+
+  std::atomic<bool> other_holds_post{false};
+  std::atomic<bool> completion_waited{false};
+  std::string other_error;
+  std::thread other([&] {
+    try {
+      pqxx::connection connection(conninfo);
+      pqxx::connection watcher(conninfo);
+      pqxx::work work(connection);
+      work.exec("SET LOCAL deadlock_timeout = '10s'");
+      work.exec_params("UPDATE posts SET base_text = base_text || ' (edited)' WHERE id = $1",
+                       post.id.value);
+      other_holds_post = true;
+      // Until the completion waits for the post's lock: it holds the job's row by then.
+      for (int i = 0; i < 2'000 && !completion_waited; ++i) {
+        auto waiting = pqxx::nontransaction(watcher).exec_params(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> $1",
+            connection.backendpid());
+        completion_waited = waiting[0][0].template as<int>() > 0;
+        if (!completion_waited) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      // Close the cycle: the job's row, which the completion holds.
+      work.exec_params("UPDATE publish_jobs SET due_at_ms = due_at_ms WHERE id = $1",
+                       lease.job.value);
+      work.commit();
+    } catch (const std::exception& error) {
+      other_error = error.what();
+    }
+  });
+  while (!other_holds_post && other_error.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const RecordRef record{"at://did:plc:london/app.bsky.feed.post/3kq2rerun", "bafyrerun"};
+  auto completed = jobs_->complete(lease, record, start_ms + 2);
+  other.join();
+  EXPECT_TRUE(completion_waited) << "the completion never waited for the post";
+  // Had the completion not been the victim, the other side would have been (its error).
+  EXPECT_EQ(other_error, "");
+  ASSERT_TRUE(succeeded(completed));
+  EXPECT_EQ(completed->job.state, PublishJobState::done);
+  EXPECT_EQ(completed->post_state, PostState::published);
+
+  auto job = jobs_->find(lease.job);
+  ASSERT_TRUE(succeeded(job));
+  ASSERT_TRUE(job->has_value());
+  EXPECT_EQ((*job)->state, PublishJobState::done);
+  EXPECT_EQ((*job)->attempts, 1);
+  EXPECT_EQ((*job)->claim_count, 1);
+  auto after = find(post.id);
+  EXPECT_EQ(after.state, PostState::published);
+  EXPECT_EQ(after.text, "Hello (edited)");  // the other transaction's effect, once
+  ASSERT_EQ(after.targets.size(), 1u);
+  EXPECT_EQ(after.targets[0].published.uri, record.uri);
+  auto actions = audit_actions(acme_);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "post.published"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, PostgresOutboxRerun, ::testing::Values(Backend::postgres));
 
 }  // namespace
 }  // namespace roost::storage::testing

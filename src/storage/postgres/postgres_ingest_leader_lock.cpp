@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "core/limits.hpp"
+#include "storage/postgres/postgres_conninfo.hpp"
 #include "storage/postgres/postgres_errors.hpp"
 
 namespace roost::storage::postgres {
@@ -83,38 +84,10 @@ class PostgresIngestLeaderLock final : public IngestLeaderLock {
 }  // namespace
 
 std::string leader_lock_conninfo(const std::string& conninfo) {
-  using namespace std::chrono;
-  const std::pair<std::string, std::string> parameters[] = {
-      {"keepalives", "1"},
-      {"keepalives_idle",
-       std::to_string(duration_cast<seconds>(core::limits::leader_lock_keepalive_idle).count())},
-      {"keepalives_interval",
-       std::to_string(
-           duration_cast<seconds>(core::limits::leader_lock_keepalive_interval).count())},
-      {"keepalives_count", std::to_string(core::limits::leader_lock_keepalive_count)},
-      {"tcp_user_timeout", std::to_string(core::limits::leader_lock_tcp_user_timeout.count())},
-      {"connect_timeout",
-       std::to_string(duration_cast<seconds>(core::limits::leader_lock_connect_timeout).count())},
-  };
-  const bool url = conninfo.find("://") != std::string::npos;
-  std::string out = conninfo;
-  for (const auto& [name, value] : parameters) {
-    // Set already (as a URL query parameter or a key=value pair): the operator's choice wins.
-    const std::string key = name + "=";
-    bool present = false;
-    for (std::size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + 1)) {
-      const char before = at == 0 ? ' ' : out[at - 1];
-      if (before == '?' || before == '&' || before == ' ') present = true;
-    }
-    if (present) continue;
-    if (url) {
-      out += out.find('?') == std::string::npos ? '?' : '&';
-    } else if (!out.empty()) {
-      out += ' ';
-    }
-    out += key + value;
-  }
-  return out;
+  return conninfo_with_defaults(
+      conninfo, held_connection_parameters(std::chrono::duration_cast<std::chrono::seconds>(
+                                               core::limits::leader_lock_connect_timeout)
+                                               .count()));
 }
 
 std::unique_ptr<IngestLeaderLock> open_postgres_ingest_leader_lock(const std::string& conninfo) {

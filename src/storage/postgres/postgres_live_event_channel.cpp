@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "core/limits.hpp"
+#include "storage/postgres/postgres_conninfo.hpp"
 #include "storage/postgres/postgres_errors.hpp"
 
 namespace roost::storage::postgres {
@@ -94,9 +95,15 @@ class PostgresLiveEventChannel final : public LiveEventChannel {
 
 }  // namespace
 
+std::string live_event_channel_conninfo(const std::string& conninfo) {
+  return conninfo_with_defaults(
+      conninfo, held_connection_parameters(core::limits::live_event_connect_timeout.count()));
+}
+
 std::unique_ptr<LiveEventChannel> open_postgres_live_event_channel(const std::string& conninfo,
                                                                    std::string channel) {
-  return std::make_unique<PostgresLiveEventChannel>(conninfo, std::move(channel));
+  return std::make_unique<PostgresLiveEventChannel>(live_event_channel_conninfo(conninfo),
+                                                    std::move(channel));
 }
 
 }  // namespace roost::storage::postgres

@@ -104,7 +104,7 @@ TEST(Config, PublishPollAndLeaseHaveTheLimitsDefaultsAndBoundedRanges) {
   auto defaults = parse({"--data-dir", "/srv/roost"});
   ASSERT_TRUE(defaults.error.empty()) << defaults.error;
   EXPECT_EQ(defaults.config.publish_poll_ms, core::limits::publish_poll_interval.count());
-  EXPECT_EQ(defaults.config.publish_lease_ms, core::limits::publish_claim_lease.count());
+  EXPECT_FALSE(defaults.config.publish_lease_ms.has_value());
   auto set = parse(
       {"--data-dir", "/srv/roost", "--publish-poll-ms", "60000", "--publish-lease-ms", "1500"});
   ASSERT_TRUE(set.error.empty()) << set.error;
@@ -113,6 +113,55 @@ TEST(Config, PublishPollAndLeaseHaveTheLimitsDefaultsAndBoundedRanges) {
   EXPECT_FALSE(parse({"--publish-poll-ms", "0"}).error.empty());
   EXPECT_FALSE(parse({"--publish-lease-ms", "999"}).error.empty());
   EXPECT_FALSE(parse({"--publish-lease-ms", "soon"}).error.empty());
+}
+
+// ADR 0035: a lease given sets the job lease too, even when it equals the default (it was
+// compared with the default before, so `--publish-lease-ms 240000` was silently ignored for
+// the job lease); not given, the job lease stays 0 (every call's timeout).
+TEST(Config, APublishLeaseGivenSetsTheJobLeaseEvenWhenItEqualsTheDefault) {
+  auto defaults = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(defaults.error.empty()) << defaults.error;
+  auto by_default = publish_dispatcher_options(defaults.config);
+  EXPECT_EQ(by_default.claim_lease, core::limits::publish_claim_lease);
+  EXPECT_EQ(by_default.job_lease.count(), 0);
+
+  const auto default_ms = std::to_string(core::limits::publish_claim_lease.count());
+  auto equal = parse({"--data-dir", "/srv/roost", "--publish-lease-ms", default_ms});
+  ASSERT_TRUE(equal.error.empty()) << equal.error;
+  auto given_default = publish_dispatcher_options(equal.config);
+  EXPECT_EQ(given_default.claim_lease, core::limits::publish_claim_lease);
+  EXPECT_EQ(given_default.job_lease, core::limits::publish_claim_lease);
+
+  auto shorter = parse(
+      {"--data-dir", "/srv/roost", "--publish-lease-ms", "1500", "--publish-poll-ms", "60000"});
+  ASSERT_TRUE(shorter.error.empty()) << shorter.error;
+  auto given = publish_dispatcher_options(shorter.config);
+  EXPECT_EQ(given.claim_lease.count(), 1'500);
+  EXPECT_EQ(given.job_lease.count(), 1'500);
+  EXPECT_EQ(given.poll_interval.count(), 60'000);
+}
+
+TEST(Config, TheDispatcherRunsByDefaultAndMayBeOffOnlyOnPostgres) {
+  auto defaults = parse({"--data-dir", "/srv/roost"});
+  ASSERT_TRUE(defaults.error.empty()) << defaults.error;
+  EXPECT_TRUE(defaults.config.publish_dispatcher);
+  EXPECT_TRUE(finish_config(defaults.config).ok());
+
+  auto off =
+      parse({"--database-url", "postgresql://roost@db/roost", "--publish-dispatcher", "false"});
+  ASSERT_TRUE(off.error.empty()) << off.error;
+  EXPECT_FALSE(off.config.publish_dispatcher);
+  EXPECT_TRUE(finish_config(off.config).ok());
+
+  // On SQLite (one process) nobody else would publish: refused with the reason.
+  auto lonely = parse({"--data-dir", "/srv/roost", "--publish-dispatcher", "false"});
+  ASSERT_TRUE(lonely.error.empty()) << lonely.error;
+  auto finished = finish_config(lonely.config);
+  ASSERT_FALSE(finished.ok());
+  EXPECT_EQ(finished.error().code, core::ErrorCode::configuration_error);
+  EXPECT_NE(finished.error().message.find("PostgreSQL"), std::string::npos)
+      << finished.error().message;
+  EXPECT_FALSE(parse({"--publish-dispatcher", "maybe"}).error.empty());
 }
 
 TEST(Config, UnknownFlagIsAnError) {
