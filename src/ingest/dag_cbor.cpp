@@ -168,47 +168,12 @@ core::Result<Value> Document::parse(std::span<const std::uint8_t> bytes) {
   return prefix->value;
 }
 
-std::optional<Type> Value::type() const {
-  if (!present()) return std::nullopt;
-  return node().type;
-}
-
-std::optional<std::int64_t> Value::integer() const {
-  if (!is(Type::integer)) return std::nullopt;
-  return node().integer;
-}
-
-std::optional<bool> Value::boolean() const {
-  if (!is(Type::boolean)) return std::nullopt;
-  return node().boolean;
-}
-
-std::optional<double> Value::float64() const {
-  if (!is(Type::float64)) return std::nullopt;
-  return node().float64;
-}
-
-std::optional<std::string_view> Value::text() const {
-  if (!is(Type::text)) return std::nullopt;
-  return std::string_view(reinterpret_cast<const char*>(node().data), node().size);
-}
-
-std::optional<std::span<const std::uint8_t>> Value::bytes() const {
-  if (!is(Type::bytes)) return std::nullopt;
-  return std::span<const std::uint8_t>(node().data, node().size);
-}
-
 std::optional<Cid> Value::link() const {
   if (!is(Type::link)) return std::nullopt;
   CidRead read;
   // Checked when decoded: cannot fail here.
   detail::read_cid({node().data, node().size}, read);
   return read.cid;
-}
-
-std::size_t Value::size() const {
-  if (!is(Type::array) && !is(Type::map)) return 0;
-  return node().size;
 }
 
 Value Value::operator[](std::string_view key) const {

@@ -358,6 +358,42 @@ inline bool Reader::key(std::string_view& key) {
   return true;
 }
 
+// Value's accessors, inline: the decoders read a field or two per value.
+inline std::optional<Type> Value::type() const {
+  if (!present()) return std::nullopt;
+  return node().type;
+}
+
+inline std::optional<std::int64_t> Value::integer() const {
+  if (!is(Type::integer)) return std::nullopt;
+  return node().integer;
+}
+
+inline std::optional<bool> Value::boolean() const {
+  if (!is(Type::boolean)) return std::nullopt;
+  return node().boolean;
+}
+
+inline std::optional<double> Value::float64() const {
+  if (!is(Type::float64)) return std::nullopt;
+  return node().float64;
+}
+
+inline std::optional<std::string_view> Value::text() const {
+  if (!is(Type::text)) return std::nullopt;
+  return std::string_view(reinterpret_cast<const char*>(node().data), node().size);
+}
+
+inline std::optional<std::span<const std::uint8_t>> Value::bytes() const {
+  if (!is(Type::bytes)) return std::nullopt;
+  return std::span<const std::uint8_t>(node().data, node().size);
+}
+
+inline std::size_t Value::size() const {
+  if (!is(Type::array) && !is(Type::map)) return 0;
+  return node().size;
+}
+
 template <>
 inline Value Range<Value>::iterator::operator*() const {
   return Value(nodes_, index_);
