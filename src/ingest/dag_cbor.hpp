@@ -14,9 +14,10 @@
 #include "core/utf8.hpp"
 #include "ingest/cid.hpp"
 
-// A strict DAG-CBOR decoder (ADR 0017). It decodes one item into a flat tape of nodes (one
-// per value, in document order, each knowing where its subtree ends) and hands out Value
-// views of it: no allocation per value, strings and bytes are views of the input.
+// A strict DAG-CBOR decoder (ADR 0017, 0033). Document decodes one item into a flat tape of
+// nodes (one per value, in document order, each knowing where its subtree ends) and hands
+// out Value views of it: no allocation per value, strings and bytes are views of the input.
+// Reader, which Document is built on, reads the same item in one pass without a tape.
 //
 // Refused, as the DAG-CBOR spec says: indefinite lengths, non-minimal integer and length
 // encodings, map keys that are not text or not in length-first then byte order (duplicates

@@ -1,7 +1,6 @@
 #include "ingest/firehose_frame.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -59,28 +58,6 @@ EventType event_type(std::string_view name) {
   if (name == "#sync") return EventType::sync;
   if (name == "#info") return EventType::info;
   return EventType::unknown;
-}
-
-bool same_key(std::string_view key, std::string_view wanted) {
-  return key.size() == wanted.size() && !key.empty() && key[0] == wanted[0] &&
-         std::memcmp(key.data(), wanted.data(), key.size()) == 0;
-}
-
-// The members `keys` of `map` (absent Values for those it lacks), in one pass over it: keys
-// are unique in DAG-CBOR, and a lookup per field would scan a commit's eleven members again
-// for each of the seven fields read.
-template <std::size_t count>
-std::array<Value, count> pick(Value map, const std::array<std::string_view, count>& keys) {
-  std::array<Value, count> found{};
-  for (const dag_cbor::Member& member : map.members()) {
-    for (std::size_t index = 0; index < count; ++index) {
-      if (same_key(member.key, keys[index])) {
-        found[index] = member.value;
-        break;
-      }
-    }
-  }
-  return found;
 }
 
 // The single-pass readers of a commit body and a post record (ADR 0033). Each reads one
@@ -319,8 +296,8 @@ core::Result<void> FrameDecoder::decode(std::span<const std::uint8_t> message, F
   } else {
     auto header = header_.parse_prefix(message);
     if (!header.ok()) return frame_error(fmt::format("header: {}", header.error().message));
-    const auto [op_value, type_value] = pick<2>(header->value, {"op", "t"});
-    const auto op = op_value.integer();
+    const Value type_value = header->value["t"];
+    const auto op = header->value["op"].integer();
     if (op != op_message && op != op_error) return frame_error("header op is neither 1 nor -1");
     const auto name = type_value.text();
     if (op == op_message && !name) return frame_error("header without a type ('t')");
