@@ -10,7 +10,7 @@
 //   raw scan      hs_scan of the same texts against the same database, a callback that only
 //                 counts: the limit the matcher is read against
 // The four phases take turns five times; each keeps its best. Usage: bench_matcher [posts]
-// [streams]
+// [streams]; BENCH_MATCHER_ONLY=decode or =pipeline runs that phase alone, for a profiler.
 #include <hs/hs.h>
 
 #include <algorithm>
@@ -39,6 +39,7 @@ constexpr std::size_t streams_default = 10'000;
 constexpr std::size_t words_per_language = 30'000;
 constexpr std::size_t stream_words_first_rank = 1'000;
 constexpr int rounds = 5;
+constexpr int profiled_rounds = 40;
 constexpr std::uint64_t seed = 20261204;
 
 double thread_cpu_seconds() {
@@ -460,6 +461,19 @@ int main(int argc, char** argv) {
     }
   };
 
+  // BENCH_MATCHER_ONLY=decode|pipeline: that phase alone, forty rounds, nothing printed —
+  // what `perf record` should watch (docs/PERFORMANCE.md).
+  if (const char* only = std::getenv("BENCH_MATCHER_ONLY")) {
+    const bool decode_only = std::string(only) == "decode";
+    for (int round = 0; round < profiled_rounds; ++round) {
+      if (decode_only) {
+        decode_phase();
+      } else {
+        pipeline_phase();
+      }
+    }
+    return 0;
+  }
   // The decoded posts kept, for the match-only and raw-scan phases.
   std::vector<Decoded> decoded;
   decoded.reserve(frames.size());

@@ -97,6 +97,20 @@ struct Frame {
   std::optional<std::int64_t> seq() const;
 };
 
+namespace detail {
+// A member of a map read in one pass (ADR 0033): its value's head (a scalar whole), or absent.
+struct Field {
+  dag_cbor::Node node;
+  bool present = false;
+};
+// An op of a commit body as read, checked once the body has been read whole.
+struct OpFields {
+  Field action;
+  Field path;
+  Field cid;
+};
+}  // namespace detail
+
 // Decodes firehose messages. Reusable and meant to be long-lived (one per connection): its
 // parse buffers and the Frame's vectors keep their capacity, so that a warm decoder
 // allocates nothing for a typical commit.
@@ -117,13 +131,14 @@ class FrameDecoder {
   core::Result<void> decode(std::span<const std::uint8_t> message, Frame& frame);
 
  private:
-  core::Result<void> decode_commit(dag_cbor::Value body, CommitEvent& commit);
-  core::Result<void> decode_op(dag_cbor::Value op, RecordOp& out);
+  core::Result<void> decode_commit(std::span<const std::uint8_t> body, CommitEvent& commit);
+  bool read_ops(dag_cbor::Reader& reader, detail::Field& ops);
+  core::Result<void> decode_op(const detail::OpFields& op, RecordOp& out);
   core::Result<void> read_post(RecordOp& op);
 
   dag_cbor::Document header_;
-  dag_cbor::Document body_;
-  dag_cbor::Document record_;
+  dag_cbor::Document body_;  // bodies other than a commit's
+  std::vector<detail::OpFields> op_fields_;
   Car car_;
   BlockCheck check_;
 };

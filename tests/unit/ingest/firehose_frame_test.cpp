@@ -352,6 +352,98 @@ TEST(FirehoseFrame, RefusesMalformedOps) {
   expect_refused(commit_frame({}, too_many), "too many ops");
 }
 
+// The body is read in one pass (ADR 0033): the values the decoder does not keep are still
+// read and checked whole, and a malformed body is reported before any missing field.
+TEST(FirehoseFrame, ValuesTheDecoderDoesNotKeepAreStillChecked) {
+  const Bytes not_utf8 = test::text("\xff");
+  const Bytes unordered = test::concat(
+      {test::head(5, 2), test::text("bb"), test::null(), test::text("a"), test::null()});
+  Bytes deep = test::null();
+  for (std::size_t level = 0; level < core::limits::dag_cbor_depth_max; ++level) {
+    deep = test::array({deep});
+  }
+  expect_refused(commit_frame({}, {}, {{"rebase", not_utf8}}), "body: DAG-CBOR: text is not UTF-8");
+  expect_refused(commit_frame({}, {}, {{"blobs", test::array({unordered})}}),
+                 "body: DAG-CBOR: map keys not in DAG-CBOR order");
+  expect_refused(commit_frame({}, {}, {{"unknownField", deep}}), "body: DAG-CBOR: nested too deep");
+  expect_refused(commit_frame({}, {}, {{"commit", Bytes{0xd8, 0x2b, 0x40}}}),
+                 "body: DAG-CBOR: tag other than 42");
+  // Inside an op: a field the decoder does not read, and the ones it does.
+  const test::Block post = test::block(post_record("x"));
+  Bytes extended = op("create", "app.bsky.feed.post/1", test::link(post.cid));
+  extended[0] += 1;  // one more pair, sorting last
+  extended = test::concat({extended, test::text("zzzzzzz"), not_utf8});
+  expect_refused(commit_frame({post}, {extended}), "body: DAG-CBOR: text is not UTF-8");
+  expect_refused(commit_frame({post}, {op("create", "app.bsky.feed.post/1", not_utf8)}),
+                 "body: DAG-CBOR: text is not UTF-8");
+  // Malformed and missing a field: the malformed body is what is reported.
+  expect_refused(commit_frame({}, {}, {{"seq", {}}, {"rebase", not_utf8}}), "text is not UTF-8");
+  // Not a map, or followed by more bytes.
+  expect_refused(test::concat({header("#commit"), test::array({not_utf8})}), "text is not UTF-8");
+  expect_refused(test::concat({header("#commit"), test::array({})}), "body is not a map");
+  Bytes trailing = commit_frame({}, {});
+  trailing.push_back(0x00);
+  expect_refused(trailing, "body: DAG-CBOR: trailing bytes");
+  // A field of the wrong type, a container: read whole, then refused by name.
+  expect_refused(commit_frame({}, {}, {{"repo", test::map({{"did", test::text(did)}})}}), "'repo'");
+}
+
+// The post record is read in one pass too: a record malformed anywhere is invalid, the
+// facets' tags come before the record's own although "tags" is read first.
+TEST(FirehoseFrame, ReadsThePostRecordInOnePassAndChecksItWhole) {
+  auto facet = [](std::string_view type, std::string_view key, std::string_view value) {
+    return test::map(
+        {{"index", test::map({{"byteStart", test::integer(0)}, {"byteEnd", test::integer(1)}})},
+         {"features", test::array({test::map({{"$type", test::text(type)},
+                                              {std::string(key), test::text(value)}}),
+                                   test::integer(7)})}});
+  };
+  const test::Block rich = test::block(post_record(
+      "rich",
+      {{"tags", test::array({test::text("own1"), test::integer(1), test::text("own2")})},
+       {"langs", test::array({test::text("en"), test::null(), test::text("pt")})},
+       {"facets", test::array({facet("app.bsky.richtext.facet#tag", "tag", "first"),
+                               facet("app.bsky.richtext.facet#mention", "did", "did:plc:bob"),
+                               facet("app.bsky.richtext.facet#link", "uri", "https://x.test/"),
+                               facet("app.bsky.richtext.facet#tag", "tag", "second"),
+                               facet("app.bsky.richtext.facet#other", "tag", "ignored"),
+                               test::text("not a facet")})}}));
+  const test::Block bad_nested = test::block(
+      post_record("bad", {{"embed", test::map({{"$type", test::text("app.bsky.embed.images")},
+                                               {"images", test::array({test::text("\xc3")})}})}}));
+  const test::Block unordered = test::block(test::concat(
+      {test::head(5, 3), test::text("$type"), test::text("app.bsky.feed.post"), test::text("text"),
+       test::text("x"), test::text("createdAt"), test::text("2026")}));
+  const test::Block not_a_map = test::block(test::array({test::text("app.bsky.feed.post")}));
+  Bytes trailing_bytes = post_record("trailing");
+  trailing_bytes.push_back(0xf6);
+  const test::Block trailing = test::block(trailing_bytes);
+  const Bytes message =
+      commit_frame({rich, bad_nested, unordered, not_a_map, trailing},
+                   {op("create", "app.bsky.feed.post/1", test::link(rich.cid)),
+                    op("create", "app.bsky.feed.post/2", test::link(bad_nested.cid)),
+                    op("create", "app.bsky.feed.post/3", test::link(unordered.cid)),
+                    op("create", "app.bsky.feed.post/4", test::link(not_a_map.cid)),
+                    op("create", "app.bsky.feed.post/5", test::link(trailing.cid))});
+  FrameDecoder decoder;
+  Frame frame;
+  auto decoded = decoder.decode(message, frame);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  ASSERT_EQ(frame.commit.ops.size(), 5u);
+  const Post& post = frame.commit.ops[0].post;
+  ASSERT_EQ(frame.commit.ops[0].record, RecordStatus::post);
+  EXPECT_EQ(post.text, "rich");
+  EXPECT_EQ(post.tags, (std::vector<std::string_view>{"first", "second", "own1", "own2"}));
+  EXPECT_EQ(post.langs, (std::vector<std::string_view>{"en", "pt"}));
+  EXPECT_EQ(post.mention_dids, (std::vector<std::string_view>{"did:plc:bob"}));
+  EXPECT_EQ(post.links, (std::vector<std::string_view>{"https://x.test/"}));
+  for (std::size_t index = 1; index < 5; ++index) {
+    EXPECT_EQ(frame.commit.ops[index].record, RecordStatus::invalid) << index;
+    EXPECT_EQ(frame.commit.ops[index].post.text, "") << index;
+    EXPECT_TRUE(frame.commit.ops[index].post.tags.empty()) << index;
+  }
+}
+
 TEST(FirehoseFrame, EveryTruncationOfTheReferenceCommitIsAnError) {
   const Bytes message = test::read_fixture("commit_two_ops.hex");
   FrameDecoder decoder;
