@@ -225,9 +225,6 @@ TEST_F(HandleWorkerTest, LegacyRuleAuthorHandlesAreResolvedOffTheRequestPath) {
 // Answers every DID with a made-up handle, counting the lookups per DID.
 class CountingResolver final : public networks::IdentityResolver {
  public:
-  networks::NetworkResult<std::string> did_of_handle(std::string_view handle) override {
-    return "did:plc:" + std::string(handle);
-  }
   networks::NetworkResult<networks::ResolvedIdentity> identity_of_did(
       std::string_view did) override {
     {
@@ -241,6 +238,12 @@ class CountingResolver final : public networks::IdentityResolver {
   std::map<std::string, int> lookups() {
     std::lock_guard lock(mutex_);
     return lookups_;
+  }
+
+ protected:
+  networks::NetworkResult<std::string> resolve_handle(std::string_view handle,
+                                                      std::optional<Deadline>) override {
+    return "did:plc:" + std::string(handle);
   }
 
  private:

@@ -254,13 +254,13 @@ TEST_P(InboxRepositoryContract, RuleAuthorDidsAreKeptBesideTheAuthorAsTyped) {
     return made;
   };
   auto alice = inbox.create_rule(org_, rule("alice", "Alice.Test", "did:plc:alice"), std::nullopt,
-                                 now_ms, audit(owner_));
+                                 inbox_now_ms, audit(owner_));
   ASSERT_TRUE(alice.ok()) << alice.error().message;
   EXPECT_EQ(alice->rule.when.author, "Alice.Test");
   EXPECT_EQ(alice->rule.when.author_did, "did:plc:alice");
   auto edited_rule = alice->rule;
   edited_rule.when.author_did = "did:plc:alice2";
-  auto edited = inbox.update_rule(org_, edited_rule, std::nullopt, now_ms, audit(owner_));
+  auto edited = inbox.update_rule(org_, edited_rule, std::nullopt, inbox_now_ms, audit(owner_));
   ASSERT_TRUE(edited.ok()) << edited.error().message;
   EXPECT_EQ(edited->rule.when.author_did, "did:plc:alice2");
   auto listed = inbox.list_rules(org_);
@@ -270,12 +270,12 @@ TEST_P(InboxRepositoryContract, RuleAuthorDidsAreKeptBesideTheAuthorAsTyped) {
 
   // Rules as a migration leaves them: a handle without its DID (one per organization), and a
   // rule without an author, which has nothing to resolve.
-  auto bob =
-      inbox.create_rule(org_, rule("bob", "bob.test", ""), std::nullopt, now_ms, audit(owner_));
-  auto carol = inbox.create_rule(other_org_, rule("carol", "carol.test", ""), std::nullopt, now_ms,
-                                 audit(owner_));
+  auto bob = inbox.create_rule(org_, rule("bob", "bob.test", ""), std::nullopt, inbox_now_ms,
+                               audit(owner_));
+  auto carol = inbox.create_rule(other_org_, rule("carol", "carol.test", ""), std::nullopt,
+                                 inbox_now_ms, audit(owner_));
   auto anyone =
-      inbox.create_rule(org_, rule("anyone", "", ""), std::nullopt, now_ms, audit(owner_));
+      inbox.create_rule(org_, rule("anyone", "", ""), std::nullopt, inbox_now_ms, audit(owner_));
   ASSERT_TRUE(bob.ok() && carol.ok() && anyone.ok());
   auto awaiting = inbox.rules_awaiting_author(0, 10);
   ASSERT_TRUE(awaiting.ok()) << awaiting.error().message;
