@@ -102,7 +102,7 @@ class MatchSession {
   std::string buffer_;
   std::vector<std::uint32_t> stream_marks_;   // == generation_: a candidate of this post
   std::vector<std::uint32_t> exclude_marks_;  // == generation_: an exclusion occurred
-  std::vector<std::uint32_t> pattern_marks_;  // == generation_: the pattern already counted
+  std::vector<std::uint32_t> pattern_marks_;  // == generation_: a shared pattern already counted
   std::vector<std::uint32_t> candidates_;
   std::uint32_t generation_ = 0;
   std::size_t text_bytes_ = 0;
@@ -110,7 +110,8 @@ class MatchSession {
   std::size_t scan_bytes_ = 0;
   static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
                       unsigned int flags, void* context);
-  void hit(std::uint32_t pattern, std::size_t end);
+  void hit(std::uint32_t literal, std::size_t end);
+  void subscribe(std::uint32_t stream, bool exclusion);
 };
 
 }  // namespace roost::ingest
