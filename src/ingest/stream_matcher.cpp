@@ -57,8 +57,8 @@ struct Literal {
 };
 static_assert(sizeof(Literal) == 16, "a hit reads one literal: keep it small");
 
-struct StreamEntry {
-  core::StreamId id;
+// A stream's from: and lang: filters, read only for the candidates that have some.
+struct StreamFilters {
   std::vector<std::string> authors;
   std::vector<std::string> languages;
 };
@@ -70,7 +70,11 @@ struct CompiledStreams {
   std::vector<Pattern> patterns;
   std::vector<Literal> literals;  // by vectorscan's expression id
   std::vector<Subscriber> subscribers;
-  std::vector<StreamEntry> streams;
+  // By stream index: what a match returns, whether it has filters, and those filters — apart,
+  // so that a candidate without filters reads 8 bytes of a dense array, not a whole entry.
+  std::vector<core::StreamId> stream_ids;
+  std::vector<bool> filtered;
+  std::vector<StreamFilters> filters;
   // Streams with a from: filter and no literal term, by author DID (sorted): a post by one
   // of them is a candidate without a hit.
   std::vector<std::pair<std::string, std::uint32_t>> author_only;
@@ -334,7 +338,7 @@ bool language_matches(std::string_view wanted, std::string_view tag) {
   return tag.size() == wanted.size() || tag[wanted.size()] == '-';
 }
 
-bool passes_filters(const StreamEntry& stream, const domain::IncomingPost& post) {
+bool passes_filters(const StreamFilters& stream, const domain::IncomingPost& post) {
   if (!stream.authors.empty() && std::find(stream.authors.begin(), stream.authors.end(),
                                            post.author_did) == stream.authors.end()) {
     return false;
@@ -360,10 +364,13 @@ core::Result<void> StreamMatcher::rebuild(std::span<const MatchableStream> strea
   std::lock_guard rebuilding(rebuild_mutex_);
   auto compiled = std::make_shared<CompiledStreams>();
   DatabaseBuilder builder;
-  compiled->streams.reserve(streams.size());
+  compiled->stream_ids.reserve(streams.size());
+  compiled->filters.reserve(streams.size());
   for (const auto& stream : streams) {
-    const auto index = static_cast<std::uint32_t>(compiled->streams.size());
-    compiled->streams.push_back({stream.id, stream.query.authors, stream.query.languages});
+    const auto index = static_cast<std::uint32_t>(compiled->stream_ids.size());
+    compiled->stream_ids.push_back(stream.id);
+    compiled->filtered.push_back(!stream.query.authors.empty() || !stream.query.languages.empty());
+    compiled->filters.push_back({stream.query.authors, stream.query.languages});
     builder.add_stream(index, stream.query);
     const auto& query = stream.query;
     const bool has_literal = !query.keywords.empty() || !query.phrases.empty() ||
@@ -389,7 +396,7 @@ std::shared_ptr<const CompiledStreams> StreamMatcher::snapshot() const {
 
 MatcherStats StreamMatcher::stats() const {
   auto current = snapshot();
-  return {current->revision, current->streams.size(), current->patterns.size(),
+  return {current->revision, current->stream_ids.size(), current->patterns.size(),
           current->literals.size(), current->database_bytes};
 }
 
@@ -410,7 +417,7 @@ void MatchSession::refresh() {
       std::abort();
     }
   }
-  const std::size_t streams = snapshot_->streams.size();
+  const std::size_t streams = snapshot_->stream_ids.size();
   stream_marks_.assign(streams, 0);
   exclude_marks_.assign(streams, 0);
   pattern_marks_.assign(snapshot_->patterns.size(), 0);
@@ -508,7 +515,7 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
                                        std::vector<core::StreamId>& out) {
   if (matcher_.revision() != revision_) refresh();
   const CompiledStreams& compiled = *snapshot_;
-  if (compiled.streams.empty()) return core::success();
+  if (compiled.stream_ids.empty()) return core::success();
   if (++generation_ == 0) {
     std::fill(stream_marks_.begin(), stream_marks_.end(), 0);
     std::fill(exclude_marks_.begin(), exclude_marks_.end(), 0);
@@ -547,8 +554,8 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
   std::sort(candidates_.begin(), candidates_.end());
   for (std::uint32_t index : candidates_) {
     if (exclude_marks_[index] == generation_) continue;
-    const StreamEntry& stream = compiled.streams[index];
-    if (passes_filters(stream, post)) out.push_back(stream.id);
+    if (compiled.filtered[index] && !passes_filters(compiled.filters[index], post)) continue;
+    out.push_back(compiled.stream_ids[index]);
   }
   return core::success();
 }
