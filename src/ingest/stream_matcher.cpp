@@ -29,33 +29,30 @@ struct Subscriber {
   bool exclusion = false;
 };
 
-// Where a term counts and which of its ends are word boundaries to check.
-struct Shape {
-  Region region = Region::text;
-  bool left_boundary : 1 = false;   // the code point before must not continue a word
-  bool right_boundary : 1 = false;  // the code point after must not continue a word
-  bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
-};
-
 // A distinct term: the streams subscribing to it.
 struct Pattern {
   std::uint32_t first_subscriber = 0;
   std::uint32_t subscriber_count = 0;
 };
 
-// One literal of the database, holding all a hit reads (ADR 0037): a spelling of a pattern
-// (ADR 0024: its lower, UPPER and Title case forms when it has letters beyond ASCII), the
-// pattern's shape, and its subscriber when it has only one, as most terms do. A hit starts
-// `bytes` before its end.
+// One literal of the database, holding all a hit reads in 8 bytes (ADR 0037): a spelling of
+// a pattern (ADR 0024: its lower, UPPER and Title case forms when it has letters beyond
+// ASCII), where the pattern counts and which of its ends are word boundaries, and its
+// subscriber when it has only one, as most terms do. A hit starts `bytes` before its end.
+// The builder's drafts use one as the pattern's shape (region and boundaries only).
 struct Literal {
-  std::uint32_t bytes = 0;
-  std::uint32_t pattern = 0;
-  std::uint32_t stream = 0;  // the one subscriber, unless `shared`
-  Shape shape;
-  bool exclusion = false;  // the one subscriber's kind, unless `shared`
-  bool shared = false;     // more than one subscriber: the pattern's list, marked once a post
+  std::uint32_t target = 0;  // the one subscriber's stream; when `shared`, the pattern
+  std::uint16_t bytes = 0;   // see literal_bytes_max
+  Region region = Region::text;
+  bool left_boundary : 1 = false;   // the code point before must not continue a word
+  bool right_boundary : 1 = false;  // the code point after must not continue a word
+  bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
+  bool exclusion : 1 = false;       // the one subscriber's kind, unless `shared`
+  bool shared : 1 = false;  // more than one subscriber: the pattern's list, marked once a post
 };
-static_assert(sizeof(Literal) == 16, "a hit reads one literal: keep it small");
+static_assert(sizeof(Literal) == 8, "a hit reads one literal: keep it small");
+// Far above any term the query parser accepts (core::limits::stream_term_bytes_max).
+constexpr std::size_t literal_bytes_max = 0xffff;
 
 // A stream's from: and lang: filters, read only for the candidates that have some.
 struct StreamFilters {
@@ -214,7 +211,7 @@ std::vector<std::string> spellings(const std::string& literal) {
 
 struct PatternDraft {
   std::string literal;
-  Shape shape;
+  Literal shape;
   std::vector<Subscriber> subscribers;
 };
 
@@ -226,14 +223,14 @@ class DatabaseBuilder {
     for (const auto& word : query.excluded_words) add_word(word, index, true);
     for (const auto& phrase : query.excluded_phrases) add_word(phrase, index, true);
     for (const auto& tag : query.hashtags) {
-      Shape shape;
+      Literal shape;
       shape.region = Region::anywhere;
       shape.left_boundary = true;
       shape.right_boundary = needs_boundary(last_code_point(tag));
       add("#" + tag, shape, {index, false});
     }
     for (const auto& account : query.mentions) {
-      Shape shape;
+      Literal shape;
       if (domain::is_did(account)) {
         // The appended part holds "\n@<did>\n" per mentioned DID: the newlines delimit it.
         shape.region = Region::extras;
@@ -256,14 +253,14 @@ class DatabaseBuilder {
 
  private:
   void add_word(const std::string& word, std::uint32_t index, bool exclusion) {
-    Shape shape;
+    Literal shape;
     shape.left_boundary = needs_boundary(first_code_point(word));
     shape.right_boundary = needs_boundary(last_code_point(word));
     add(word, shape, {index, exclusion});
   }
 
   // Streams sharing a literal (of the same shape) share one pattern of the database.
-  void add(std::string literal, Shape shape, Subscriber subscriber) {
+  void add(std::string literal, Literal shape, Subscriber subscriber) {
     std::string key = core::ascii_lower(literal);
     key.push_back('\0');
     key.push_back(static_cast<char>(shape.region));
@@ -293,17 +290,22 @@ core::Result<void> compile(const std::vector<PatternDraft>& drafts, CompiledStre
   expressions.reserve(drafts.size());
   for (std::size_t index = 0; index < drafts.size(); ++index) {
     const auto& draft = drafts[index];
-    Literal literal;
-    literal.pattern = static_cast<std::uint32_t>(index);
-    literal.shape = draft.shape;
+    Literal literal = draft.shape;
     literal.shared = draft.subscribers.size() > 1;
-    if (!literal.shared) {
-      literal.stream = draft.subscribers.front().stream;
+    if (literal.shared) {
+      literal.target = static_cast<std::uint32_t>(index);
+    } else {
+      literal.target = draft.subscribers.front().stream;
       literal.exclusion = draft.subscribers.front().exclusion;
     }
     for (const auto& spelling : spellings(draft.literal)) {
+      if (spelling.size() > literal_bytes_max) {
+        return core::make_error(
+            core::ErrorCode::invalid_request,
+            "a stream's term is longer than " + std::to_string(literal_bytes_max) + " bytes");
+      }
       ids.push_back(static_cast<unsigned int>(compiled.literals.size()));
-      literal.bytes = static_cast<std::uint32_t>(spelling.size());
+      literal.bytes = static_cast<std::uint16_t>(spelling.size());
       compiled.literals.push_back(literal);
       expressions.push_back(escape_literal(spelling));
       flags.push_back(HS_FLAG_CASELESS);
@@ -453,10 +455,9 @@ int MatchSession::on_match(unsigned int id, unsigned long long /*from*/, unsigne
 
 void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
   // One random access for the common case: the literal holds its shape and its subscriber.
-  const Literal& literal = snapshot_->literals[literal_id];
-  const Shape shape = literal.shape;
+  const Literal literal = snapshot_->literals[literal_id];
   const std::size_t start = end >= literal.bytes ? end - literal.bytes : 0;
-  switch (shape.region) {
+  switch (literal.region) {
     case Region::text:
       if (end > text_bytes_) return;
       break;
@@ -467,18 +468,18 @@ void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
   }
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(scan_data_);
   const auto length = static_cast<std::int32_t>(scan_bytes_);
-  if (shape.left_boundary && start > 0) {
+  if (literal.left_boundary && start > 0) {
     UChar32 before = -1;
     auto index = static_cast<std::int32_t>(start);
     U8_PREV(bytes, 0, index, before);
     if (glues(before)) return;
   }
-  if ((shape.right_boundary || shape.handle_end) && end < scan_bytes_) {
+  if ((literal.right_boundary || literal.handle_end) && end < scan_bytes_) {
     UChar32 after = -1;
     auto index = static_cast<std::int32_t>(end);
     U8_NEXT(bytes, index, length, after);
     if (glues(after)) return;
-    if (shape.handle_end && (after == '-' || after == '.')) {
+    if (literal.handle_end && (after == '-' || after == '.')) {
       // "@alice.test." ends a sentence; "@alice.test.org" and "@alice.test-x" are others.
       if (after == '-') return;
       if (index < length) {
@@ -489,13 +490,13 @@ void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
     }
   }
   if (!literal.shared) {
-    subscribe(literal.stream, literal.exclusion);
+    subscribe(literal.target, literal.exclusion);
     return;
   }
   // A shared pattern's subscribers are walked once a post, however often it occurs.
-  if (pattern_marks_[literal.pattern] == generation_) return;
-  pattern_marks_[literal.pattern] = generation_;
-  const Pattern& pattern = snapshot_->patterns[literal.pattern];
+  if (pattern_marks_[literal.target] == generation_) return;
+  pattern_marks_[literal.target] = generation_;
+  const Pattern& pattern = snapshot_->patterns[literal.target];
   const auto* subscriber = snapshot_->subscribers.data() + pattern.first_subscriber;
   for (std::uint32_t count = 0; count < pattern.subscriber_count; ++count, ++subscriber) {
     subscribe(subscriber->stream, subscriber->exclusion);

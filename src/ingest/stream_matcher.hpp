@@ -55,9 +55,10 @@ class StreamMatcher {
   StreamMatcher(const StreamMatcher&) = delete;
   StreamMatcher& operator=(const StreamMatcher&) = delete;
 
-  // Compiles `streams` and swaps the result in. On an error (a stream whose terms vectorscan
-  // refuses: a bug of ours, since every term is an escaped literal) the previous snapshot
-  // stays. Rebuilds are serialized; matching goes on meanwhile.
+  // Compiles `streams` and swaps the result in. On an error (a term over 65,535 bytes, which
+  // the query parser never accepts; terms vectorscan refuses: a bug of ours, since every
+  // term is an escaped literal) the previous snapshot stays. Rebuilds are serialized;
+  // matching goes on meanwhile.
   core::Result<void> rebuild(std::span<const MatchableStream> streams);
 
   std::shared_ptr<const CompiledStreams> snapshot() const;

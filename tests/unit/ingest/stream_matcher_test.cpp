@@ -191,6 +191,15 @@ TEST_F(StreamMatcherTest, SoleAndSharedTermsCountEachStreamOnce) {
   EXPECT_EQ(matches(Post{"solo duos"}), Ids{8});
 }
 
+TEST_F(StreamMatcherTest, ATermOverTheLiteralLimitIsRefusedAndTheSnapshotStays) {
+  streams({"roost"});
+  domain::StreamQuery huge;
+  huge.keywords = {std::string(70'000, 'a')};
+  const std::vector<MatchableStream> list = {{core::StreamId{9}, huge}};
+  EXPECT_FALSE(matcher_.rebuild(list).ok());
+  EXPECT_EQ(matches(Post{"roost"}), Ids{1});
+}
+
 TEST_F(StreamMatcherTest, BytesThatAreNotUtf8AreScannedSafely) {
   streams({"roost", "été"});
   EXPECT_EQ(matches(Post{"\xffroost\xc3"}), Ids{1});
