@@ -29,24 +29,33 @@ struct Subscriber {
   bool exclusion = false;
 };
 
+// A distinct term: the streams subscribing to it.
 struct Pattern {
-  Region region = Region::text;
-  bool left_boundary = false;   // the code point before must not continue a word
-  bool right_boundary = false;  // the code point after must not continue a word
-  bool handle_end = false;      // after a handle: no '-', and a '.' only ending a sentence
   std::uint32_t first_subscriber = 0;
   std::uint32_t subscriber_count = 0;
 };
 
-// One literal of the database: a spelling of a pattern (ADR 0024: its lower, UPPER and
-// Title case forms when it has letters beyond ASCII). A hit starts `bytes` before its end.
-struct Expression {
-  std::uint32_t pattern = 0;
-  std::uint32_t bytes = 0;
+// One literal of the database, holding all a hit reads in 8 bytes (ADR 0037): a spelling of
+// a pattern (ADR 0024: its lower, UPPER and Title case forms when it has letters beyond
+// ASCII), where the pattern counts and which of its ends are word boundaries, and its
+// subscriber when it has only one, as most terms do. A hit starts `bytes` before its end.
+// The builder's drafts use one as the pattern's shape (region and boundaries only).
+struct Literal {
+  std::uint32_t target = 0;  // the one subscriber's stream; when `shared`, the pattern
+  std::uint16_t bytes = 0;   // see literal_bytes_max
+  Region region = Region::text;
+  bool left_boundary : 1 = false;   // the code point before must not continue a word
+  bool right_boundary : 1 = false;  // the code point after must not continue a word
+  bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
+  bool exclusion : 1 = false;       // the one subscriber's kind, unless `shared`
+  bool shared : 1 = false;  // more than one subscriber: the pattern's list, marked once a post
 };
+static_assert(sizeof(Literal) == 8, "a hit reads one literal: keep it small");
+// Far above any term the query parser accepts (core::limits::stream_term_bytes_max).
+constexpr std::size_t literal_bytes_max = 0xffff;
 
-struct StreamEntry {
-  core::StreamId id;
+// A stream's from: and lang: filters, read only for the candidates that have some.
+struct StreamFilters {
   std::vector<std::string> authors;
   std::vector<std::string> languages;
 };
@@ -56,9 +65,13 @@ struct StreamEntry {
 struct CompiledStreams {
   hs_database_t* database = nullptr;
   std::vector<Pattern> patterns;
-  std::vector<Expression> expressions;
+  std::vector<Literal> literals;  // by vectorscan's expression id
   std::vector<Subscriber> subscribers;
-  std::vector<StreamEntry> streams;
+  // By stream index: what a match returns, whether it has filters, and those filters — apart,
+  // so that a candidate without filters reads 8 bytes of a dense array, not a whole entry.
+  std::vector<core::StreamId> stream_ids;
+  std::vector<bool> filtered;
+  std::vector<StreamFilters> filters;
   // Streams with a from: filter and no literal term, by author DID (sorted): a post by one
   // of them is a candidate without a hit.
   std::vector<std::pair<std::string, std::uint32_t>> author_only;
@@ -198,7 +211,7 @@ std::vector<std::string> spellings(const std::string& literal) {
 
 struct PatternDraft {
   std::string literal;
-  Pattern shape;
+  Literal shape;
   std::vector<Subscriber> subscribers;
 };
 
@@ -210,14 +223,14 @@ class DatabaseBuilder {
     for (const auto& word : query.excluded_words) add_word(word, index, true);
     for (const auto& phrase : query.excluded_phrases) add_word(phrase, index, true);
     for (const auto& tag : query.hashtags) {
-      Pattern shape;
+      Literal shape;
       shape.region = Region::anywhere;
       shape.left_boundary = true;
       shape.right_boundary = needs_boundary(last_code_point(tag));
       add("#" + tag, shape, {index, false});
     }
     for (const auto& account : query.mentions) {
-      Pattern shape;
+      Literal shape;
       if (domain::is_did(account)) {
         // The appended part holds "\n@<did>\n" per mentioned DID: the newlines delimit it.
         shape.region = Region::extras;
@@ -240,14 +253,14 @@ class DatabaseBuilder {
 
  private:
   void add_word(const std::string& word, std::uint32_t index, bool exclusion) {
-    Pattern shape;
+    Literal shape;
     shape.left_boundary = needs_boundary(first_code_point(word));
     shape.right_boundary = needs_boundary(last_code_point(word));
     add(word, shape, {index, exclusion});
   }
 
   // Streams sharing a literal (of the same shape) share one pattern of the database.
-  void add(std::string literal, Pattern shape, Subscriber subscriber) {
+  void add(std::string literal, Literal shape, Subscriber subscriber) {
     std::string key = core::ascii_lower(literal);
     key.push_back('\0');
     key.push_back(static_cast<char>(shape.region));
@@ -268,7 +281,7 @@ class DatabaseBuilder {
   std::map<std::string, PatternDraft> drafts_;
 };
 
-core::Result<void> compile(std::vector<PatternDraft>& drafts, CompiledStreams& compiled) {
+core::Result<void> compile(const std::vector<PatternDraft>& drafts, CompiledStreams& compiled) {
   if (drafts.empty()) return core::success();
   std::vector<std::string> expressions;
   std::vector<const char*> pointers;
@@ -276,20 +289,31 @@ core::Result<void> compile(std::vector<PatternDraft>& drafts, CompiledStreams& c
   std::vector<unsigned int> ids;
   expressions.reserve(drafts.size());
   for (std::size_t index = 0; index < drafts.size(); ++index) {
-    auto& draft = drafts[index];
+    const auto& draft = drafts[index];
+    Literal literal = draft.shape;
+    literal.shared = draft.subscribers.size() > 1;
+    if (literal.shared) {
+      literal.target = static_cast<std::uint32_t>(index);
+    } else {
+      literal.target = draft.subscribers.front().stream;
+      literal.exclusion = draft.subscribers.front().exclusion;
+    }
     for (const auto& spelling : spellings(draft.literal)) {
-      ids.push_back(static_cast<unsigned int>(compiled.expressions.size()));
-      compiled.expressions.push_back(
-          {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(spelling.size())});
+      if (spelling.size() > literal_bytes_max) {
+        return core::make_error(
+            core::ErrorCode::invalid_request,
+            "a stream's term is longer than " + std::to_string(literal_bytes_max) + " bytes");
+      }
+      ids.push_back(static_cast<unsigned int>(compiled.literals.size()));
+      literal.bytes = static_cast<std::uint16_t>(spelling.size());
+      compiled.literals.push_back(literal);
       expressions.push_back(escape_literal(spelling));
       flags.push_back(HS_FLAG_CASELESS);
     }
-    Pattern shape = draft.shape;
-    shape.first_subscriber = static_cast<std::uint32_t>(compiled.subscribers.size());
-    shape.subscriber_count = static_cast<std::uint32_t>(draft.subscribers.size());
+    compiled.patterns.push_back({static_cast<std::uint32_t>(compiled.subscribers.size()),
+                                 static_cast<std::uint32_t>(draft.subscribers.size())});
     compiled.subscribers.insert(compiled.subscribers.end(), draft.subscribers.begin(),
                                 draft.subscribers.end());
-    compiled.patterns.push_back(shape);
   }
   for (const auto& expression : expressions) pointers.push_back(expression.c_str());
   hs_compile_error_t* error = nullptr;
@@ -316,7 +340,7 @@ bool language_matches(std::string_view wanted, std::string_view tag) {
   return tag.size() == wanted.size() || tag[wanted.size()] == '-';
 }
 
-bool passes_filters(const StreamEntry& stream, const domain::IncomingPost& post) {
+bool passes_filters(const StreamFilters& stream, const domain::IncomingPost& post) {
   if (!stream.authors.empty() && std::find(stream.authors.begin(), stream.authors.end(),
                                            post.author_did) == stream.authors.end()) {
     return false;
@@ -342,10 +366,13 @@ core::Result<void> StreamMatcher::rebuild(std::span<const MatchableStream> strea
   std::lock_guard rebuilding(rebuild_mutex_);
   auto compiled = std::make_shared<CompiledStreams>();
   DatabaseBuilder builder;
-  compiled->streams.reserve(streams.size());
+  compiled->stream_ids.reserve(streams.size());
+  compiled->filters.reserve(streams.size());
   for (const auto& stream : streams) {
-    const auto index = static_cast<std::uint32_t>(compiled->streams.size());
-    compiled->streams.push_back({stream.id, stream.query.authors, stream.query.languages});
+    const auto index = static_cast<std::uint32_t>(compiled->stream_ids.size());
+    compiled->stream_ids.push_back(stream.id);
+    compiled->filtered.push_back(!stream.query.authors.empty() || !stream.query.languages.empty());
+    compiled->filters.push_back({stream.query.authors, stream.query.languages});
     builder.add_stream(index, stream.query);
     const auto& query = stream.query;
     const bool has_literal = !query.keywords.empty() || !query.phrases.empty() ||
@@ -371,8 +398,8 @@ std::shared_ptr<const CompiledStreams> StreamMatcher::snapshot() const {
 
 MatcherStats StreamMatcher::stats() const {
   auto current = snapshot();
-  return {current->revision, current->streams.size(), current->patterns.size(),
-          current->expressions.size(), current->database_bytes};
+  return {current->revision, current->stream_ids.size(), current->patterns.size(),
+          current->literals.size(), current->database_bytes};
 }
 
 MatchSession::MatchSession(const StreamMatcher& matcher) : matcher_(matcher) { refresh(); }
@@ -392,7 +419,7 @@ void MatchSession::refresh() {
       std::abort();
     }
   }
-  const std::size_t streams = snapshot_->streams.size();
+  const std::size_t streams = snapshot_->stream_ids.size();
   stream_marks_.assign(streams, 0);
   exclude_marks_.assign(streams, 0);
   pattern_marks_.assign(snapshot_->patterns.size(), 0);
@@ -426,13 +453,11 @@ int MatchSession::on_match(unsigned int id, unsigned long long /*from*/, unsigne
   return 0;  // go on: a later occurrence may pass where this one did not
 }
 
-void MatchSession::hit(std::uint32_t expression_id, std::size_t end) {
-  const Expression& expression = snapshot_->expressions[expression_id];
-  const std::uint32_t id = expression.pattern;
-  if (pattern_marks_[id] == generation_) return;
-  const Pattern& pattern = snapshot_->patterns[id];
-  const std::size_t start = end >= expression.bytes ? end - expression.bytes : 0;
-  switch (pattern.region) {
+void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
+  // One random access for the common case: the literal holds its shape and its subscriber.
+  const Literal literal = snapshot_->literals[literal_id];
+  const std::size_t start = end >= literal.bytes ? end - literal.bytes : 0;
+  switch (literal.region) {
     case Region::text:
       if (end > text_bytes_) return;
       break;
@@ -443,18 +468,18 @@ void MatchSession::hit(std::uint32_t expression_id, std::size_t end) {
   }
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(scan_data_);
   const auto length = static_cast<std::int32_t>(scan_bytes_);
-  if (pattern.left_boundary && start > 0) {
+  if (literal.left_boundary && start > 0) {
     UChar32 before = -1;
     auto index = static_cast<std::int32_t>(start);
     U8_PREV(bytes, 0, index, before);
     if (glues(before)) return;
   }
-  if ((pattern.right_boundary || pattern.handle_end) && end < scan_bytes_) {
+  if ((literal.right_boundary || literal.handle_end) && end < scan_bytes_) {
     UChar32 after = -1;
     auto index = static_cast<std::int32_t>(end);
     U8_NEXT(bytes, index, length, after);
     if (glues(after)) return;
-    if (pattern.handle_end && (after == '-' || after == '.')) {
+    if (literal.handle_end && (after == '-' || after == '.')) {
       // "@alice.test." ends a sentence; "@alice.test.org" and "@alice.test-x" are others.
       if (after == '-') return;
       if (index < length) {
@@ -464,15 +489,26 @@ void MatchSession::hit(std::uint32_t expression_id, std::size_t end) {
       }
     }
   }
-  pattern_marks_[id] = generation_;
+  if (!literal.shared) {
+    subscribe(literal.target, literal.exclusion);
+    return;
+  }
+  // A shared pattern's subscribers are walked once a post, however often it occurs.
+  if (pattern_marks_[literal.target] == generation_) return;
+  pattern_marks_[literal.target] = generation_;
+  const Pattern& pattern = snapshot_->patterns[literal.target];
   const auto* subscriber = snapshot_->subscribers.data() + pattern.first_subscriber;
   for (std::uint32_t count = 0; count < pattern.subscriber_count; ++count, ++subscriber) {
-    if (subscriber->exclusion) {
-      exclude_marks_[subscriber->stream] = generation_;
-    } else if (stream_marks_[subscriber->stream] != generation_) {
-      stream_marks_[subscriber->stream] = generation_;
-      candidates_.push_back(subscriber->stream);
-    }
+    subscribe(subscriber->stream, subscriber->exclusion);
+  }
+}
+
+void MatchSession::subscribe(std::uint32_t stream, bool exclusion) {
+  if (exclusion) {
+    exclude_marks_[stream] = generation_;
+  } else if (stream_marks_[stream] != generation_) {
+    stream_marks_[stream] = generation_;
+    candidates_.push_back(stream);
   }
 }
 
@@ -480,7 +516,7 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
                                        std::vector<core::StreamId>& out) {
   if (matcher_.revision() != revision_) refresh();
   const CompiledStreams& compiled = *snapshot_;
-  if (compiled.streams.empty()) return core::success();
+  if (compiled.stream_ids.empty()) return core::success();
   if (++generation_ == 0) {
     std::fill(stream_marks_.begin(), stream_marks_.end(), 0);
     std::fill(exclude_marks_.begin(), exclude_marks_.end(), 0);
@@ -519,8 +555,8 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
   std::sort(candidates_.begin(), candidates_.end());
   for (std::uint32_t index : candidates_) {
     if (exclude_marks_[index] == generation_) continue;
-    const StreamEntry& stream = compiled.streams[index];
-    if (passes_filters(stream, post)) out.push_back(stream.id);
+    if (compiled.filtered[index] && !passes_filters(compiled.filters[index], post)) continue;
+    out.push_back(compiled.stream_ids[index]);
   }
   return core::success();
 }

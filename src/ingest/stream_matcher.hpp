@@ -55,9 +55,10 @@ class StreamMatcher {
   StreamMatcher(const StreamMatcher&) = delete;
   StreamMatcher& operator=(const StreamMatcher&) = delete;
 
-  // Compiles `streams` and swaps the result in. On an error (a stream whose terms vectorscan
-  // refuses: a bug of ours, since every term is an escaped literal) the previous snapshot
-  // stays. Rebuilds are serialized; matching goes on meanwhile.
+  // Compiles `streams` and swaps the result in. On an error (a term over 65,535 bytes, which
+  // the query parser never accepts; terms vectorscan refuses: a bug of ours, since every
+  // term is an escaped literal) the previous snapshot stays. Rebuilds are serialized;
+  // matching goes on meanwhile.
   core::Result<void> rebuild(std::span<const MatchableStream> streams);
 
   std::shared_ptr<const CompiledStreams> snapshot() const;
@@ -102,7 +103,7 @@ class MatchSession {
   std::string buffer_;
   std::vector<std::uint32_t> stream_marks_;   // == generation_: a candidate of this post
   std::vector<std::uint32_t> exclude_marks_;  // == generation_: an exclusion occurred
-  std::vector<std::uint32_t> pattern_marks_;  // == generation_: the pattern already counted
+  std::vector<std::uint32_t> pattern_marks_;  // == generation_: a shared pattern already counted
   std::vector<std::uint32_t> candidates_;
   std::uint32_t generation_ = 0;
   std::size_t text_bytes_ = 0;
@@ -110,7 +111,8 @@ class MatchSession {
   std::size_t scan_bytes_ = 0;
   static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
                       unsigned int flags, void* context);
-  void hit(std::uint32_t pattern, std::size_t end);
+  void hit(std::uint32_t literal, std::size_t end);
+  void subscribe(std::uint32_t stream, bool exclusion);
 };
 
 }  // namespace roost::ingest

@@ -171,6 +171,35 @@ TEST_F(StreamMatcherTest, StreamsSharingATermShareAPattern) {
   EXPECT_GT(session_.scratch_bytes(), 0u);
 }
 
+// A term's subscribers are held in its literal when it has one (most terms), in the
+// pattern's list when shared (ADR 0037): both count each stream once however often the
+// term occurs, after an occurrence that fails its boundaries, with exclusions and filters.
+TEST_F(StreamMatcherTest, SoleAndSharedTermsCountEachStreamOnce) {
+  streams({"roost", "roost OR nest", "nest -roost", "roost lang:fr", "\"roost nest\"",
+           "\"roost nest\" -spam", "spam", "solo -duo"});
+  EXPECT_EQ(matcher_.stats().patterns, 6u);  // roost, nest, "roost nest", spam, solo, duo
+  const std::string text = "roosting roost nest, ROOST roost nest";
+  EXPECT_EQ(matches(Post{text}), (Ids{1, 2, 5, 6}));
+  Post french{text};
+  french.langs = {"fr"};
+  EXPECT_EQ(matches(french), (Ids{1, 2, 4, 5, 6}));
+  EXPECT_EQ(matches(Post{"roost nest spam"}), (Ids{1, 2, 5, 7}));
+  EXPECT_EQ(matches(Post{"nest"}), (Ids{2, 3}));
+  EXPECT_TRUE(matches(Post{"roosting nestle spammy"}).empty());
+  EXPECT_EQ(matches(Post{"solos solo, SOLO solo"}), Ids{8});
+  EXPECT_TRUE(matches(Post{"solo duo solo"}).empty());
+  EXPECT_EQ(matches(Post{"solo duos"}), Ids{8});
+}
+
+TEST_F(StreamMatcherTest, ATermOverTheLiteralLimitIsRefusedAndTheSnapshotStays) {
+  streams({"roost"});
+  domain::StreamQuery huge;
+  huge.keywords = {std::string(70'000, 'a')};
+  const std::vector<MatchableStream> list = {{core::StreamId{9}, huge}};
+  EXPECT_FALSE(matcher_.rebuild(list).ok());
+  EXPECT_EQ(matches(Post{"roost"}), Ids{1});
+}
+
 TEST_F(StreamMatcherTest, BytesThatAreNotUtf8AreScannedSafely) {
   streams({"roost", "été"});
   EXPECT_EQ(matches(Post{"\xffroost\xc3"}), Ids{1});
