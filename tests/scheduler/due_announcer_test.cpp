@@ -102,6 +102,11 @@ TEST(DueAnnouncer, AFailedSendIsTriedAgainUntilTheChannelWorks) {
   channel.fail(false);
   // Tried again within the reconnect wait (1 s) and then heard.
   ASSERT_TRUE(channel.wait_sent(1, 3s));
+  // The channel has the NOTIFY before notify() returns and the announcer counts it.
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (announcer.counts().sent_total == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
   EXPECT_GE(announcer.counts().failed_total, 1u);
   EXPECT_EQ(announcer.counts().sent_total, 1u);
   announcer.stop();

@@ -31,7 +31,7 @@ std::vector<ApiRoute> api_routes() {
     for (const auto& route : router.routes()) {
       if (route.options.fallback) continue;  // the web UI's files, not part of the API
       routes.push_back({std::string(api::http::method_name(route.method)), route.pattern,
-                        route.options.body, route.options.auth});
+                        route.options.body, route.options.auth, route.options.login_redirect});
     }
   }
   std::error_code ignored;

@@ -13,6 +13,7 @@ struct ApiRoute {
   std::string pattern;  // "/api/v1/orgs/{org_id}"
   api::http::BodyKind body = api::http::BodyKind::none;
   api::http::AuthRequirement auth = api::http::AuthRequirement::none;
+  bool login_redirect = false;  // without a login session: 302 to the login page, not 401
 };
 
 // Every API route of app::ApiGraph (the web UI's fallback route left out), built over a
