@@ -5,7 +5,8 @@
 // downloaded), encodes each as a subscribeRepos #commit frame, and generates 10,000 active
 // streams the same way. Then, on this one thread (CPU time of the thread):
 //   decode        FrameDecoder (blocks_read) alone, every frame
-//   decode+match  the same, each post handed to ingest::MatchSession as an IncomingPost
+//   decode+match  the same, each post into the listener's PostBatch, each full batch (256)
+//                 through ingest::MatchSession, as the firehose listener does
 //   match         MatchSession over posts decoded beforehand
 //   raw scan      hs_scan of the same texts against the same database, a callback that only
 //                 counts: the limit the matcher is read against
@@ -23,7 +24,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "ingest/firehose_frame.hpp"
+#include "ingest/post_batch.hpp"
 #include "ingest/stream_matcher.hpp"
 #include "unit/ingest/cbor_encoder.hpp"
 
@@ -350,38 +353,6 @@ struct Decoded {
   std::vector<std::string> mentions;
 };
 
-// The IncomingPost of a decoded op, as a listener builds it; `uri` and `cid` are its
-// reusable buffers.
-roost::domain::IncomingPost incoming(const firehose::CommitEvent& commit,
-                                     const firehose::RecordOp& op, std::string& uri,
-                                     std::string& cid) {
-  uri.assign("at://");
-  uri.append(commit.repo);
-  uri.push_back('/');
-  uri.append(op.collection);
-  uri.push_back('/');
-  uri.append(op.rkey);
-  if (op.cid) {
-    roost::ingest::assign_string(*op.cid, cid);
-  } else {
-    cid.clear();
-  }
-  roost::domain::IncomingPost post;
-  post.uri = uri;
-  post.cid = cid;
-  post.author_did = commit.repo;
-  post.text = op.post.text;
-  post.created_at = op.post.created_at;
-  post.langs = op.post.langs;
-  post.mention_dids = op.post.mention_dids;
-  post.links = op.post.links;
-  post.tags = op.post.tags;
-  post.reply_root_uri = op.post.reply_root_uri;
-  post.reply_parent_uri = op.post.reply_parent_uri;
-  post.quote_uri = op.post.quote_uri;
-  return post;
-}
-
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "bench_matcher: %s\n", what.c_str());
   std::exit(1);
@@ -435,8 +406,6 @@ int main(int argc, char** argv) {
 
   firehose::FrameDecoder decoder(roost::ingest::BlockCheck::blocks_read);
   firehose::Frame frame;
-  std::string uri;
-  std::string cid;
   std::vector<roost::core::StreamId> found;
   std::size_t matched = 0;
   std::size_t posts_seen = 0;
@@ -446,19 +415,30 @@ int main(int argc, char** argv) {
       if (!decoder.decode(message, frame).ok()) fail("a frame did not decode");
     }
   };
+  // As the firehose listener does it (FirehoseConsumer, StreamsSink::accept): each post of a
+  // decoded frame copied into the PostBatch (its at:// URI and CID string built), and a full
+  // batch (ingest_batch_posts_max, what a busy firehose hands over) matched post by post.
+  roost::ingest::PostBatch batch;
+  const auto match_batch = [&] {
+    for (const auto& post : batch.views()) {
+      found.clear();
+      if (!session.match(post, found).ok()) fail("match failed");
+      matched += found.size();
+      ++posts_seen;
+    }
+    batch.clear();
+  };
   const auto pipeline_phase = [&] {
     matched = 0;
     posts_seen = 0;
     for (const auto& message : frames) {
       if (!decoder.decode(message, frame).ok()) fail("a frame did not decode");
       for (const auto& op : frame.commit.ops) {
-        if (op.record != firehose::RecordStatus::post) continue;
-        found.clear();
-        if (!session.match(incoming(frame.commit, op, uri, cid), found).ok()) fail("match failed");
-        matched += found.size();
-        ++posts_seen;
+        if (op.record == firehose::RecordStatus::post) batch.add_firehose_post(frame.commit, op);
       }
+      if (batch.size() >= roost::core::limits::ingest_batch_posts_max) match_batch();
     }
+    match_batch();
   };
 
   // BENCH_MATCHER_ONLY=decode|pipeline: that phase alone, forty rounds, nothing printed —
