@@ -12,13 +12,18 @@
 
 namespace roost::services {
 
+std::string handle_key(std::string_view handle) {
+  std::string key = core::ascii_lower(handle);
+  if (!key.empty() && key.front() == '@') key.erase(0, 1);
+  return key;
+}
+
 HandleAnswers lookup_handles(networks::IdentityResolver& identities,
                              std::span<const std::string> handles,
                              std::chrono::milliseconds budget) {
   std::vector<std::string> distinct;
   for (const auto& handle : handles) {
-    std::string key = core::ascii_lower(handle);
-    if (!key.empty() && key.front() == '@') key.erase(0, 1);
+    std::string key = handle_key(handle);
     if (std::find(distinct.begin(), distinct.end(), key) == distinct.end()) {
       distinct.push_back(std::move(key));
     }

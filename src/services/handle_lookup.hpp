@@ -23,7 +23,10 @@ namespace roost::services {
 inline constexpr std::chrono::milliseconds handle_lookup_budget{4'000};
 inline constexpr std::size_t handle_lookups_concurrent_max = 8;
 
-// Each handle's answer, by the handle lower-cased without '@'.
+// How a handle is looked up and kept: lower-cased, without a leading '@'.
+std::string handle_key(std::string_view handle);
+
+// Each handle's answer, by its handle_key.
 using HandleAnswers = std::map<std::string, networks::NetworkResult<std::string>>;
 
 // Resolves the distinct handles at the same time (at most handle_lookups_concurrent_max at

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "domain/text.hpp"
 #include "services/handle_lookup.hpp"
@@ -483,7 +482,7 @@ core::Result<domain::RoutingRule> Inbox::checked_rule(core::OrgId org,
   }
   const std::vector<std::string> handles{rule->when.author};
   auto answers = lookup_handles(*options_.identities, handles, options_.lookup_budget);
-  const auto& answer = answers.at(core::ascii_lower(rule->when.author));
+  const auto& answer = answers.at(handle_key(rule->when.author));
   if (!answer) {
     return unresolved_handle("author", rule->when.author, answer.error(), "rule_author_unresolved");
   }

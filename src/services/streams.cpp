@@ -151,12 +151,12 @@ core::Result<std::string> Streams::resolve_handles(const domain::StreamQuery& qu
   const auto answers = lookup_handles(*identities_, handles);
   nlohmann::json resolved = nlohmann::json::object();
   for (const auto& author : authors) {
-    const auto& answer = answers.at(core::ascii_lower(author));
+    const auto& answer = answers.at(handle_key(author));
     if (!answer) {
       return unresolved_handle("query", "from:" + author, answer.error(),
                                "stream_handle_unresolved");
     }
-    resolved[core::ascii_lower(author)] = *answer;
+    resolved[handle_key(author)] = *answer;
   }
   // A mention also matches as the text "@handle": its DID is a bonus, so an unknown handle
   // or a resolver that does not answer leaves the text match alone rather than refuse.
