@@ -123,17 +123,38 @@ std::array<std::uint8_t, cid_binary_bytes> to_binary(const Cid& cid) {
   return out;
 }
 
-void assign_string(const Cid& cid, std::string& out) {
+void append_string(const Cid& cid, std::string& out) {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  constexpr std::size_t group_bytes = 5;  // five bytes are eight characters
   const auto binary = to_binary(cid);
-  out.resize(cid_string_chars);
-  char* at = out.data();
+  const std::size_t start = out.size();
+  out.resize(start + cid_string_chars);
+  char* at = out.data() + start;
   *at++ = multibase_base32_lower;
-  // RFC 4648 base32, five bits a character, the last one's unused low bits zero.
+  // RFC 4648 base32, five bits a character, the last one's unused low bits zero. A listener
+  // writes one per post: whole groups at a time, eight characters computed side by side in a
+  // word (a five-bit value v is 'a' + v below 26, '2' + v - 26 from there), then the tail bit
+  // by bit.
+  std::size_t index = 0;
+  for (; index + group_bytes <= binary.size(); index += group_bytes) {
+    std::uint64_t group = 0;
+    for (std::size_t byte = 0; byte < group_bytes; ++byte) group = (group << 8) | binary[index + byte];
+    std::uint64_t values = 0;  // character k's value in byte k
+    for (int character = 0; character < 8; ++character) {
+      values |= ((group >> (35 - 5 * character)) & 0x1f) << (8 * character);
+    }
+    // v + 0x66 reaches 0x80 exactly when v >= 26; no byte carries into the next.
+    const std::uint64_t from_26 = ((values + 0x6666'6666'6666'6666ULL) >> 7) & 0x0101'0101'0101'0101ULL;
+    const std::uint64_t characters =
+        values + 0x6161'6161'6161'6161ULL - from_26 * ('a' + 26 - '2');
+    for (int character = 0; character < 8; ++character) {
+      *at++ = static_cast<char>(characters >> (8 * character));
+    }
+  }
   std::uint32_t buffer = 0;
   int bits = 0;
-  for (const std::uint8_t byte : binary) {
-    buffer = (buffer << 8) | byte;
+  for (; index < binary.size(); ++index) {
+    buffer = (buffer << 8) | binary[index];
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
@@ -145,7 +166,7 @@ void assign_string(const Cid& cid, std::string& out) {
 
 std::string to_string(const Cid& cid) {
   std::string out;
-  assign_string(cid, out);
+  append_string(cid, out);
   return out;
 }
 

@@ -47,9 +47,8 @@ std::array<std::uint8_t, cid_binary_bytes> to_binary(const Cid& cid);
 // Parsing is strict: one spelling per CID, so strings compare as the CIDs do.
 inline constexpr std::size_t cid_string_chars = 1 + (cid_binary_bytes * 8 + 4) / 5;
 std::string to_string(const Cid& cid);
-// The same into `out`, reusing its capacity: a listener building a post's CID string per
-// post allocates nothing once warm.
-void assign_string(const Cid& cid, std::string& out);
+// The same appended to `out`: a listener keeps a post's CID string beside its other strings.
+void append_string(const Cid& cid, std::string& out);
 core::Result<Cid> parse_cid_string(std::string_view text);
 
 // The CID of `data` under `codec` (sha2-256 of the bytes).

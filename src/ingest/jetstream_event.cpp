@@ -39,14 +39,22 @@ const json& member_at(const json& object, std::string_view key) {
   return member == object.end() ? null_value : *member;
 }
 
-void append_texts(const json& array, std::vector<std::string>& out) {
+void append_texts(const json& array, std::vector<std::string_view>& out) {
   if (!array.is_array()) return;
   for (const auto& item : array) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
+    if (item.is_string()) out.emplace_back(item.get_ref<const std::string&>());
   }
 }
 
-void read_facets(const json& facets, OwnedPost& post) {
+// A post's lists, as views of the event's strings.
+struct PostLists {
+  std::vector<std::string_view> langs;
+  std::vector<std::string_view> mention_dids;
+  std::vector<std::string_view> links;
+  std::vector<std::string_view> tags;
+};
+
+void read_facets(const json& facets, PostLists& lists) {
   if (!facets.is_array()) return;
   for (const auto& facet : facets) {
     const json& features = member_at(facet, "features");
@@ -54,11 +62,11 @@ void read_facets(const json& facets, OwnedPost& post) {
     for (const auto& feature : features) {
       const std::string_view type = text_at(feature, "$type");
       if (type == facet_mention) {
-        if (auto did = text_at(feature, "did"); !did.empty()) post.mention_dids.emplace_back(did);
+        if (auto did = text_at(feature, "did"); !did.empty()) lists.mention_dids.push_back(did);
       } else if (type == facet_link) {
-        if (auto uri = text_at(feature, "uri"); !uri.empty()) post.links.emplace_back(uri);
+        if (auto uri = text_at(feature, "uri"); !uri.empty()) lists.links.push_back(uri);
       } else if (type == facet_tag) {
-        if (auto tag = text_at(feature, "tag"); !tag.empty()) post.tags.emplace_back(tag);
+        if (auto tag = text_at(feature, "tag"); !tag.empty()) lists.tags.push_back(tag);
       }
     }
   }
@@ -82,24 +90,31 @@ bool read_post(std::string_view did, const json& commit, std::int64_t time_us, P
   const json& text = member_at(record, "text");
   const std::string_view created_at = text_at(record, "createdAt");
   if (!text.is_string() || created_at.empty()) return false;
-  OwnedPost& post = batch.add();
-  post.uri = record_uri(did, post_collection, text_at(commit, "rkey"));
-  post.cid.assign(text_at(commit, "cid"));
-  post.author_did.assign(did);
-  post.text = text.get<std::string>();
-  post.created_at.assign(created_at);
-  append_texts(member_at(record, "langs"), post.langs);
-  read_facets(member_at(record, "facets"), post);
-  append_texts(member_at(record, "tags"), post.tags);
+  const std::string uri = record_uri(did, post_collection, text_at(commit, "rkey"));
+  PostLists lists;
+  append_texts(member_at(record, "langs"), lists.langs);
+  read_facets(member_at(record, "facets"), lists);
+  append_texts(member_at(record, "tags"), lists.tags);
+  domain::IncomingPost post;
+  post.uri = uri;
+  post.cid = text_at(commit, "cid");
+  post.author_did = did;
+  post.text = text.get_ref<const std::string&>();
+  post.created_at = created_at;
+  post.langs = lists.langs;
+  post.mention_dids = lists.mention_dids;
+  post.links = lists.links;
+  post.tags = lists.tags;
   const json& reply = member_at(record, "reply");
-  post.reply_root_uri.assign(text_at(member_at(reply, "root"), "uri"));
-  post.reply_root_cid.assign(text_at(member_at(reply, "root"), "cid"));
-  post.reply_parent_uri.assign(text_at(member_at(reply, "parent"), "uri"));
-  post.reply_parent_cid.assign(text_at(member_at(reply, "parent"), "cid"));
+  post.reply_root_uri = text_at(member_at(reply, "root"), "uri");
+  post.reply_root_cid = text_at(member_at(reply, "root"), "cid");
+  post.reply_parent_uri = text_at(member_at(reply, "parent"), "uri");
+  post.reply_parent_cid = text_at(member_at(reply, "parent"), "cid");
   const json& quoted = quoted_ref(member_at(record, "embed"));
-  post.quote_uri.assign(text_at(quoted, "uri"));
-  post.quote_cid.assign(text_at(quoted, "cid"));
+  post.quote_uri = text_at(quoted, "uri");
+  post.quote_cid = text_at(quoted, "cid");
   post.cursor = time_us;
+  batch.add(post);
   return true;
 }
 

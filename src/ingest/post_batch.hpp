@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/incoming_post.hpp"
@@ -11,54 +12,55 @@
 
 // The posts a listener collected for one hand-over to the PostSink. A decoded frame's strings
 // are views of its message, which the next read overwrites, so a batch that spans several
-// messages keeps copies; its strings and vectors keep their capacity across batches.
+// messages keeps copies. All of a batch's strings go end to end into one buffer that keeps its
+// capacity across batches: copying a post is a few appends to memory the previous batch
+// warmed, not fifteen strings scattered over the heap (bench/matcher, ADR 0038).
 namespace roost::ingest {
-
-struct OwnedPost {
-  std::string uri;
-  std::string cid;
-  std::string author_did;
-  std::string text;
-  std::string created_at;
-  std::vector<std::string> langs;
-  std::vector<std::string> mention_dids;
-  std::vector<std::string> links;
-  std::vector<std::string> tags;
-  std::string reply_root_uri;
-  std::string reply_root_cid;
-  std::string reply_parent_uri;
-  std::string reply_parent_cid;
-  std::string quote_uri;
-  std::string quote_cid;
-  std::int64_t cursor = 0;
-};
-
-// A copy of a handed-over post that outlives the hand-over (its views die with it).
-OwnedPost owned_copy(const domain::IncomingPost& post);
 
 class PostBatch {
  public:
-  // A cleared post at the end of the batch, to fill.
-  OwnedPost& add();
+  // A copy of `post` (views of anything, valid during the call) at the end of the batch.
+  void add(const domain::IncomingPost& post);
   // The firehose post `op` of `commit` (op.record == RecordStatus::post): its at:// URI,
   // its CID in base32, the commit's seq as cursor.
   void add_firehose_post(const firehose::CommitEvent& commit, const firehose::RecordOp& op);
 
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  void clear() { size_ = 0; }
+  std::size_t size() const { return posts_.size(); }
+  bool empty() const { return posts_.empty(); }
+  void clear();
   // Drops the last post (one read again from a replay).
-  void pop_back() {
-    if (size_ > 0) --size_;
-  }
+  void pop_back();
   // Views of the batch's posts, valid until the batch is changed.
   std::span<const domain::IncomingPost> views();
 
  private:
-  std::vector<OwnedPost> posts_;  // [0, size_) are the batch; the rest keep capacity
-  std::size_t size_ = 0;
+  // A string of the batch: where it is in `text_`.
+  struct Slice {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  // A post: its strings in `text_`, its lists' items in `items_` (langs, mentioned DIDs,
+  // links, then tags, from `first_item`).
+  struct Packed {
+    std::size_t text_start = 0;
+    Slice uri, cid, author_did, text, created_at;
+    Slice reply_root_uri, reply_root_cid, reply_parent_uri, reply_parent_cid;
+    Slice quote_uri, quote_cid;
+    std::size_t first_item = 0;
+    std::uint32_t langs = 0, mention_dids = 0, links = 0, tags = 0;
+    std::int64_t cursor = 0;
+  };
+
+  Slice keep(std::string_view text);
+  std::uint32_t keep_items(std::span<const std::string_view> items);
+  // Everything but the URI, CID and author: what both kinds of post copy alike.
+  void keep_common(Packed& packed, const domain::IncomingPost& post);
+
+  std::string text_;
+  std::vector<Slice> items_;
+  std::vector<Packed> posts_;
   std::vector<domain::IncomingPost> views_;
-  std::vector<std::string_view> list_items_;
+  std::vector<std::string_view> item_views_;
 };
 
 // "at://<did>/<collection>/<rkey>"

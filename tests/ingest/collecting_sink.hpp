@@ -6,16 +6,59 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "ingest/post_batch.hpp"
 #include "ingest/post_sink.hpp"
 
 // A PostSink that keeps copies of what it accepted, can refuse the next N batches, and lets
 // a test wait for a post. It is the consumer's contract seen from the other side, not an
 // imitation of the matcher or the inbox.
 namespace roost::ingest::testing {
+
+// A copy of a handed-over post that outlives the hand-over (its views die with it).
+struct OwnedPost {
+  std::string uri;
+  std::string cid;
+  std::string author_did;
+  std::string text;
+  std::string created_at;
+  std::vector<std::string> langs;
+  std::vector<std::string> mention_dids;
+  std::vector<std::string> links;
+  std::vector<std::string> tags;
+  std::string reply_root_uri;
+  std::string reply_root_cid;
+  std::string reply_parent_uri;
+  std::string reply_parent_cid;
+  std::string quote_uri;
+  std::string quote_cid;
+  std::int64_t cursor = 0;
+};
+
+inline OwnedPost owned_copy(const domain::IncomingPost& post) {
+  auto strings = [](std::span<const std::string_view> items) {
+    return std::vector<std::string>(items.begin(), items.end());
+  };
+  return {std::string(post.uri),
+          std::string(post.cid),
+          std::string(post.author_did),
+          std::string(post.text),
+          std::string(post.created_at),
+          strings(post.langs),
+          strings(post.mention_dids),
+          strings(post.links),
+          strings(post.tags),
+          std::string(post.reply_root_uri),
+          std::string(post.reply_root_cid),
+          std::string(post.reply_parent_uri),
+          std::string(post.reply_parent_cid),
+          std::string(post.quote_uri),
+          std::string(post.quote_cid),
+          post.cursor};
+}
 
 // What the sink received, and when.
 struct ReceivedPost : OwnedPost {

@@ -45,13 +45,17 @@ TEST(Cid, StringAndBinaryFormsRoundTrip) {
   EXPECT_EQ(parse_cid_string(test::fixture_cid("post"))->codec, CidCodec::dag_cbor);
 }
 
-TEST(Cid, AssignStringWritesTheStringFormIntoAReusedBuffer) {
-  std::string out = "a longer earlier content that the CID string must fully replace, every byte";
+// After what the buffer already holds, whole: the five-byte groups and the tail alike.
+TEST(Cid, AppendStringWritesTheStringFormAfterWhatIsThere) {
+  const std::string before = "what the buffer held";
+  std::string out = before;
+  std::string expected = before;
   for (const char* label : {"post", "like", "commit", "empty-raw"}) {
     const std::string text = test::fixture_cid(label);
-    assign_string(*parse_cid_string(text), out);
-    EXPECT_EQ(out, text);
-    EXPECT_EQ(out.size(), cid_string_chars);
+    append_string(*parse_cid_string(text), out);
+    expected += text;
+    EXPECT_EQ(out, expected);
+    EXPECT_EQ(text.size(), cid_string_chars);
   }
 }
 
