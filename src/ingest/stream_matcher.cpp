@@ -8,8 +8,10 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -20,30 +22,24 @@ namespace roost::ingest {
 
 namespace {
 
-// Where a literal counts: keywords, phrases and handle mentions in the text only; hashtags
-// in the text or the tags appended after it; mentioned DIDs in the appended part only.
-enum class Region : std::uint8_t { text, anywhere, extras };
+// Where a term is looked for: keywords, phrases and handle mentions in the text, by the
+// scan; hashtags in the text and, by lookup, among the post's tags; mentioned DIDs among the
+// post's mentioned DIDs, by lookup only (ADR 0038).
+enum class Region : std::uint8_t { text, text_and_tags, mentioned_dids };
 
 struct Subscriber {
   std::uint32_t stream = 0;
   bool exclusion = false;
 };
 
-// A distinct term: the streams subscribing to it.
-struct Pattern {
-  std::uint32_t first_subscriber = 0;
-  std::uint32_t subscriber_count = 0;
-};
-
 // One literal of the database, holding all a hit reads in 8 bytes (ADR 0037): a spelling of
 // a pattern (ADR 0024: its lower, UPPER and Title case forms when it has letters beyond
-// ASCII), where the pattern counts and which of its ends are word boundaries, and its
-// subscriber when it has only one, as most terms do. A hit starts `bytes` before its end.
-// The builder's drafts use one as the pattern's shape (region and boundaries only).
+// ASCII), which of its ends are word boundaries, and its subscriber when it has only one, as
+// most terms do. A hit starts `bytes` before its end. The builder's drafts use one as the
+// pattern's shape (boundaries only); a tag's or DID's lookup entry uses only its subscriber.
 struct Literal {
   std::uint32_t target = 0;  // the one subscriber's stream; when `shared`, the pattern
   std::uint16_t bytes = 0;   // see literal_bytes_max
-  Region region = Region::text;
   bool left_boundary : 1 = false;   // the code point before must not continue a word
   bool right_boundary : 1 = false;  // the code point after must not continue a word
   bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
@@ -54,24 +50,135 @@ static_assert(sizeof(Literal) == 8, "a hit reads one literal: keep it small");
 // Far above any term the query parser accepts (core::limits::stream_term_bytes_max).
 constexpr std::size_t literal_bytes_max = 0xffff;
 
-// A stream's from: and lang: filters, read only for the candidates that have some.
-struct StreamFilters {
-  std::vector<std::string> authors;
-  std::vector<std::string> languages;
+// A literal's id in the database, which vectorscan hands to the hit callback: the literal
+// itself when it fits in 31 bits, so that a hit reads no table at all (ADR 0038); else the
+// index of its entry in `literals`, with the top bit set.
+//   bits 0-17 target, 18-25 bytes, 26-30 the flags, 31 clear
+constexpr std::uint32_t id_indirect = 0x8000'0000U;
+constexpr std::uint32_t id_target_max = 0x3'ffff;
+constexpr std::uint32_t id_bytes_max = 0xff;
+
+std::optional<std::uint32_t> packed_id(const Literal& literal) {
+  if (literal.target > id_target_max || literal.bytes > id_bytes_max) return std::nullopt;
+  return literal.target | (std::uint32_t{literal.bytes} << 18) |
+         (std::uint32_t{literal.left_boundary} << 26) |
+         (std::uint32_t{literal.right_boundary} << 27) | (std::uint32_t{literal.handle_end} << 28) |
+         (std::uint32_t{literal.exclusion} << 29) | (std::uint32_t{literal.shared} << 30);
+}
+
+Literal unpacked_literal(std::uint32_t id) {
+  Literal literal;
+  literal.target = id & id_target_max;
+  literal.bytes = static_cast<std::uint16_t>((id >> 18) & id_bytes_max);
+  literal.left_boundary = ((id >> 26) & 1U) != 0;
+  literal.right_boundary = ((id >> 27) & 1U) != 0;
+  literal.handle_end = ((id >> 28) & 1U) != 0;
+  literal.exclusion = ((id >> 29) & 1U) != 0;
+  literal.shared = ((id >> 30) & 1U) != 0;
+  return literal;
+}
+
+// The hashtags' and DID mentions' spellings, to be found among a post's tags and mentioned
+// DIDs whole (ADR 0038): "#tag" and "@did" in ASCII lower case, compared ASCII-caseless as
+// the scan compares. Open addressing, probed linearly, a slot per spelling and subscriber
+// entry (two terms may share a spelling): a lookup reads a slot or two and one key, not a
+// chain of nodes, and hashes while it folds case, copying nothing.
+class TermLookups {
+ public:
+  void add(std::string key, Literal literal) { pending_.emplace_back(std::move(key), literal); }
+
+  void build() {
+    std::size_t size = 2;
+    while (size < pending_.size() * 2) size *= 2;
+    bits_ = static_cast<int>(std::countr_zero(size));
+    slots_.assign(pending_.empty() ? 0 : size, Slot{});
+    for (const auto& [key, literal] : pending_) {
+      const std::uint64_t hash = hash_of(key[0], std::string_view(key).substr(1));
+      std::size_t index = slot_of(hash);
+      while (slots_[index].hash != 0) index = (index + 1) & (slots_.size() - 1);
+      slots_[index] = {hash, static_cast<std::uint32_t>(keys_.size()),
+                       static_cast<std::uint32_t>(key.size()), literal};
+      keys_ += key;
+    }
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
+
+  bool empty() const { return slots_.empty(); }
+
+  // Calls found(literal) for each entry of `sigil` + `item`.
+  template <class Found>
+  void find(char sigil, std::string_view item, Found found) const {
+    if (slots_.empty()) return;
+    const std::uint64_t hash = hash_of(sigil, item);
+    for (std::size_t index = slot_of(hash); slots_[index].hash != 0;
+         index = (index + 1) & (slots_.size() - 1)) {
+      const Slot& slot = slots_[index];
+      if (slot.hash != hash || slot.key_size != item.size() + 1) continue;
+      const char* key = keys_.data() + slot.key_offset;
+      if (key[0] != sigil) continue;
+      bool same = true;
+      for (std::size_t at = 0; at < item.size() && same; ++at) {
+        same = core::ascii_lower(item[at]) == key[at + 1];
+      }
+      if (same) found(slot.literal);
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;  // never 0 once used
+    std::uint32_t key_offset = 0;
+    std::uint32_t key_size = 0;
+    Literal literal;
+  };
+
+  // FNV-1a of the key as stored (the item folded to lower case).
+  static std::uint64_t hash_of(char sigil, std::string_view item) {
+    constexpr std::uint64_t prime = 0x100000001b3ULL;
+    std::uint64_t hash = (0xcbf29ce484222325ULL ^ static_cast<unsigned char>(sigil)) * prime;
+    for (char c : item) hash = (hash ^ static_cast<unsigned char>(core::ascii_lower(c))) * prime;
+    return hash | 1;
+  }
+  std::size_t slot_of(std::uint64_t hash) const {
+    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ULL) >> (64 - bits_));
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  int bits_ = 0;
+  std::string keys_;
+  std::vector<std::pair<std::string, Literal>> pending_;
 };
+
+// A stream as a candidate reads it, in 16 bytes: what a match returns, and where its from:
+// and lang: filters are in CompiledStreams::filter_values (its authors' DIDs from
+// `first_filter`, then its languages in lower case).
+struct StreamEntry {
+  core::StreamId id;
+  std::uint32_t first_filter = 0;
+  std::uint16_t authors = 0;
+  std::uint16_t languages = 0;
+};
+// Far above what the query parser accepts (core::limits::stream_query_terms_max).
+constexpr std::size_t filters_per_kind_max = 0xffff;
 
 }  // namespace
 
 struct CompiledStreams {
   hs_database_t* database = nullptr;
-  std::vector<Pattern> patterns;
-  std::vector<Literal> literals;  // by vectorscan's expression id
-  std::vector<Subscriber> subscribers;
-  // By stream index: what a match returns, whether it has filters, and those filters — apart,
-  // so that a candidate without filters reads 8 bytes of a dense array, not a whole entry.
-  std::vector<core::StreamId> stream_ids;
-  std::vector<bool> filtered;
-  std::vector<StreamFilters> filters;
+  std::size_t pattern_count = 0;  // distinct terms
+  std::vector<Literal> literals;  // every literal compiled; a hit reads it by id_indirect
+  // The post's tags ("#" and the tag) and mentioned DIDs ("@" and the DID), ASCII lower case,
+  // to the subscriber of the hashtag or mention they are.
+  TermLookups lookups;
+  // The subscribers of the terms more than one stream has, term after term, each list after
+  // an entry holding its length (in `stream`): a shared literal's target is where its list's
+  // length is, so a hit reads the list and nothing before it.
+  std::vector<Subscriber> shared_lists;
+  // By stream index. All the filters' values are in one array, languages short enough to sit
+  // inside their strings: a candidate is one read, its filters a second, no pointer chased.
+  std::vector<StreamEntry> streams;
+  std::vector<std::string> filter_values;
   // Streams with a from: filter and no literal term, by author DID (sorted): a post by one
   // of them is a candidate without a hit.
   std::vector<std::pair<std::string, std::uint32_t>> author_only;
@@ -87,8 +194,6 @@ struct CompiledStreams {
 };
 
 namespace {
-
-constexpr char extras_separator = '\n';
 
 // Scripts written without spaces between words: a term of theirs has no word boundary to
 // respect, and one of their characters next to a Latin term does not glue to it.
@@ -211,6 +316,7 @@ std::vector<std::string> spellings(const std::string& literal) {
 
 struct PatternDraft {
   std::string literal;
+  Region region = Region::text;
   Literal shape;
   std::vector<Subscriber> subscribers;
 };
@@ -224,23 +330,19 @@ class DatabaseBuilder {
     for (const auto& phrase : query.excluded_phrases) add_word(phrase, index, true);
     for (const auto& tag : query.hashtags) {
       Literal shape;
-      shape.region = Region::anywhere;
       shape.left_boundary = true;
       shape.right_boundary = needs_boundary(last_code_point(tag));
-      add("#" + tag, shape, {index, false});
+      add("#" + tag, Region::text_and_tags, shape, {index, false});
     }
     for (const auto& account : query.mentions) {
       Literal shape;
       if (domain::is_did(account)) {
-        // The appended part holds "\n@<did>\n" per mentioned DID: the newlines delimit it.
-        shape.region = Region::extras;
-        add(std::string(1, extras_separator) + "@" + account + extras_separator, shape,
-            {index, false});
+        add("@" + account, Region::mentioned_dids, shape, {index, false});
         continue;
       }
       shape.left_boundary = true;
       shape.handle_end = true;
-      add("@" + account, shape, {index, false});
+      add("@" + account, Region::text, shape, {index, false});
     }
   }
 
@@ -256,19 +358,20 @@ class DatabaseBuilder {
     Literal shape;
     shape.left_boundary = needs_boundary(first_code_point(word));
     shape.right_boundary = needs_boundary(last_code_point(word));
-    add(word, shape, {index, exclusion});
+    add(word, Region::text, shape, {index, exclusion});
   }
 
   // Streams sharing a literal (of the same shape) share one pattern of the database.
-  void add(std::string literal, Literal shape, Subscriber subscriber) {
+  void add(std::string literal, Region region, Literal shape, Subscriber subscriber) {
     std::string key = core::ascii_lower(literal);
     key.push_back('\0');
-    key.push_back(static_cast<char>(shape.region));
+    key.push_back(static_cast<char>(region));
     key.push_back(static_cast<char>((shape.left_boundary ? 1 : 0) | (shape.right_boundary ? 2 : 0) |
                                     (shape.handle_end ? 4 : 0)));
     auto& draft = drafts_[key];
     if (draft.literal.empty()) {
       draft.literal = std::move(literal);
+      draft.region = region;
       draft.shape = shape;
     }
     for (const auto& existing : draft.subscribers) {
@@ -293,28 +396,33 @@ core::Result<void> compile(const std::vector<PatternDraft>& drafts, CompiledStre
     Literal literal = draft.shape;
     literal.shared = draft.subscribers.size() > 1;
     if (literal.shared) {
-      literal.target = static_cast<std::uint32_t>(index);
+      literal.target = static_cast<std::uint32_t>(compiled.shared_lists.size());
+      compiled.shared_lists.push_back({static_cast<std::uint32_t>(draft.subscribers.size())});
+      compiled.shared_lists.insert(compiled.shared_lists.end(), draft.subscribers.begin(),
+                                   draft.subscribers.end());
     } else {
       literal.target = draft.subscribers.front().stream;
       literal.exclusion = draft.subscribers.front().exclusion;
     }
     for (const auto& spelling : spellings(draft.literal)) {
+      if (draft.region != Region::text) compiled.lookups.add(core::ascii_lower(spelling), literal);
+      if (draft.region == Region::mentioned_dids) continue;
       if (spelling.size() > literal_bytes_max) {
         return core::make_error(
             core::ErrorCode::invalid_request,
             "a stream's term is longer than " + std::to_string(literal_bytes_max) + " bytes");
       }
-      ids.push_back(static_cast<unsigned int>(compiled.literals.size()));
       literal.bytes = static_cast<std::uint16_t>(spelling.size());
+      ids.push_back(packed_id(literal).value_or(
+          id_indirect | static_cast<std::uint32_t>(compiled.literals.size())));
       compiled.literals.push_back(literal);
       expressions.push_back(escape_literal(spelling));
       flags.push_back(HS_FLAG_CASELESS);
     }
-    compiled.patterns.push_back({static_cast<std::uint32_t>(compiled.subscribers.size()),
-                                 static_cast<std::uint32_t>(draft.subscribers.size())});
-    compiled.subscribers.insert(compiled.subscribers.end(), draft.subscribers.begin(),
-                                draft.subscribers.end());
   }
+  compiled.pattern_count = drafts.size();
+  compiled.lookups.build();
+  if (expressions.empty()) return core::success();  // only mentioned DIDs: lookups alone
   for (const auto& expression : expressions) pointers.push_back(expression.c_str());
   hs_compile_error_t* error = nullptr;
   const hs_error_t status = hs_compile_multi(pointers.data(), flags.data(), ids.data(),
@@ -334,21 +442,27 @@ core::Result<void> compile(const std::vector<PatternDraft>& drafts, CompiledStre
   return core::success();
 }
 
+// `wanted` is in lower case: "en" is matched by "en", "EN" and "en-US", not by "eng".
 bool language_matches(std::string_view wanted, std::string_view tag) {
   if (tag.size() < wanted.size()) return false;
-  if (core::ascii_lower(tag.substr(0, wanted.size())) != core::ascii_lower(wanted)) return false;
+  for (std::size_t index = 0; index < wanted.size(); ++index) {
+    if (core::ascii_lower(tag[index]) != wanted[index]) return false;
+  }
   return tag.size() == wanted.size() || tag[wanted.size()] == '-';
 }
 
-bool passes_filters(const StreamFilters& stream, const domain::IncomingPost& post) {
-  if (!stream.authors.empty() && std::find(stream.authors.begin(), stream.authors.end(),
-                                           post.author_did) == stream.authors.end()) {
+bool passes_filters(const StreamEntry& stream, const std::string* values,
+                    const domain::IncomingPost& post) {
+  const std::string* authors = values + stream.first_filter;
+  if (stream.authors > 0 &&
+      std::find(authors, authors + stream.authors, post.author_did) == authors + stream.authors) {
     return false;
   }
-  if (stream.languages.empty()) return true;
-  for (const auto& wanted : stream.languages) {
+  if (stream.languages == 0) return true;
+  const std::string* languages = authors + stream.authors;
+  for (const std::string* wanted = languages; wanted != languages + stream.languages; ++wanted) {
     for (std::string_view tag : post.langs) {
-      if (language_matches(wanted, tag)) return true;
+      if (language_matches(*wanted, tag)) return true;
     }
   }
   return false;
@@ -366,13 +480,23 @@ core::Result<void> StreamMatcher::rebuild(std::span<const MatchableStream> strea
   std::lock_guard rebuilding(rebuild_mutex_);
   auto compiled = std::make_shared<CompiledStreams>();
   DatabaseBuilder builder;
-  compiled->stream_ids.reserve(streams.size());
-  compiled->filters.reserve(streams.size());
+  compiled->streams.reserve(streams.size());
   for (const auto& stream : streams) {
-    const auto index = static_cast<std::uint32_t>(compiled->stream_ids.size());
-    compiled->stream_ids.push_back(stream.id);
-    compiled->filtered.push_back(!stream.query.authors.empty() || !stream.query.languages.empty());
-    compiled->filters.push_back({stream.query.authors, stream.query.languages});
+    const auto index = static_cast<std::uint32_t>(compiled->streams.size());
+    auto& values = compiled->filter_values;
+    if (stream.query.authors.size() > filters_per_kind_max ||
+        stream.query.languages.size() > filters_per_kind_max) {
+      return core::make_error(core::ErrorCode::invalid_request,
+                              "a stream has more than " + std::to_string(filters_per_kind_max) +
+                                  " from: or lang: filters");
+    }
+    compiled->streams.push_back({stream.id, static_cast<std::uint32_t>(values.size()),
+                                 static_cast<std::uint16_t>(stream.query.authors.size()),
+                                 static_cast<std::uint16_t>(stream.query.languages.size())});
+    values.insert(values.end(), stream.query.authors.begin(), stream.query.authors.end());
+    for (const auto& language : stream.query.languages) {
+      values.push_back(core::ascii_lower(language));
+    }
     builder.add_stream(index, stream.query);
     const auto& query = stream.query;
     const bool has_literal = !query.keywords.empty() || !query.phrases.empty() ||
@@ -398,7 +522,7 @@ std::shared_ptr<const CompiledStreams> StreamMatcher::snapshot() const {
 
 MatcherStats StreamMatcher::stats() const {
   auto current = snapshot();
-  return {current->revision, current->stream_ids.size(), current->patterns.size(),
+  return {current->revision, current->streams.size(), current->pattern_count,
           current->literals.size(), current->database_bytes};
 }
 
@@ -419,10 +543,7 @@ void MatchSession::refresh() {
       std::abort();
     }
   }
-  const std::size_t streams = snapshot_->stream_ids.size();
-  stream_marks_.assign(streams, 0);
-  exclude_marks_.assign(streams, 0);
-  pattern_marks_.assign(snapshot_->patterns.size(), 0);
+  stream_marks_.assign(snapshot_->streams.size(), {});
   generation_ = 0;
 }
 
@@ -432,19 +553,10 @@ std::size_t MatchSession::scratch_bytes() const {
   return bytes;
 }
 
-void MatchSession::build_scan_buffer(const domain::IncomingPost& post) {
-  buffer_.assign(post.text);
-  buffer_.push_back(extras_separator);
-  for (std::string_view tag : post.tags) {
-    buffer_.push_back('#');
-    buffer_.append(tag);
-    buffer_.push_back(extras_separator);
-  }
-  for (std::string_view did : post.mention_dids) {
-    buffer_.push_back('@');
-    buffer_.append(did);
-    buffer_.push_back(extras_separator);
-  }
+void MatchSession::look_up(char sigil, std::string_view item) {
+  snapshot_->lookups.find(sigil, item, [this](const Literal& literal) {
+    deliver(literal.target, literal.exclusion, literal.shared);
+  });
 }
 
 int MatchSession::on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to,
@@ -454,27 +566,20 @@ int MatchSession::on_match(unsigned int id, unsigned long long /*from*/, unsigne
 }
 
 void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
-  // One random access for the common case: the literal holds its shape and its subscriber.
-  const Literal literal = snapshot_->literals[literal_id];
+  // In the common case the id is the literal, its shape and its subscriber: nothing to read.
+  const Literal literal = (literal_id & id_indirect) != 0
+                              ? snapshot_->literals[literal_id & ~id_indirect]
+                              : unpacked_literal(literal_id);
   const std::size_t start = end >= literal.bytes ? end - literal.bytes : 0;
-  switch (literal.region) {
-    case Region::text:
-      if (end > text_bytes_) return;
-      break;
-    case Region::extras:
-      if (start < text_bytes_) return;
-      break;
-    case Region::anywhere: break;
-  }
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(scan_data_);
-  const auto length = static_cast<std::int32_t>(scan_bytes_);
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text_.data());
+  const auto length = static_cast<std::int32_t>(text_.size());
   if (literal.left_boundary && start > 0) {
     UChar32 before = -1;
     auto index = static_cast<std::int32_t>(start);
     U8_PREV(bytes, 0, index, before);
     if (glues(before)) return;
   }
-  if ((literal.right_boundary || literal.handle_end) && end < scan_bytes_) {
+  if ((literal.right_boundary || literal.handle_end) && end < text_.size()) {
     UChar32 after = -1;
     auto index = static_cast<std::int32_t>(end);
     U8_NEXT(bytes, index, length, after);
@@ -489,25 +594,29 @@ void MatchSession::hit(std::uint32_t literal_id, std::size_t end) {
       }
     }
   }
-  if (!literal.shared) {
-    subscribe(literal.target, literal.exclusion);
+  deliver(literal.target, literal.exclusion, literal.shared);
+}
+
+void MatchSession::deliver(std::uint32_t target, bool exclusion, bool shared) {
+  if (!shared) {
+    subscribe(target, exclusion);
     return;
   }
-  // A shared pattern's subscribers are walked once a post, however often it occurs.
-  if (pattern_marks_[literal.target] == generation_) return;
-  pattern_marks_[literal.target] = generation_;
-  const Pattern& pattern = snapshot_->patterns[literal.target];
-  const auto* subscriber = snapshot_->subscribers.data() + pattern.first_subscriber;
-  for (std::uint32_t count = 0; count < pattern.subscriber_count; ++count, ++subscriber) {
+  // Walked at every occurrence of the term: marking the term instead would cost a read of its
+  // mark at every first occurrence, the common case, and subscribe() counts a stream once.
+  const Subscriber* list = snapshot_->shared_lists.data() + target;
+  const std::uint32_t count = list->stream;
+  for (const Subscriber* subscriber = list + 1; subscriber != list + 1 + count; ++subscriber) {
     subscribe(subscriber->stream, subscriber->exclusion);
   }
 }
 
 void MatchSession::subscribe(std::uint32_t stream, bool exclusion) {
+  StreamMarks& marks = stream_marks_[stream];
   if (exclusion) {
-    exclude_marks_[stream] = generation_;
-  } else if (stream_marks_[stream] != generation_) {
-    stream_marks_[stream] = generation_;
+    marks.excluded = generation_;
+  } else if (marks.candidate != generation_) {
+    marks.candidate = generation_;
     candidates_.push_back(stream);
   }
 }
@@ -516,47 +625,43 @@ core::Result<void> MatchSession::match(const domain::IncomingPost& post,
                                        std::vector<core::StreamId>& out) {
   if (matcher_.revision() != revision_) refresh();
   const CompiledStreams& compiled = *snapshot_;
-  if (compiled.stream_ids.empty()) return core::success();
+  if (compiled.streams.empty()) return core::success();
   if (++generation_ == 0) {
-    std::fill(stream_marks_.begin(), stream_marks_.end(), 0);
-    std::fill(exclude_marks_.begin(), exclude_marks_.end(), 0);
-    std::fill(pattern_marks_.begin(), pattern_marks_.end(), 0);
+    std::fill(stream_marks_.begin(), stream_marks_.end(), StreamMarks{});
     generation_ = 1;
   }
   candidates_.clear();
-  text_bytes_ = post.text.size();
-  if (post.tags.empty() && post.mention_dids.empty()) {
-    scan_data_ = post.text.data();
-    scan_bytes_ = post.text.size();
-  } else {
-    build_scan_buffer(post);
-    scan_data_ = buffer_.data();
-    scan_bytes_ = buffer_.size();
-  }
+  text_ = post.text;
   if (compiled.database != nullptr) {
     const hs_error_t status =
-        hs_scan(compiled.database, scan_data_, static_cast<unsigned int>(scan_bytes_), 0, scratch_,
-                &MatchSession::on_match, this);
+        hs_scan(compiled.database, text_.data(), static_cast<unsigned int>(text_.size()), 0,
+                scratch_, &MatchSession::on_match, this);
     if (status != HS_SUCCESS) {
       return core::make_error(core::ErrorCode::internal,
                               "vectorscan failed to scan a post: " + std::to_string(status));
     }
+  }
+  if (!compiled.lookups.empty()) {
+    for (std::string_view tag : post.tags) look_up('#', tag);
+    for (std::string_view did : post.mention_dids) look_up('@', did);
   }
   if (!compiled.author_only.empty()) {
     auto found = std::lower_bound(
         compiled.author_only.begin(), compiled.author_only.end(), post.author_did,
         [](const auto& entry, std::string_view author) { return entry.first < author; });
     for (; found != compiled.author_only.end() && found->first == post.author_did; ++found) {
-      if (stream_marks_[found->second] == generation_) continue;
-      stream_marks_[found->second] = generation_;
-      candidates_.push_back(found->second);
+      subscribe(found->second, false);
     }
   }
   std::sort(candidates_.begin(), candidates_.end());
   for (std::uint32_t index : candidates_) {
-    if (exclude_marks_[index] == generation_) continue;
-    if (compiled.filtered[index] && !passes_filters(compiled.filters[index], post)) continue;
-    out.push_back(compiled.stream_ids[index]);
+    if (stream_marks_[index].excluded == generation_) continue;
+    const StreamEntry& stream = compiled.streams[index];
+    if (stream.authors + stream.languages != 0 &&
+        !passes_filters(stream, compiled.filter_values.data(), post)) {
+      continue;
+    }
+    out.push_back(stream.id);
   }
   return core::success();
 }

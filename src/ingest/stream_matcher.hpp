@@ -94,24 +94,29 @@ class MatchSession {
 
  private:
   void refresh();
-  void build_scan_buffer(const domain::IncomingPost& post);
+  // The stream of the hashtag or DID mention `sigil` + `item` (ASCII-caseless), if any.
+  void look_up(char sigil, std::string_view item);
 
   const StreamMatcher& matcher_;
   std::shared_ptr<const CompiledStreams> snapshot_;
   std::uint64_t revision_ = 0;
   hs_scratch* scratch_ = nullptr;
-  std::string buffer_;
-  std::vector<std::uint32_t> stream_marks_;   // == generation_: a candidate of this post
-  std::vector<std::uint32_t> exclude_marks_;  // == generation_: an exclusion occurred
-  std::vector<std::uint32_t> pattern_marks_;  // == generation_: a shared pattern already counted
+  // Per stream, == generation_: a candidate of this post; an exclusion of it occurred. Side
+  // by side: the candidate loop reads both of a stream at once.
+  struct StreamMarks {
+    std::uint32_t candidate = 0;
+    std::uint32_t excluded = 0;
+  };
+  std::vector<StreamMarks> stream_marks_;
   std::vector<std::uint32_t> candidates_;
   std::uint32_t generation_ = 0;
-  std::size_t text_bytes_ = 0;
-  const char* scan_data_ = nullptr;  // the text alone, or buffer_
-  std::size_t scan_bytes_ = 0;
+  std::string_view text_;  // of the post being scanned
   static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
                       unsigned int flags, void* context);
   void hit(std::uint32_t literal, std::size_t end);
+  // A literal's subscriber (`target` a stream), or its term's subscribers (`shared`: `target`
+  // the term's list in the snapshot).
+  void deliver(std::uint32_t target, bool exclusion, bool shared);
   void subscribe(std::uint32_t stream, bool exclusion);
 };
 

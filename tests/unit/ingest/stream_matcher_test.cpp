@@ -110,6 +110,57 @@ TEST_F(StreamMatcherTest, HashtagsMatchTheTextAndTheTags) {
   EXPECT_TRUE(matches(tagged).empty());
 }
 
+// A post's tags are looked up whole, not scanned (ADR 0038): ASCII-caseless and in the
+// spellings a term beyond ASCII has, but a longer tag is another tag. A hashtag shared by
+// streams reaches each of them once, whether found in the text, the tags or both.
+TEST_F(StreamMatcherTest, TagsAreLookedUpWhole) {
+  streams({"#roost", "#roost -spam", "#été"});
+  Post tagged{"no tag in the text"};
+  tagged.tags = {"roost-x"};
+  EXPECT_TRUE(matches(tagged).empty());
+  tagged.tags = {"Roost", "ROOST"};
+  EXPECT_EQ(matches(tagged), (Ids{1, 2}));
+  tagged.text = "#roost spam";
+  EXPECT_EQ(matches(tagged), Ids{1});
+  tagged.text = "hello";
+  tagged.tags = {"ÉTÉ"};
+  EXPECT_EQ(matches(tagged), Ids{3});
+  tagged.tags = {"Été"};
+  EXPECT_EQ(matches(tagged), Ids{3});
+  tagged.tags = {"étés"};
+  EXPECT_TRUE(matches(tagged).empty());
+  // Two terms whose spellings meet: the tag reaches both.
+  streams({"#été", "#ÉTÉ", "#roost"});
+  tagged.tags = {"Été"};
+  EXPECT_EQ(matches(tagged), (Ids{1, 2}));
+}
+
+// Streams whose only terms are mentioned DIDs compile no vectorscan database at all: the
+// lookups alone find them.
+TEST_F(StreamMatcherTest, StreamsOfMentionedDidsAloneNeedNoDatabase) {
+  streams({"@did:plc:alice", "@did:plc:bob OR @did:plc:alice"});
+  EXPECT_EQ(matcher_.stats().expressions, 0u);
+  EXPECT_EQ(matcher_.stats().database_bytes, 0u);
+  Post mentioned{"hello"};
+  mentioned.mentions = {"did:plc:bob", "DID:PLC:ALICE"};
+  EXPECT_EQ(matches(mentioned), (Ids{1, 2}));
+  mentioned.mentions = {"did:plc:carol"};
+  EXPECT_TRUE(matches(mentioned).empty());
+}
+
+// A literal too long to travel in its own id (over 255 bytes) is read from the table, and its
+// boundaries are still checked from where it really starts.
+TEST_F(StreamMatcherTest, ALongTermKeepsItsBoundaries) {
+  const std::string term = "b" + std::string(298, 'a') + "c";
+  domain::StreamQuery query;
+  query.keywords = {term};
+  const std::vector<MatchableStream> list = {{core::StreamId{4}, query}};
+  ASSERT_TRUE(matcher_.rebuild(list).ok());
+  EXPECT_EQ(matches(Post{"zz " + term + " zz"}), Ids{4});
+  EXPECT_TRUE(matches(Post{"zz" + term + " zz"}).empty());
+  EXPECT_TRUE(matches(Post{"zz " + term + "zz"}).empty());
+}
+
 TEST_F(StreamMatcherTest, MentionsOfHandlesAndDids) {
   streams({"@alice.test", "@did:plc:alice"});
   EXPECT_EQ(matches(Post{"hi @alice.test!"}), Ids{1});
@@ -152,6 +203,25 @@ TEST_F(StreamMatcherTest, LanguageFilters) {
   EXPECT_EQ(matches(post), Ids{2});
   post.langs = {"frr"};
   EXPECT_TRUE(matches(post).empty());
+}
+
+// Every stream's filters are its own, whatever the filters of the streams beside it.
+TEST_F(StreamMatcherTest, FiltersOfNeighbouringStreamsStayApart) {
+  streams({"roost from:did:plc:bob lang:fr", "roost", "roost lang:DE lang:en-GB",
+           "roost from:did:plc:carol from:did:plc:bob", "roost lang:fr"});
+  Post post{"roost"};
+  post.author = "did:plc:bob";
+  EXPECT_EQ(matches(post), (Ids{2, 4}));
+  post.langs = {"fr"};
+  EXPECT_EQ(matches(post), (Ids{1, 2, 4, 5}));
+  post.author = "did:plc:carol";
+  post.langs = {"de-AT"};
+  EXPECT_EQ(matches(post), (Ids{2, 3, 4}));
+  post.author = "did:plc:dave";
+  post.langs = {"en"};
+  EXPECT_EQ(matches(post), Ids{2});
+  post.langs = {"EN-gb"};
+  EXPECT_EQ(matches(post), (Ids{2, 3}));
 }
 
 TEST_F(StreamMatcherTest, ExclusionsRemoveOnlyTheirStream) {
@@ -198,6 +268,16 @@ TEST_F(StreamMatcherTest, ATermOverTheLiteralLimitIsRefusedAndTheSnapshotStays) 
   const std::vector<MatchableStream> list = {{core::StreamId{9}, huge}};
   EXPECT_FALSE(matcher_.rebuild(list).ok());
   EXPECT_EQ(matches(Post{"roost"}), Ids{1});
+}
+
+TEST_F(StreamMatcherTest, MoreFiltersThanAStreamCanHoldAreRefusedAndTheSnapshotStays) {
+  streams({"roost"});
+  domain::StreamQuery crowded;
+  crowded.keywords = {"nest"};
+  crowded.languages.assign(70'000, "fr");
+  const std::vector<MatchableStream> list = {{core::StreamId{9}, crowded}};
+  EXPECT_FALSE(matcher_.rebuild(list).ok());
+  EXPECT_EQ(matches(Post{"roost nest"}), Ids{1});
 }
 
 TEST_F(StreamMatcherTest, BytesThatAreNotUtf8AreScannedSafely) {
