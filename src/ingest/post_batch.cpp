@@ -1,10 +1,42 @@
 #include "ingest/post_batch.hpp"
 
+#include <iterator>
+#include <utility>
+
 namespace roost::ingest {
 
 namespace {
 
+using domain::IncomingPost;
+
 constexpr std::string_view uri_scheme = "at://";
+
+// A post's strings and lists, each with where the batch keeps it: the one list that both
+// copying a post in and viewing it read, so that a field cannot be copied and not viewed.
+// The first three strings are the identity, which the two kinds of post fill each their way.
+constexpr std::pair<PostBatch::Slice PostBatch::Packed::*, std::string_view IncomingPost::*>
+    text_fields[] = {
+        {&PostBatch::Packed::uri, &IncomingPost::uri},
+        {&PostBatch::Packed::cid, &IncomingPost::cid},
+        {&PostBatch::Packed::author_did, &IncomingPost::author_did},
+        {&PostBatch::Packed::text, &IncomingPost::text},
+        {&PostBatch::Packed::created_at, &IncomingPost::created_at},
+        {&PostBatch::Packed::reply_root_uri, &IncomingPost::reply_root_uri},
+        {&PostBatch::Packed::reply_root_cid, &IncomingPost::reply_root_cid},
+        {&PostBatch::Packed::reply_parent_uri, &IncomingPost::reply_parent_uri},
+        {&PostBatch::Packed::reply_parent_cid, &IncomingPost::reply_parent_cid},
+        {&PostBatch::Packed::quote_uri, &IncomingPost::quote_uri},
+        {&PostBatch::Packed::quote_cid, &IncomingPost::quote_cid},
+};
+constexpr std::size_t identity_fields = 3;
+constexpr std::pair<std::uint32_t PostBatch::Packed::*,
+                    std::span<const std::string_view> IncomingPost::*>
+    list_fields[] = {
+        {&PostBatch::Packed::langs, &IncomingPost::langs},
+        {&PostBatch::Packed::mention_dids, &IncomingPost::mention_dids},
+        {&PostBatch::Packed::links, &IncomingPost::links},
+        {&PostBatch::Packed::tags, &IncomingPost::tags},
+};
 
 }  // namespace
 
@@ -25,30 +57,20 @@ std::uint32_t PostBatch::keep_items(std::span<const std::string_view> items) {
   return static_cast<std::uint32_t>(items.size());
 }
 
-void PostBatch::keep_common(Packed& packed, const domain::IncomingPost& post) {
-  packed.text = keep(post.text);
-  packed.created_at = keep(post.created_at);
+void PostBatch::keep_fields(Packed& packed, const IncomingPost& post, std::size_t first_text) {
+  for (std::size_t index = first_text; index < std::size(text_fields); ++index) {
+    const auto& [kept, given] = text_fields[index];
+    packed.*kept = keep(post.*given);
+  }
   packed.first_item = items_.size();
-  packed.langs = keep_items(post.langs);
-  packed.mention_dids = keep_items(post.mention_dids);
-  packed.links = keep_items(post.links);
-  packed.tags = keep_items(post.tags);
-  packed.reply_root_uri = keep(post.reply_root_uri);
-  packed.reply_root_cid = keep(post.reply_root_cid);
-  packed.reply_parent_uri = keep(post.reply_parent_uri);
-  packed.reply_parent_cid = keep(post.reply_parent_cid);
-  packed.quote_uri = keep(post.quote_uri);
-  packed.quote_cid = keep(post.quote_cid);
+  for (const auto& [count, list] : list_fields) packed.*count = keep_items(post.*list);
   packed.cursor = post.cursor;
 }
 
-void PostBatch::add(const domain::IncomingPost& post) {
+void PostBatch::add(const IncomingPost& post) {
   Packed packed;
   packed.text_start = text_.size();
-  packed.uri = keep(post.uri);
-  packed.cid = keep(post.cid);
-  packed.author_did = keep(post.author_did);
-  keep_common(packed, post);
+  keep_fields(packed, post, 0);
   posts_.push_back(packed);
 }
 
@@ -67,7 +89,7 @@ void PostBatch::add_firehose_post(const firehose::CommitEvent& commit,
     append_string(*op.cid, text_);
     packed.cid = {cid_start, text_.size() - cid_start};
   }
-  domain::IncomingPost view;
+  IncomingPost view;
   view.text = record.text;
   view.created_at = record.created_at;
   view.langs = record.langs;
@@ -81,7 +103,7 @@ void PostBatch::add_firehose_post(const firehose::CommitEvent& commit,
   view.quote_uri = record.quote_uri;
   view.quote_cid = record.quote_cid;
   view.cursor = commit.seq;
-  keep_common(packed, view);
+  keep_fields(packed, view, identity_fields);
   posts_.push_back(packed);
 }
 
@@ -98,35 +120,24 @@ void PostBatch::pop_back() {
   posts_.pop_back();
 }
 
-std::span<const domain::IncomingPost> PostBatch::views() {
+std::span<const IncomingPost> PostBatch::views() {
   const char* base = text_.data();
-  const auto text = [base](Slice slice) { return std::string_view(base + slice.offset, slice.size); };
+  const auto text = [base](Slice slice) {
+    return std::string_view(base + slice.offset, slice.size);
+  };
   item_views_.clear();
   item_views_.reserve(items_.size());
   for (const Slice& item : items_) item_views_.push_back(text(item));
   views_.clear();
   views_.reserve(posts_.size());
   for (const Packed& packed : posts_) {
+    IncomingPost& view = views_.emplace_back();
+    for (const auto& [kept, given] : text_fields) view.*given = text(packed.*kept);
     const std::string_view* items = item_views_.data() + packed.first_item;
-    domain::IncomingPost& view = views_.emplace_back();
-    view.uri = text(packed.uri);
-    view.cid = text(packed.cid);
-    view.author_did = text(packed.author_did);
-    view.text = text(packed.text);
-    view.created_at = text(packed.created_at);
-    view.langs = {items, packed.langs};
-    items += packed.langs;
-    view.mention_dids = {items, packed.mention_dids};
-    items += packed.mention_dids;
-    view.links = {items, packed.links};
-    items += packed.links;
-    view.tags = {items, packed.tags};
-    view.reply_root_uri = text(packed.reply_root_uri);
-    view.reply_root_cid = text(packed.reply_root_cid);
-    view.reply_parent_uri = text(packed.reply_parent_uri);
-    view.reply_parent_cid = text(packed.reply_parent_cid);
-    view.quote_uri = text(packed.quote_uri);
-    view.quote_cid = text(packed.quote_cid);
+    for (const auto& [count, list] : list_fields) {
+      view.*list = {items, packed.*count};
+      items += packed.*count;
+    }
     view.cursor = packed.cursor;
   }
   return views_;

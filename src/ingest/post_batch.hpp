@@ -33,14 +33,13 @@ class PostBatch {
   // Views of the batch's posts, valid until the batch is changed.
   std::span<const domain::IncomingPost> views();
 
- private:
   // A string of the batch: where it is in `text_`.
   struct Slice {
     std::size_t offset = 0;
     std::size_t size = 0;
   };
   // A post: its strings in `text_`, its lists' items in `items_` (langs, mentioned DIDs,
-  // links, then tags, from `first_item`).
+  // links, then tags, from `first_item`). Public for post_batch.cpp's table of fields.
   struct Packed {
     std::size_t text_start = 0;
     Slice uri, cid, author_did, text, created_at;
@@ -51,10 +50,12 @@ class PostBatch {
     std::int64_t cursor = 0;
   };
 
+ private:
   Slice keep(std::string_view text);
   std::uint32_t keep_items(std::span<const std::string_view> items);
-  // Everything but the URI, CID and author: what both kinds of post copy alike.
-  void keep_common(Packed& packed, const domain::IncomingPost& post);
+  // The post's strings from the `first_text`th of post_batch.cpp's table (past the URI, CID
+  // and author when the caller wrote those), its lists and its cursor.
+  void keep_fields(Packed& packed, const domain::IncomingPost& post, std::size_t first_text);
 
   std::string text_;
   std::vector<Slice> items_;
