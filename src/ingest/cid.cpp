@@ -158,15 +158,17 @@ void append_string(const Cid& cid, std::string& out) {
   std::size_t index = 0;
   for (; index + group_bytes <= binary.size(); index += group_bytes) {
     std::uint64_t group = 0;
-    for (std::size_t byte = 0; byte < group_bytes; ++byte) group = (group << 8) | binary[index + byte];
+    for (std::size_t byte = 0; byte < group_bytes; ++byte) {
+      group = (group << 8) | binary[index + byte];
+    }
     std::uint64_t values = 0;  // character k's value in byte k
     for (int character = 0; character < 8; ++character) {
       values |= ((group >> (35 - 5 * character)) & 0x1f) << (8 * character);
     }
     // v + 0x66 reaches 0x80 exactly when v >= 26; no byte carries into the next.
-    const std::uint64_t from_26 = ((values + 0x6666'6666'6666'6666ULL) >> 7) & 0x0101'0101'0101'0101ULL;
-    const std::uint64_t characters =
-        values + 0x6161'6161'6161'6161ULL - from_26 * ('a' + 26 - '2');
+    const std::uint64_t from_26 =
+        ((values + 0x6666'6666'6666'6666ULL) >> 7) & 0x0101'0101'0101'0101ULL;
+    const std::uint64_t characters = values + 0x6161'6161'6161'6161ULL - from_26 * ('a' + 26 - '2');
     for (int character = 0; character < 8; ++character) {
       *at++ = static_cast<char>(characters >> (8 * character));
     }

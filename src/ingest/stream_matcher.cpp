@@ -38,8 +38,8 @@ struct Subscriber {
 // most terms do. A hit starts `bytes` before its end. The builder's drafts use one as the
 // pattern's shape (boundaries only); a tag's or DID's lookup entry uses only its subscriber.
 struct Literal {
-  std::uint32_t target = 0;  // the one subscriber's stream; when `shared`, the pattern
-  std::uint16_t bytes = 0;   // see literal_bytes_max
+  std::uint32_t target = 0;         // the one subscriber's stream; when `shared`, its list
+  std::uint16_t bytes = 0;          // see literal_bytes_max
   bool left_boundary : 1 = false;   // the code point before must not continue a word
   bool right_boundary : 1 = false;  // the code point after must not continue a word
   bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
@@ -213,27 +213,24 @@ bool spaceless_script(UChar32 code_point) {
   }
 }
 
+constexpr bool ascii_word_character(UChar32 c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 bool word_character(UChar32 code_point) {
   if (code_point < 0) return false;
-  if (code_point < 0x80) {
-    const char c = static_cast<char>(code_point);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  }
+  if (code_point < 0x80) return ascii_word_character(code_point);
   if (u_hasBinaryProperty(code_point, UCHAR_ALPHABETIC) || u_isdigit(code_point)) return true;
   const auto category = u_charType(code_point);
   return category == U_NON_SPACING_MARK || category == U_COMBINING_SPACING_MARK;
 }
 
-// Whether a term that begins or ends with `code_point` continues into a neighbouring word
-// character, so that the boundary there must be checked.
-bool needs_boundary(UChar32 code_point) {
+// Whether `code_point` glues to a word beside it: a word character of a script written with
+// spaces. A term that begins or ends with one has a boundary to check there; a neighbour
+// that is one fails that check. The common case, ASCII, inline without a call into ICU.
+inline bool glues(UChar32 code_point) {
+  if (code_point < 0x80) return code_point >= 0 && ascii_word_character(code_point);
   return word_character(code_point) && !spaceless_script(code_point);
-}
-
-// The common case, an ASCII neighbour, without a call into ICU.
-bool glues(UChar32 neighbour) {
-  if (neighbour < 0x80) return word_character(neighbour);
-  return word_character(neighbour) && !spaceless_script(neighbour);
 }
 
 UChar32 first_code_point(std::string_view text) {
@@ -331,7 +328,7 @@ class DatabaseBuilder {
     for (const auto& tag : query.hashtags) {
       Literal shape;
       shape.left_boundary = true;
-      shape.right_boundary = needs_boundary(last_code_point(tag));
+      shape.right_boundary = glues(last_code_point(tag));
       add("#" + tag, Region::text_and_tags, shape, {index, false});
     }
     for (const auto& account : query.mentions) {
@@ -356,8 +353,8 @@ class DatabaseBuilder {
  private:
   void add_word(const std::string& word, std::uint32_t index, bool exclusion) {
     Literal shape;
-    shape.left_boundary = needs_boundary(first_code_point(word));
-    shape.right_boundary = needs_boundary(last_code_point(word));
+    shape.left_boundary = glues(first_code_point(word));
+    shape.right_boundary = glues(last_code_point(word));
     add(word, Region::text, shape, {index, exclusion});
   }
 
