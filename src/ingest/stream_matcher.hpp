@@ -19,9 +19,10 @@ struct hs_scratch;
 
 // Every active stream compiled into ONE vectorscan database, so that a post is scanned once
 // whatever the number of streams (ADR 0024). The positive terms and the exclusions are
-// literals of that database (case-insensitive, UTF-8); whole-word boundaries, the region a
-// term may match in (the text, or the post's tags and mentioned DIDs appended after it), and
-// then the author and language filters are checked only for the streams a literal hit.
+// literals of that database (case-insensitive, UTF-8), scanned over the post's text;
+// whole-word boundaries, then the author and language filters are checked only for the
+// streams a literal hit. A post's tags and mentioned DIDs are looked up whole among the
+// streams' hashtags and DID mentions (ADR 0038).
 //
 // Concurrency: a compiled snapshot is immutable. rebuild() compiles a new one on the
 // caller's thread while others keep matching, then swaps it in under a mutex; a MatchSession
