@@ -40,9 +40,14 @@ constexpr std::pair<std::uint32_t PostBatch::Packed::*,
 
 }  // namespace
 
+void append_record_uri(std::string& out, std::string_view did, std::string_view collection,
+                       std::string_view rkey) {
+  out.append(uri_scheme).append(did).append("/").append(collection).append("/").append(rkey);
+}
+
 std::string record_uri(std::string_view did, std::string_view collection, std::string_view rkey) {
-  std::string uri(uri_scheme);
-  uri.append(did).append("/").append(collection).append("/").append(rkey);
+  std::string uri;
+  append_record_uri(uri, did, collection, rkey);
   return uri;
 }
 
@@ -69,7 +74,6 @@ void PostBatch::keep_fields(Packed& packed, const IncomingPost& post, std::size_
 
 void PostBatch::add(const IncomingPost& post) {
   Packed packed;
-  packed.text_start = text_.size();
   keep_fields(packed, post, 0);
   posts_.push_back(packed);
 }
@@ -78,12 +82,10 @@ void PostBatch::add_firehose_post(const firehose::CommitEvent& commit,
                                   const firehose::RecordOp& op) {
   const firehose::Post& record = op.post;
   Packed packed;
-  packed.text_start = text_.size();
-  text_.append(uri_scheme).append(commit.repo).append("/").append(op.collection).append("/");
-  text_.append(op.rkey);
-  packed.uri = {packed.text_start, text_.size() - packed.text_start};
-  // The author is the URI's authority.
-  packed.author_did = {packed.text_start + uri_scheme.size(), commit.repo.size()};
+  const std::size_t uri_start = text_.size();
+  append_record_uri(text_, commit.repo, op.collection, op.rkey);
+  packed.uri = {uri_start, text_.size() - uri_start};
+  packed.author_did = keep(commit.repo);
   if (op.cid) {
     const std::size_t cid_start = text_.size();
     append_string(*op.cid, text_);
@@ -115,7 +117,7 @@ void PostBatch::clear() {
 
 void PostBatch::pop_back() {
   if (posts_.empty()) return;
-  text_.resize(posts_.back().text_start);
+  text_.resize(posts_.back().uri.offset);
   items_.resize(posts_.back().first_item);
   posts_.pop_back();
 }

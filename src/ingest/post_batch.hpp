@@ -38,10 +38,10 @@ class PostBatch {
     std::size_t offset = 0;
     std::size_t size = 0;
   };
-  // A post: its strings in `text_`, its lists' items in `items_` (langs, mentioned DIDs,
-  // links, then tags, from `first_item`). Public for post_batch.cpp's table of fields.
+  // A post: its strings in `text_`, its URI first (where pop_back cuts), its lists' items in
+  // `items_` (langs, mentioned DIDs, links, then tags, from `first_item`). Public for
+  // post_batch.cpp's table of fields.
   struct Packed {
-    std::size_t text_start = 0;
     Slice uri, cid, author_did, text, created_at;
     Slice reply_root_uri, reply_root_cid, reply_parent_uri, reply_parent_cid;
     Slice quote_uri, quote_cid;
@@ -64,7 +64,9 @@ class PostBatch {
   std::vector<std::string_view> item_views_;
 };
 
-// "at://<did>/<collection>/<rkey>"
+// "at://<did>/<collection>/<rkey>", returned or appended to `out`.
 std::string record_uri(std::string_view did, std::string_view collection, std::string_view rkey);
+void append_record_uri(std::string& out, std::string_view did, std::string_view collection,
+                       std::string_view rkey);
 
 }  // namespace roost::ingest
