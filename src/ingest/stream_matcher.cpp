@@ -45,7 +45,7 @@ struct Literal {
   bool right_boundary : 1 = false;  // the code point after must not continue a word
   bool handle_end : 1 = false;      // after a handle: no '-', and a '.' only ending a sentence
   bool exclusion : 1 = false;       // the one subscriber's kind, unless `shared`
-  bool shared : 1 = false;  // more than one subscriber: the pattern's list, marked once a post
+  bool shared : 1 = false;          // more than one subscriber: `target` is where their list is
 };
 static_assert(sizeof(Literal) == 8, "a hit reads one literal: keep it small");
 // Far above any term the query parser accepts (core::limits::stream_term_bytes_max).

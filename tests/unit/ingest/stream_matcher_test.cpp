@@ -135,6 +135,34 @@ TEST_F(StreamMatcherTest, TagsAreLookedUpWhole) {
   EXPECT_EQ(matches(tagged), (Ids{1, 2}));
 }
 
+// Many hashtags and DID mentions share the lookup table's slots: each tag finds its own
+// stream whatever it collided with, and a tag that is none of them finds nothing.
+TEST_F(StreamMatcherTest, EachOfManyTagsAndDidsFindsItsOwnStream) {
+  constexpr int count = 600;
+  std::vector<MatchableStream> list;
+  for (int index = 0; index < count; ++index) {
+    auto query = domain::parse_stream_query("#tag" + std::to_string(index) + " @did:plc:user" +
+                                            std::to_string(index));
+    ASSERT_TRUE(query.ok());
+    list.push_back({core::StreamId{index + 1}, *query});
+  }
+  ASSERT_TRUE(matcher_.rebuild(list).ok());
+  for (int index = 0; index < count; ++index) {
+    const std::string tag = "TAG" + std::to_string(index);
+    const std::string did = "did:plc:user" + std::to_string(count - 1 - index);
+    Post post{"hello"};
+    post.tags = {tag};
+    EXPECT_EQ(matches(post), Ids{index + 1}) << tag;
+    post.tags.clear();
+    post.mentions = {did};
+    EXPECT_EQ(matches(post), Ids{count - index}) << did;
+  }
+  Post stranger{"hello"};
+  stranger.tags = {"tag600", "tag", "tag01"};
+  stranger.mentions = {"did:plc:user600", "did:plc:user"};
+  EXPECT_TRUE(matches(stranger).empty());
+}
+
 // Streams whose only terms are mentioned DIDs compile no vectorscan database at all: the
 // lookups alone find them.
 TEST_F(StreamMatcherTest, StreamsOfMentionedDidsAloneNeedNoDatabase) {
