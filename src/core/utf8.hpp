@@ -18,8 +18,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t index);
 inline constexpr std::size_t utf8_invalid = static_cast<std::size_t>(-1);
 std::size_t utf8_code_points(std::string_view text);
 
-// Whether all of `text` is valid UTF-8.
-inline bool utf8_valid(std::string_view text) { return utf8_code_points(text) != utf8_invalid; }
+// Whether all of `text` is valid UTF-8: the same decision as utf8_code_points, 32 bytes at
+// a step on a CPU with AVX2 (what the firehose decoder checks a non-ASCII post with).
+bool utf8_valid(std::string_view text);
 
 // The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a
 // UTF-8 character, so that cutting valid text leaves valid text (a JSON writer throws on

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -205,6 +206,95 @@ TEST(Utf8CodePoints, AgreesWithAWalkOnMixedText) {
       }
     }
   }
+}
+
+// utf8_valid decides with a vector validator where the CPU has one (AVX2): it must agree
+// with the sequence decoder, which utf8_code_points walks, on every input.
+bool valid_by_walking(std::string_view text) {
+  return code_points_by_walking(text) != utf8_invalid;
+}
+
+// `text` alone and straddling two of the validator's 32-byte steps; unless `quick`, also at
+// the start of a block and ending at a block's last byte, each with and without ASCII after.
+void expect_same_decision(const std::string& text, bool quick = false) {
+  const bool expected = valid_by_walking(text);
+  ASSERT_EQ(utf8_valid(text), expected) << ::testing::PrintToString(text);
+  const std::string straddling = std::string(31, 'a') + text;
+  ASSERT_EQ(utf8_valid(straddling), expected) << "31 + " << ::testing::PrintToString(text);
+  if (quick) return;
+  for (std::size_t run : {std::size_t{30}, std::size_t{32}, 64 - text.size()}) {
+    const std::string placed = std::string(run, 'a') + text;
+    ASSERT_EQ(utf8_valid(placed), expected) << run << " + " << ::testing::PrintToString(text);
+    ASSERT_EQ(utf8_valid(placed + std::string(40, 'z')), expected)
+        << run << " + " << ::testing::PrintToString(text) << " + 40";
+  }
+}
+
+TEST(Utf8Valid, AgreesWithTheSequenceDecoderOnEveryShortString) {
+  // Every high nibble's and every low nibble's class that the tables tell apart: ASCII, each
+  // continuation range, each lead that starts, limits or forbids something, never-UTF-8.
+  constexpr std::array<char, 27> bytes = {'\x00', 'A',    '\x7F', '\x80', '\x8F', '\x90', '\x9F',
+                                          '\xA0', '\xBF', '\xC0', '\xC1', '\xC2', '\xDF', '\xE0',
+                                          '\xE1', '\xEC', '\xED', '\xEE', '\xEF', '\xF0', '\xF1',
+                                          '\xF3', '\xF4', '\xF5', '\xF7', '\xF8', '\xFF'};
+  constexpr std::size_t length_max = 4;
+  std::size_t valid = 0;
+  std::string text;
+  for (std::size_t length = 0; length <= length_max; ++length) {
+    std::size_t count = 1;
+    for (std::size_t i = 0; i < length; ++i) count *= bytes.size();
+    for (std::size_t number = 0; number < count; ++number) {
+      text.clear();
+      for (std::size_t rest = number, i = 0; i < length; ++i, rest /= bytes.size()) {
+        text.push_back(bytes[rest % bytes.size()]);
+      }
+      ASSERT_NO_FATAL_FAILURE(expect_same_decision(text, length == length_max));
+      valid += valid_by_walking(text) ? 1 : 0;
+    }
+  }
+  EXPECT_GT(valid, 1'000U);  // the set holds valid sequences of every length, not only errors
+}
+
+TEST(Utf8Valid, AgreesWithTheSequenceDecoderOnEveryTwoByteString) {
+  std::string text(2, '\0');
+  for (int first = 0; first < 256; ++first) {
+    for (int second = 0; second < 256; ++second) {
+      text[0] = static_cast<char>(first);
+      text[1] = static_cast<char>(second);
+      ASSERT_NO_FATAL_FAILURE(expect_same_decision(text));
+    }
+  }
+}
+
+TEST(Utf8Valid, AgreesWithTheSequenceDecoderOnLongMixedText) {
+  // Characters of every length at random, now and then a random byte instead: long texts
+  // whose errors, when they have one, fall anywhere in them.
+  std::mt19937 random(20261205);
+  const std::array<std::string, 8> characters = {"a",
+                                                 " ",
+                                                 "\xC3\xA9",
+                                                 "\xDF\xBF",
+                                                 "\xE3\x81\xAE",
+                                                 "\xED\x9F\xBF",
+                                                 "\xF0\x9F\x90\xA6",
+                                                 "\xF4\x8F\xBF\xBF"};
+  std::size_t invalid = 0;
+  for (int round = 0; round < 20'000; ++round) {
+    std::string text;
+    const std::size_t length = random() % 200;
+    while (text.size() < length) {
+      if (random() % 150 == 0) {
+        text.push_back(static_cast<char>(random()));
+      } else {
+        text.append(characters[random() % characters.size()]);
+      }
+    }
+    const bool expected = valid_by_walking(text);
+    invalid += expected ? 0 : 1;
+    ASSERT_EQ(utf8_valid(text), expected) << ::testing::PrintToString(text);
+  }
+  EXPECT_GT(invalid, 1'000U);
+  EXPECT_LT(invalid, 19'000U);
 }
 
 }  // namespace
