@@ -102,7 +102,7 @@ bool Reader::skip(std::size_t depth) {
   return walk(*this, none, depth);
 }
 
-bool Reader::skip_contents(const Node& node, std::size_t depth) {
+bool Reader::skip_container(const Node& node, std::size_t depth) {
   NoTape none;
   return walk_contents(*this, none, node, depth);
 }

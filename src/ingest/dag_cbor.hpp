@@ -158,6 +158,7 @@ class Reader {
     std::uint64_t argument = 0;
   };
   bool read_head(Head& head);
+  bool skip_container(const Node& node, std::size_t depth);
   bool count_value();
   bool string(const Head& head, Node& node, Type type);
   bool link(const Head& head, Node& node, std::size_t depth);
@@ -337,6 +338,12 @@ inline bool Reader::value(Node& node, std::size_t depth) {
     case wire::tag: return link(head, node, depth);
     default: return simple(head, node);
   }
+}
+
+inline bool Reader::skip_contents(const Node& node, std::size_t depth) {
+  // Most values a decoder reads and drops are scalars: nothing more to read, no call.
+  if (node.type != Type::array && node.type != Type::map) return true;
+  return skip_container(node, depth);
 }
 
 inline bool Reader::key(std::string_view& key) {
