@@ -53,15 +53,21 @@ constexpr std::size_t literal_bytes_max = 0xffff;
 
 // A literal's id in the database, which vectorscan hands to the hit callback: the literal
 // itself when it fits in 31 bits, so that a hit reads no table at all (ADR 0038); else the
-// index of its entry in `literals`, with the top bit set.
-//   bits 0-17 target, 18-25 bytes, 26-30 the flags, 31 clear
+// index of its entry in `literals`, with the top bit set. Ids must differ (see compile());
+// literals that would pack alike — a term's spellings in lower, UPPER and Title case have
+// the same length, two keywords of a stream may — tell themselves apart by a variant number,
+// which a hit ignores.
+//   bits 0-17 target, 18-23 bytes, 24-25 variant, 26-30 the flags, 31 clear
 constexpr std::uint32_t id_indirect = 0x8000'0000U;
 constexpr std::uint32_t id_target_max = 0x3'ffff;
-constexpr std::uint32_t id_bytes_max = 0xff;
+constexpr std::uint32_t id_bytes_max = 0x3f;
+constexpr std::uint32_t id_variants = 4;
 
-std::optional<std::uint32_t> packed_id(const Literal& literal) {
-  if (literal.target > id_target_max || literal.bytes > id_bytes_max) return std::nullopt;
-  return literal.target | (std::uint32_t{literal.bytes} << 18) |
+std::optional<std::uint32_t> packed_id(const Literal& literal, std::uint32_t variant) {
+  if (literal.target > id_target_max || literal.bytes > id_bytes_max || variant >= id_variants) {
+    return std::nullopt;
+  }
+  return literal.target | (std::uint32_t{literal.bytes} << 18) | (variant << 24) |
          (std::uint32_t{literal.left_boundary} << 26) |
          (std::uint32_t{literal.right_boundary} << 27) | (std::uint32_t{literal.handle_end} << 28) |
          (std::uint32_t{literal.exclusion} << 29) | (std::uint32_t{literal.shared} << 30);
@@ -413,12 +419,19 @@ core::Result<void> compile(const std::vector<PatternDraft>& drafts, CompiledStre
       }
       literal.bytes = static_cast<std::uint16_t>(spelling.size());
       // Every literal its own id: when two would pack alike (same stream, length and
-      // flags), the second takes its index. vectorscan merges the reports of literals that
-      // share an id, and its scan was then 12 % slower (bench/matcher, ADR 0038).
-      const auto packed = packed_id(literal);
-      const std::uint32_t indirect =
-          id_indirect | static_cast<std::uint32_t>(compiled.literals.size());
-      ids.push_back(packed && packed_ids.insert(*packed).second ? *packed : indirect);
+      // flags), the next variant, and past the last the literal's index. vectorscan merges
+      // the reports of literals that share an id, and its scan was then 12 % slower
+      // (bench/matcher, ADR 0038).
+      std::uint32_t id = id_indirect | static_cast<std::uint32_t>(compiled.literals.size());
+      for (std::uint32_t variant = 0; variant < id_variants; ++variant) {
+        const auto packed = packed_id(literal, variant);
+        if (!packed) break;
+        if (packed_ids.insert(*packed).second) {
+          id = *packed;
+          break;
+        }
+      }
+      ids.push_back(id);
       compiled.literals.push_back(literal);
       expressions.push_back(escape_literal(spelling));
       flags.push_back(HS_FLAG_CASELESS);

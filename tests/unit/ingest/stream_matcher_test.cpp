@@ -189,6 +189,26 @@ TEST_F(StreamMatcherTest, ALongTermKeepsItsBoundaries) {
   EXPECT_TRUE(matches(Post{"zz " + term + "zz"}).empty());
 }
 
+TEST_F(StreamMatcherTest, LiteralsThatWouldShareAnIdKeepTheirBoundaries) {
+  // Six keywords of one stream with one length pack alike: four take the id's variants, the
+  // last two an entry of their own. Terms of 63 and 64 bytes sit either side of the longest
+  // length an id holds. Each is found whole and nowhere inside a word, so each hit read its
+  // own length back, whichever way its id carries it.
+  streams({"kiwi OR lime OR pear OR plum OR sloe OR yuzu",
+           std::string(62, 'm') + "n OR " + std::string(63, 'q') + "r"});
+  for (std::string_view word : {"kiwi", "lime", "pear", "plum", "sloe", "yuzu"}) {
+    const std::string term(word);
+    EXPECT_EQ(matches(Post{"a " + term + " b"}), Ids{1}) << term;
+    EXPECT_TRUE(matches(Post{"a x" + term + " b"}).empty()) << term;
+    EXPECT_TRUE(matches(Post{"a " + term + "x b"}).empty()) << term;
+  }
+  for (const std::string& term : {std::string(62, 'm') + "n", std::string(63, 'q') + "r"}) {
+    EXPECT_EQ(matches(Post{"a " + term + " b"}), Ids{2}) << term.size();
+    EXPECT_TRUE(matches(Post{"a x" + term + " b"}).empty()) << term.size();
+    EXPECT_TRUE(matches(Post{"a " + term + "x b"}).empty()) << term.size();
+  }
+}
+
 TEST_F(StreamMatcherTest, MentionsOfHandlesAndDids) {
   streams({"@alice.test", "@did:plc:alice"});
   EXPECT_EQ(matches(Post{"hi @alice.test!"}), Ids{1});
