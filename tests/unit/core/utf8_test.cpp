@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <random>
+#include <span>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -125,15 +126,11 @@ std::size_t prefix_bytes_by_walking(std::string_view text, std::size_t max_bytes
   return end;
 }
 
-TEST(Utf8Prefix, AgreesWithAWalkFromTheStartOnEveryShortString) {
-  // Leads of each length, continuation bytes from each range that matters, bytes that are
-  // never UTF-8, and ASCII.
-  constexpr std::array<char, 10> bytes = {'a',    '\x80', '\x90', '\xA0', '\xBF',
-                                          '\xC3', '\xE2', '\xED', '\xF0', '\xFF'};
-  constexpr std::size_t length_max = 5;
-  std::size_t strings = 0;
+// Calls `visit` with each string of up to `length_max` of `bytes` (every one of each length,
+// as the numbers in base bytes.size()); stops at a fatal failure.
+template <class Visit>
+void for_each_string(std::span<const char> bytes, std::size_t length_max, Visit visit) {
   std::string text;
-  // Each string of up to length_max of these bytes, as a number in base bytes.size().
   for (std::size_t length = 0; length <= length_max; ++length) {
     std::size_t count = 1;
     for (std::size_t i = 0; i < length; ++i) count *= bytes.size();
@@ -142,13 +139,25 @@ TEST(Utf8Prefix, AgreesWithAWalkFromTheStartOnEveryShortString) {
       for (std::size_t rest = number, i = 0; i < length; ++i, rest /= bytes.size()) {
         text.push_back(bytes[rest % bytes.size()]);
       }
-      ++strings;
-      for (std::size_t max_bytes = 0; max_bytes <= length + 1; ++max_bytes) {
-        ASSERT_EQ(utf8_prefix(text, max_bytes).size(), prefix_bytes_by_walking(text, max_bytes))
-            << "max_bytes " << max_bytes << " text bytes " << ::testing::PrintToString(text);
-      }
+      visit(text);
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
+}
+
+TEST(Utf8Prefix, AgreesWithAWalkFromTheStartOnEveryShortString) {
+  // Leads of each length, continuation bytes from each range that matters, bytes that are
+  // never UTF-8, and ASCII.
+  constexpr std::array<char, 10> bytes = {'a',    '\x80', '\x90', '\xA0', '\xBF',
+                                          '\xC3', '\xE2', '\xED', '\xF0', '\xFF'};
+  std::size_t strings = 0;
+  for_each_string(bytes, 5, [&](const std::string& text) {
+    ++strings;
+    for (std::size_t max_bytes = 0; max_bytes <= text.size() + 1; ++max_bytes) {
+      ASSERT_EQ(utf8_prefix(text, max_bytes).size(), prefix_bytes_by_walking(text, max_bytes))
+          << "max_bytes " << max_bytes << " text bytes " << ::testing::PrintToString(text);
+    }
+  });
   EXPECT_EQ(strings, 111'111U);
 }
 
@@ -239,19 +248,10 @@ TEST(Utf8Valid, AgreesWithTheSequenceDecoderOnEveryShortString) {
                                           '\xF3', '\xF4', '\xF5', '\xF7', '\xF8', '\xFF'};
   constexpr std::size_t length_max = 4;
   std::size_t valid = 0;
-  std::string text;
-  for (std::size_t length = 0; length <= length_max; ++length) {
-    std::size_t count = 1;
-    for (std::size_t i = 0; i < length; ++i) count *= bytes.size();
-    for (std::size_t number = 0; number < count; ++number) {
-      text.clear();
-      for (std::size_t rest = number, i = 0; i < length; ++i, rest /= bytes.size()) {
-        text.push_back(bytes[rest % bytes.size()]);
-      }
-      ASSERT_NO_FATAL_FAILURE(expect_same_decision(text, length == length_max));
-      valid += valid_by_walking(text) ? 1 : 0;
-    }
-  }
+  for_each_string(bytes, length_max, [&](const std::string& text) {
+    ASSERT_NO_FATAL_FAILURE(expect_same_decision(text, text.size() == length_max));
+    valid += valid_by_walking(text) ? 1 : 0;
+  });
   EXPECT_GT(valid, 1'000U);  // the set holds valid sequences of every length, not only errors
 }
 
