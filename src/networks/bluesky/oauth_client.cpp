@@ -13,7 +13,6 @@ constexpr int http_ok_min = 200;
 constexpr int http_ok_end = 300;
 constexpr int http_bad_request = 400;
 constexpr int http_unauthorized = 401;
-constexpr int http_server_error_min = 500;
 constexpr std::size_t pkce_verifier_bytes = 32;
 constexpr std::size_t state_bytes = 24;
 constexpr std::string_view form_type = "application/x-www-form-urlencoded";
