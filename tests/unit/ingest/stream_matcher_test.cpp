@@ -176,7 +176,7 @@ TEST_F(StreamMatcherTest, StreamsOfMentionedDidsAloneNeedNoDatabase) {
   EXPECT_TRUE(matches(mentioned).empty());
 }
 
-// A literal too long to travel in its own id (over 255 bytes) is read from the table, and its
+// A literal too long to travel in its own id (over 63 bytes) is read from the table, and its
 // boundaries are still checked from where it really starts.
 TEST_F(StreamMatcherTest, ALongTermKeepsItsBoundaries) {
   const std::string term = "b" + std::string(298, 'a') + "c";
