@@ -224,7 +224,8 @@ bool valid_by_walking(std::string_view text) {
 }
 
 // `text` alone and straddling two of the validator's 32-byte steps; unless `quick`, also at
-// the start of a block and ending at a block's last byte, each with and without ASCII after.
+// the start of a block and ending at a block's last byte, each with and without ASCII after
+// (and a character beyond ASCII after that).
 void expect_same_decision(const std::string& text, bool quick = false) {
   const bool expected = valid_by_walking(text);
   ASSERT_EQ(utf8_valid(text), expected) << ::testing::PrintToString(text);
@@ -236,6 +237,10 @@ void expect_same_decision(const std::string& text, bool quick = false) {
     ASSERT_EQ(utf8_valid(placed), expected) << run << " + " << ::testing::PrintToString(text);
     ASSERT_EQ(utf8_valid(placed + std::string(40, 'z')), expected)
         << run << " + " << ::testing::PrintToString(text) << " + 40";
+    // A whole ASCII block, then more that is not ASCII: a sequence left unfinished at the
+    // end of a block must not be forgotten when the blocks after it are checked.
+    ASSERT_EQ(utf8_valid(placed + std::string(40, 'z') + "\xc3\xa9"), expected)
+        << run << " + " << ::testing::PrintToString(text) << " + 40 + e-acute";
   }
 }
 

@@ -169,24 +169,33 @@ TEST(DagCbor, RefusesTextThatIsNotUtf8) {
 }
 
 TEST(DagCbor, ChecksUtf8AtEveryPositionAndLength) {
-  // The decoder reads ASCII a word at a time and the tail as overlapping words: a bad byte
-  // or a good multi-byte character anywhere, in texts of every length around those widths.
-  const std::string bad[] = {"\xc3\x28", "\xed\xa0\x80", "\xc0\x80", "\x80", "\xff"};
+  // The decoder reads ASCII a word at a time and the tail as overlapping words, and from the
+  // first non-ASCII word on checks 32 bytes at a step (core::utf8_valid): a bad byte or a
+  // good multi-byte character anywhere, in texts of every length around those widths; after
+  // an ASCII run, or after an "é" that starts the 32-byte steps at the text's start, so that
+  // a piece also falls across two steps.
+  const std::string bad[] = {"\xc3\x28", "\xed\xa0\x80", "\xc0\x80",    "\x80",
+                             "\xff",     "\xe6\x97",     "\xf0\x9f\x98"};
   const std::string good[] = {"\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x82"};
-  for (std::size_t length = 0; length <= 20; ++length) {
-    for (std::size_t at = 0; at <= length; ++at) {
-      for (const std::string& piece : bad) {
-        const std::string value = std::string(at, 'a') + piece + std::string(length - at, 'b');
-        Document document;
-        EXPECT_FALSE(document.parse(test::text(value)).ok()) << length << " " << at;
-      }
-      for (const std::string& piece : good) {
-        const std::string value = std::string(at, 'a') + piece + std::string(length - at, 'b');
-        const Bytes encoded = test::text(value);  // the Value's text is a view of it
-        Document document;
-        auto parsed = document.parse(encoded);
-        ASSERT_TRUE(parsed.ok()) << length << " " << at;
-        EXPECT_EQ(parsed->text(), value);
+  for (const std::string lead : {"", "\xc3\xa9"}) {
+    for (std::size_t length = 0; length <= 70; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        const auto around = [&](const std::string& piece) {
+          return lead + std::string(at, 'a') + piece + std::string(length - at, 'b');
+        };
+        for (const std::string& piece : bad) {
+          Document document;
+          EXPECT_FALSE(document.parse(test::text(around(piece))).ok())
+              << lead.size() << " " << length << " " << at;
+        }
+        for (const std::string& piece : good) {
+          const std::string value = around(piece);
+          const Bytes encoded = test::text(value);  // the Value's text is a view of it
+          Document document;
+          auto parsed = document.parse(encoded);
+          ASSERT_TRUE(parsed.ok()) << lead.size() << " " << length << " " << at;
+          EXPECT_EQ(parsed->text(), value);
+        }
       }
     }
   }
