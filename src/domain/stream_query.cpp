@@ -121,6 +121,14 @@ core::Result<void> check_totals(const StreamQuery& query) {
                             "the stream query is invalid: it needs a keyword, a \"phrase\", a "
                             "#hashtag, an @mention or a from: author");
   }
+  // What is saved is the canonical form, which can be longer than what was typed (" OR "
+  // where a space was, quotes, '#'): a query accepted here must parse again once saved.
+  if (format_stream_query(query).size() > core::limits::stream_query_bytes_max) {
+    return core::make_error(core::ErrorCode::invalid_request,
+                            "the stream query is invalid: written out in full (terms joined by "
+                            "\" OR \"), it is longer than " +
+                                std::to_string(core::limits::stream_query_bytes_max) + " bytes");
+  }
   return core::success();
 }
 

@@ -43,7 +43,8 @@ struct StreamQuery {
 
 // Parses the search-box syntax. invalid_request naming the problem (and its position, a
 // 1-based byte column in the detail "query"): not UTF-8, over
-// core::limits::stream_query_bytes_max, an unterminated quote, an empty phrase, hashtag,
+// core::limits::stream_query_bytes_max as typed or as format_stream_query writes it out (what
+// is saved, which must parse again), an unterminated quote, an empty phrase, hashtag,
 // mention or filter, a bad handle, DID or language tag, a term over
 // core::limits::stream_term_bytes_max, more than core::limits::stream_query_terms_max terms,
 // or no positive term at all. Duplicates are dropped; the order of first appearance is kept.

@@ -111,6 +111,43 @@ TEST(StreamQuery, IsBounded) {
   EXPECT_EQ(parsed(many).term_count(), core::limits::stream_query_terms_max);
 }
 
+// What is saved is the canonical form: a query whose canonical form would be over the limit
+// is refused, even when what was typed is under it, so that every saved query parses again.
+TEST(StreamQuery, TheCanonicalFormStaysWithinTheLimit) {
+  // 40 keywords of 22 bytes: 919 bytes typed with spaces, 1,036 joined by " OR ".
+  StreamQuery structured;
+  std::string typed;
+  for (std::size_t index = 0; index < core::limits::stream_query_terms_max; ++index) {
+    std::string word = "keyword" + std::to_string(index);
+    word.resize(22, 'x');
+    typed += (index == 0 ? "" : " ") + word;
+    structured.keywords.push_back(word);
+  }
+  ASSERT_LE(typed.size(), core::limits::stream_query_bytes_max);
+  EXPECT_NE(refusal(typed).find("written out in full"), std::string::npos);
+  auto normalized = normalize_stream_query(structured);
+  ASSERT_FALSE(normalized.ok());
+  EXPECT_NE(normalized.error().message.find("written out in full"), std::string::npos);
+
+  // Exactly at the limit once written out: accepted, and the saved form parses back.
+  typed.clear();
+  structured.keywords.clear();
+  std::size_t written = 0;
+  for (std::size_t index = 0; index < 10; ++index) {
+    const std::size_t separator = index == 0 ? 0 : 4;  // " OR "
+    const std::size_t length =
+        index < 9 ? 96 : core::limits::stream_query_bytes_max - written - separator;
+    std::string word = "k" + std::to_string(index);
+    word.resize(length, 'y');
+    typed += (index == 0 ? "" : " ") + word;
+    written += separator + word.size();
+  }
+  const StreamQuery at_limit = parsed(typed);
+  const std::string canonical = format_stream_query(at_limit);
+  EXPECT_EQ(canonical.size(), core::limits::stream_query_bytes_max);
+  EXPECT_EQ(parsed(canonical), at_limit);
+}
+
 TEST(StreamQuery, NormalizesStructuredFieldsWithTheSameRules) {
   StreamQuery fields;
   fields.keywords = {" roost ", "ROOST"};
